@@ -47,13 +47,12 @@ export class PayloadTooLargeError extends ConnectorError {
 
 /** The route exists but not for this method or content type. */
 export class UnsupportedRequestError extends ConnectorError {
-  constructor(
-    message: string,
-    readonly statusCode: 404 | 405 | 415,
-  ) {
-    super(message);
-  }
+  override readonly statusCode: 404 | 405 | 415;
   override readonly expose = true;
+  constructor(message: string, statusCode: 404 | 405 | 415) {
+    super(message);
+    this.statusCode = statusCode;
+  }
 }
 
 /** Wrong or missing configuration; names the variable. Fails start-up, never retried. */

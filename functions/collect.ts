@@ -1,0 +1,62 @@
+import { AuthenticationError, PayloadValidationError } from '../lib/errors';
+import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming';
+import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
+import { saveLeadCapture } from '../lib/leads/save-lead';
+import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
+import { secureEqualsAny } from '../lib/http/secure-compare';
+import { httpHandler, type RuntimeSource } from './middleware';
+import { getDefaultRuntime } from './runtime';
+
+/** DESIGN.md: 413 over 1 MB. */
+export const COLLECT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** The event kinds collect stores today; the others validate but are refused with a clear message. */
+const SUPPORTED_KINDS: ReadonlySet<IncomingEvent['kind']> = new Set(['lead_created', 'croct_lead_generated']);
+
+function toCapture(incoming: IncomingEvent, receivedAt: number): LeadCapture {
+  if (incoming.kind === 'lead_created') return captureFromReshape(incoming.event, receivedAt);
+  if (incoming.kind === 'croct_lead_generated') return captureFromCroct(incoming.event, receivedAt);
+  throw new Error(`unsupported event kind ${incoming.kind}`);
+}
+
+/**
+ * `POST /v1/events`: key check, size check, validation of the whole batch, then one lead write each.
+ * Validation comes before any write, so a rejected request writes nothing.
+ */
+export function createCollectHandler(source: RuntimeSource) {
+  return httpHandler(source, async (event, runtime) => {
+    const key = header(event, 'x-api-key');
+    if (runtime.config.collect.apiKeys.length === 0) {
+      throw new AuthenticationError('collect is disabled: COLLECT_API_KEYS is not configured');
+    }
+    if (!key || !secureEqualsAny(key, runtime.config.collect.apiKeys)) {
+      throw new AuthenticationError('missing or invalid x-api-key');
+    }
+    const incoming = parseIncomingEvents(parseJsonBody(rawBody(event, COLLECT_MAX_BODY_BYTES)));
+    const unsupported = incoming
+      .map((item, index) => ({ item, index }))
+      .filter(({ item }) => !SUPPORTED_KINDS.has(item.kind));
+    if (unsupported.length > 0) {
+      throw new PayloadValidationError(
+        unsupported.map(({ item, index }) => ({
+          field: incoming.length > 1 ? `[${index}].event.name` : 'event.name',
+          message: `${item.kind} is not accepted by this version of the connector`,
+        })),
+      );
+    }
+    const receivedAt = runtime.now();
+    const accepted: string[] = [];
+    for (const item of incoming) {
+      const capture = toCapture(item, receivedAt);
+      await saveLeadCapture(runtime.store, capture, {
+        now: runtime.now(),
+        retentionDays: runtime.config.leadRetentionDays,
+      });
+      accepted.push(capture.leadId);
+    }
+    runtime.logger.info('leads captured', { count: accepted.length });
+    return jsonResult(202, { accepted });
+  });
+}
+
+export const handler = createCollectHandler(getDefaultRuntime);

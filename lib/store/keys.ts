@@ -1,0 +1,35 @@
+/**
+ * Every key shape of the table, in one place. Nothing outside lib/store builds a key by hand.
+ * A close is keyed by its lead ID; a close that arrived without one is keyed by its CRM deal so it is
+ * recorded (and visible) rather than dropped.
+ */
+export const ITEM_TYPES = {
+  lead: 'lead',
+  close: 'close',
+  delivery: 'delivery',
+  receipt: 'receipt',
+  checkpoint: 'checkpoint',
+  deal: 'deal',
+  order: 'order',
+} as const;
+export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
+
+/** The due index's single partition: the whole backlog is one ordered range by `dueAt`. */
+export const DUE_SHARD = 'DUE';
+
+export const keys = {
+  lead: (leadId: string) => `LEAD#${leadId}`,
+  close: (closeKey: string) => `CLOSE#${closeKey}`,
+  delivery: (closeKey: string, destination: string) => `DELIVERY#${closeKey}#${destination}`,
+  receipt: (source: string, receiptId: string) => `RECEIPT#${source}#${receiptId}`,
+  checkpoint: (source: string) => `CHECKPOINT#${source}`,
+  deal: (crm: string, dealId: string) => `DEAL#${crm}#${dealId}`,
+  order: (orderId: string) => `ORDER#${orderId}`,
+} as const;
+
+/** The close key: the lead ID when the CRM gave one, else `<crm>-deal:<dealId>`. */
+export function closeKeyFor(close: { leadId?: string | undefined; crm: string; dealId?: string | undefined }): string {
+  if (close.leadId) return close.leadId;
+  if (!close.dealId) throw new Error('a close needs a lead ID or a CRM deal ID');
+  return `${close.crm}-deal:${close.dealId}`;
+}

@@ -1,0 +1,302 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConcurrentUpdateError } from '../errors';
+import { DUE_SHARD, ITEM_TYPES, type ItemType, keys } from './keys';
+import type { Checkpoint, CloseRecord, DeliveryRecord, LeadRecord } from './records';
+import { DUE_INDEX, TABLE_KEY, TTL_ATTRIBUTE } from './table';
+
+/**
+ * The storage verbs of the connector, and nothing else: deciding what to write (merging a lead,
+ * versioning a close, scheduling a retry) belongs to the callers. Every write that could race is
+ * conditional, so repeating a step or running two at once never produces a second record.
+ */
+export type Store = {
+  readonly tableName: string;
+  getLead(leadId: string): Promise<LeadRecord | undefined>;
+  getLeads(leadIds: readonly string[]): Promise<Map<string, LeadRecord>>;
+  /** Writes a lead if its revision is still `expectedRevision` (undefined: the lead must not exist yet). */
+  putLead(lead: LeadRecord, expectedRevision: number | undefined, expiresAt: number): Promise<void>;
+  getClose(closeKey: string): Promise<CloseRecord | undefined>;
+  getCloses(closeKeys: readonly string[]): Promise<Map<string, CloseRecord>>;
+  /** Writes a close if its version is still `expectedVersion`; an unplanned close enters the due index. */
+  putClose(close: CloseRecord, expectedVersion: number | undefined): Promise<void>;
+  /** Takes a close out of the due index once its deliveries for `version` exist. False if it moved on. */
+  markClosePlanned(closeKey: string, version: number): Promise<boolean>;
+  /** Remembers which close a CRM deal became, so a later non-terminal change can find it. */
+  putDealPointer(crm: string, dealId: string, closeKey: string): Promise<void>;
+  getDealPointers(crm: string, dealIds: readonly string[]): Promise<Map<string, string>>;
+  getDeliveries(refs: readonly DeliveryRef[]): Promise<Map<string, DeliveryRecord>>;
+  /**
+   * Writes a delivery if it is still at `expected` (closeVersion and attempts as read; undefined: must not
+   * exist). Pending, retrying and waiting deliveries enter the due index at `nextAttemptAt`.
+   */
+  putDelivery(delivery: DeliveryRecord, expected: DeliveryExpectation | undefined): Promise<void>;
+  /** Due work, oldest first, from the sparse index only. */
+  queryDue(options: { now: number; limit: number; cursor?: DueCursor }): Promise<DuePage>;
+  /** Records a webhook receipt; false when it was already there (a CRM retry or a concurrent delivery). */
+  putReceipt(source: string, receiptId: string, expiresAt: number): Promise<boolean>;
+  getReceipts(source: string, receiptIds: readonly string[]): Promise<Set<string>>;
+  getCheckpoint(source: string): Promise<Checkpoint | undefined>;
+  putCheckpoint(checkpoint: Checkpoint, expectedUntil: number | undefined): Promise<void>;
+  /** Every delivery, page by page: for the status report only (never on a hot path). */
+  scanDeliveries(cursor?: Record<string, unknown>): Promise<{ items: DeliveryRecord[]; cursor?: Record<string, unknown> }>;
+};
+
+export type DeliveryRef = { closeKey: string; destination: string };
+export type DeliveryExpectation = { closeVersion: number; attempts: number };
+export type DueCursor = Record<string, unknown>;
+export type DueItem = { type: 'close'; close: CloseRecord } | { type: 'delivery'; delivery: DeliveryRecord };
+export type DuePage = { items: DueItem[]; cursor?: DueCursor };
+
+export function deliveryRefKey(ref: DeliveryRef): string {
+  return keys.delivery(ref.closeKey, ref.destination);
+}
+
+const BATCH_GET_LIMIT = 100;
+const SYSTEM_ATTRIBUTES = [TABLE_KEY.partition, 'type', DUE_INDEX.partition, DUE_INDEX.sort, TTL_ATTRIBUTE];
+
+type Item = Record<string, unknown>;
+
+function toRecord<T>(item: Item): T {
+  const record: Item = { ...item };
+  for (const name of SYSTEM_ATTRIBUTES) delete record[name];
+  return record as T;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string }).name === 'ConditionalCheckFailedException'
+  );
+}
+
+function isDue(delivery: DeliveryRecord): boolean {
+  return (
+    delivery.nextAttemptAt !== undefined &&
+    (delivery.status === 'pending' || delivery.status === 'retry' || delivery.status === 'waiting_for_lead')
+  );
+}
+
+export function createStore(options: { client: DynamoDBClient; tableName: string }): Store {
+  const doc = DynamoDBDocumentClient.from(options.client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  const TableName = options.tableName;
+
+  async function getItem(pk: string): Promise<Item | undefined> {
+    const result = await doc.send(new GetCommand({ TableName, Key: { pk }, ConsistentRead: true }));
+    return result.Item;
+  }
+
+  /** BatchGetItem in chunks of 100, re-requesting unprocessed keys (throttling) with a short back-off. */
+  async function batchGet(pks: readonly string[]): Promise<Item[]> {
+    const unique = [...new Set(pks)];
+    const found: Item[] = [];
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let requestKeys: Record<string, unknown>[] | undefined = unique
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((pk) => ({ pk }));
+      for (let round = 0; requestKeys && requestKeys.length > 0; round++) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** round, 1000)));
+        const result = await doc.send(
+          new BatchGetCommand({ RequestItems: { [TableName]: { Keys: requestKeys, ConsistentRead: true } } }),
+        );
+        found.push(...(result.Responses?.[TableName] ?? []));
+        requestKeys = result.UnprocessedKeys?.[TableName]?.Keys as Record<string, unknown>[] | undefined;
+        if (round > 8 && requestKeys && requestKeys.length > 0) {
+          throw new Error(`BatchGetItem left ${requestKeys.length} keys unprocessed after ${round} rounds`);
+        }
+      }
+    }
+    return found;
+  }
+
+  async function conditionalPut(item: Item, condition: string, values?: Item, names?: Record<string, string>) {
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new ConcurrentUpdateError(`${String(item.pk)} changed while it was being written`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  function withType(type: ItemType, pk: string, record: object): Item {
+    return { pk, type, ...record };
+  }
+
+  return {
+    tableName: TableName,
+
+    async getLead(leadId) {
+      const item = await getItem(keys.lead(leadId));
+      return item ? toRecord<LeadRecord>(item) : undefined;
+    },
+
+    async getLeads(leadIds) {
+      const items = await batchGet(leadIds.map((id) => keys.lead(id)));
+      return new Map(items.map((item) => [String(item.leadId), toRecord<LeadRecord>(item)]));
+    },
+
+    async putLead(lead, expectedRevision, expiresAt) {
+      const item = { ...withType(ITEM_TYPES.lead, keys.lead(lead.leadId), lead), [TTL_ATTRIBUTE]: expiresAt };
+      if (expectedRevision === undefined) await conditionalPut(item, 'attribute_not_exists(pk)');
+      else await conditionalPut(item, 'revision = :expected', { ':expected': expectedRevision });
+    },
+
+    async getClose(closeKey) {
+      const item = await getItem(keys.close(closeKey));
+      return item ? toRecord<CloseRecord>(item) : undefined;
+    },
+
+    async getCloses(closeKeys) {
+      const items = await batchGet(closeKeys.map((key) => keys.close(key)));
+      return new Map(items.map((item) => [String(item.closeKey), toRecord<CloseRecord>(item)]));
+    },
+
+    async putClose(close, expectedVersion) {
+      const item: Item = withType(ITEM_TYPES.close, keys.close(close.closeKey), close);
+      if (!close.planned) {
+        item[DUE_INDEX.partition] = DUE_SHARD;
+        item[DUE_INDEX.sort] = close.updatedAt;
+      }
+      if (expectedVersion === undefined) await conditionalPut(item, 'attribute_not_exists(pk)');
+      else await conditionalPut(item, 'version = :expected', { ':expected': expectedVersion });
+    },
+
+    async markClosePlanned(closeKey, version) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: keys.close(closeKey) },
+            UpdateExpression: 'SET planned = :true REMOVE #shard, #dueAt',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeNames: { '#shard': DUE_INDEX.partition, '#dueAt': DUE_INDEX.sort },
+            ExpressionAttributeValues: { ':true': true, ':version': version },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async putDealPointer(crm, dealId, closeKey) {
+      await doc.send(
+        new PutCommand({ TableName, Item: withType(ITEM_TYPES.deal, keys.deal(crm, dealId), { crm, dealId, closeKey }) }),
+      );
+    },
+
+    async getDealPointers(crm, dealIds) {
+      const items = await batchGet(dealIds.map((id) => keys.deal(crm, id)));
+      return new Map(items.map((item) => [String(item.dealId), String(item.closeKey)]));
+    },
+
+    async getDeliveries(refs) {
+      const items = await batchGet(refs.map(deliveryRefKey));
+      return new Map(items.map((item) => [String(item.pk), toRecord<DeliveryRecord>(item)]));
+    },
+
+    async putDelivery(delivery, expected) {
+      const item: Item = withType(
+        ITEM_TYPES.delivery,
+        keys.delivery(delivery.closeKey, delivery.destination),
+        delivery,
+      );
+      if (isDue(delivery)) {
+        item[DUE_INDEX.partition] = DUE_SHARD;
+        item[DUE_INDEX.sort] = delivery.nextAttemptAt;
+      }
+      if (expected === undefined) await conditionalPut(item, 'attribute_not_exists(pk)');
+      else {
+        await conditionalPut(item, 'closeVersion = :version AND attempts = :attempts', {
+          ':version': expected.closeVersion,
+          ':attempts': expected.attempts,
+        });
+      }
+    },
+
+    async queryDue({ now, limit, cursor }) {
+      const result = await doc.send(
+        new QueryCommand({
+          TableName,
+          IndexName: DUE_INDEX.name,
+          KeyConditionExpression: '#shard = :shard AND #dueAt <= :now',
+          ExpressionAttributeNames: { '#shard': DUE_INDEX.partition, '#dueAt': DUE_INDEX.sort },
+          ExpressionAttributeValues: { ':shard': DUE_SHARD, ':now': now },
+          Limit: limit,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      const items: DueItem[] = [];
+      for (const item of result.Items ?? []) {
+        if (item.type === ITEM_TYPES.close) items.push({ type: 'close', close: toRecord<CloseRecord>(item) });
+        else if (item.type === ITEM_TYPES.delivery) {
+          items.push({ type: 'delivery', delivery: toRecord<DeliveryRecord>(item) });
+        }
+      }
+      return { items, cursor: result.LastEvaluatedKey };
+    },
+
+    async putReceipt(source, receiptId, expiresAt) {
+      try {
+        await conditionalPut(
+          { ...withType(ITEM_TYPES.receipt, keys.receipt(source, receiptId), { source, receiptId }), [TTL_ATTRIBUTE]: expiresAt },
+          'attribute_not_exists(pk)',
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConcurrentUpdateError) return false;
+        throw error;
+      }
+    },
+
+    async getReceipts(source, receiptIds) {
+      const items = await batchGet(receiptIds.map((id) => keys.receipt(source, id)));
+      return new Set(items.map((item) => String(item.receiptId)));
+    },
+
+    async getCheckpoint(source) {
+      const item = await getItem(keys.checkpoint(source));
+      return item ? toRecord<Checkpoint>(item) : undefined;
+    },
+
+    async putCheckpoint(checkpoint, expectedUntil) {
+      const item = withType(ITEM_TYPES.checkpoint, keys.checkpoint(checkpoint.source), checkpoint);
+      if (expectedUntil === undefined) await conditionalPut(item, 'attribute_not_exists(pk)');
+      else await conditionalPut(item, '#until = :expected', { ':expected': expectedUntil }, { '#until': 'until' });
+    },
+
+    async scanDeliveries(cursor) {
+      const result = await doc.send(
+        new ScanCommand({
+          TableName,
+          FilterExpression: '#type = :delivery',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':delivery': ITEM_TYPES.delivery },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      return { items: (result.Items ?? []).map((item) => toRecord<DeliveryRecord>(item)), cursor: result.LastEvaluatedKey };
+    },
+  };
+}
