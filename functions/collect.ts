@@ -1,9 +1,9 @@
 import { AuthenticationError, PayloadValidationError } from '../lib/errors';
 import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming';
-import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
-import { saveLeadCapture } from '../lib/leads/save-lead';
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
 import { secureEqualsAny } from '../lib/http/secure-compare';
+import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
+import { saveLeadCapture } from '../lib/leads/save-lead';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime } from './runtime';
 

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Config, type Env, loadConfig } from '../lib/config';
 import { createStore, type Store } from '../lib/store/store';
 
@@ -39,7 +39,10 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
   const logger = overrides.logger ?? createLogger(env);
   const config = loadConfig(env);
   for (const capability of config.disabled) {
-    logger.info('capability disabled: configuration absent', { capability: capability.name, missing: capability.missing });
+    logger.info('capability disabled: configuration absent', {
+      capability: capability.name,
+      missing: capability.missing,
+    });
   }
   const dynamo = overrides.dynamo ?? createDynamoClient(config);
   return {

@@ -58,7 +58,10 @@ const googleAccountId = (name: string) =>
   v.pipe(
     optionalText,
     v.transform((value) => value?.replace(/-/g, '')),
-    v.union([v.undefined(), v.pipe(v.string(), v.regex(/^\d{10}$/))], `${name} must be a 10-digit account ID`),
+    v.union(
+      [v.undefined(), v.pipe(v.string(), v.regex(/^\d{10}$/))],
+      `${name} must be a 10-digit account ID`,
+    ),
   );
 const numericId = (name: string) =>
   v.pipe(
@@ -154,7 +157,10 @@ const EnvSchema = v.object({
     v.transform((value) => value ?? API_VERSIONS.googleAds),
     v.regex(/^v\d+$/, 'GOOGLE_ADS_API_VERSION must look like v26'),
   ),
-  GOOGLE_DATAMANAGER_BASE_URL: optionalUrl('GOOGLE_DATAMANAGER_BASE_URL', 'https://datamanager.googleapis.com'),
+  GOOGLE_DATAMANAGER_BASE_URL: optionalUrl(
+    'GOOGLE_DATAMANAGER_BASE_URL',
+    'https://datamanager.googleapis.com',
+  ),
   GOOGLE_ADS_API_BASE_URL: optionalUrl('GOOGLE_ADS_API_BASE_URL', 'https://googleads.googleapis.com'),
   GOOGLE_OAUTH_TOKEN_URL: optionalUrl('GOOGLE_OAUTH_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
   GOOGLE_ADS_DEVELOPER_TOKEN: optionalText,
@@ -306,7 +312,10 @@ function buildGoogleAds(env: ParsedEnv, disabled: DisabledCapability[]): GoogleA
 }
 
 function buildMeta(env: ParsedEnv, disabled: DisabledCapability[]): MetaConfig | undefined {
-  const missing = missingNames({ META_PIXEL_ID: env.META_PIXEL_ID, META_ACCESS_TOKEN: env.META_ACCESS_TOKEN });
+  const missing = missingNames({
+    META_PIXEL_ID: env.META_PIXEL_ID,
+    META_ACCESS_TOKEN: env.META_ACCESS_TOKEN,
+  });
   if (missing.length > 0) {
     disabled.push({ name: 'meta', missing });
     return undefined;
@@ -332,7 +341,10 @@ function reportCrmGaps(env: ParsedEnv, disabled: DisabledCapability[]): void {
     ],
     [
       'salesforce-api',
-      { SALESFORCE_INSTANCE_URL: env.SALESFORCE_INSTANCE_URL, SALESFORCE_ACCESS_TOKEN: env.SALESFORCE_ACCESS_TOKEN },
+      {
+        SALESFORCE_INSTANCE_URL: env.SALESFORCE_INSTANCE_URL,
+        SALESFORCE_ACCESS_TOKEN: env.SALESFORCE_ACCESS_TOKEN,
+      },
     ],
   ];
   for (const [name, values] of gaps) {
@@ -347,7 +359,14 @@ export function loadConfig(env: Env): Config {
   const result = v.safeParse(EnvSchema, input, { abortEarly: false });
   if (!result.success) {
     const variables = [...new Set(result.issues.map((issue) => String(issue.path?.[0]?.key ?? '?')))];
-    const messages = [...new Set(result.issues.map((issue) => issue.message))];
+    const messages = [
+      ...new Set(
+        result.issues.map((issue) => {
+          const variable = String(issue.path?.[0]?.key ?? '?');
+          return issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;
+        }),
+      ),
+    ];
     throw new ConfigurationError(`Invalid configuration: ${messages.join('; ')}`, variables);
   }
   const parsed = result.output;

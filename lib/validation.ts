@@ -12,8 +12,12 @@ export function issuePath(issue: v.BaseIssue<unknown>, prefix = ''): string {
   return path === '' ? '(body)' : path;
 }
 
+// valibot's own messages start "Invalid …"; a schema's custom message is written for the sender.
+const DEFAULT_MESSAGE = /^Invalid /;
+
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   if (issue.input === undefined && issue.kind === 'schema') return 'required';
+  if (!DEFAULT_MESSAGE.test(issue.message)) return issue.message;
   if (issue.kind === 'schema') return `expected ${issue.expected ?? 'another type'}, got ${issue.received}`;
   return issue.message;
 }

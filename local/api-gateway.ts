@@ -33,7 +33,9 @@ export function toHttpApiEvent(request: {
   const now = new Date();
   const queryStringParameters: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
-    queryStringParameters[name] = queryStringParameters[name] ? `${queryStringParameters[name]},${value}` : value;
+    queryStringParameters[name] = queryStringParameters[name]
+      ? `${queryStringParameters[name]},${value}`
+      : value;
   }
   return {
     version: '2.0',
@@ -62,7 +64,12 @@ export function toHttpApiEvent(request: {
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    body: request.body.length === 0 ? undefined : isText ? request.body.toString('utf8') : request.body.toString('base64'),
+    body:
+      request.body.length === 0
+        ? undefined
+        : isText
+          ? request.body.toString('utf8')
+          : request.body.toString('base64'),
     isBase64Encoded: request.body.length > 0 && !isText,
   };
 }

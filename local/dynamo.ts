@@ -1,5 +1,5 @@
-import { loadConfig } from '../lib/config';
 import { createDynamoClient } from '../functions/runtime';
+import { loadConfig } from '../lib/config';
 import { ensureTable, startDynalite } from './dynalite';
 
 export type LocalDynamo = { endpoint: string; embedded: boolean; stop: () => Promise<void> };

@@ -22,7 +22,11 @@ function send(response: import('node:http').ServerResponse, result: HttpResult) 
 }
 
 function jsonError(statusCode: number, message: string): HttpResult {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: message }) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ error: message }),
+  };
 }
 
 /**
@@ -43,13 +47,17 @@ export function createLocalServer(lookup: HandlerLookup = loadHandler): Server {
       try {
         if (tooLarge) return send(response, jsonError(413, 'request body too large'));
         const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-        if (request.method === 'GET' && path === '/health') return send(response, { statusCode: 200, body: 'ok' });
+        if (request.method === 'GET' && path === '/health')
+          return send(response, { statusCode: 200, body: 'ok' });
         const matches = HTTP_ROUTES.map((route) => ({ route, params: matchRoute(route.path, path) })).filter(
           (match) => match.params !== undefined,
         );
         const match = matches.find((candidate) => candidate.route.method === request.method);
         if (!match) {
-          return send(response, matches.length > 0 ? jsonError(405, 'method not allowed') : jsonError(404, 'not found'));
+          return send(
+            response,
+            matches.length > 0 ? jsonError(405, 'method not allowed') : jsonError(404, 'not found'),
+          );
         }
         const handler = await lookup(match.route.functionName);
         if (!handler) return send(response, jsonError(404, `${match.route.functionName} is not available`));

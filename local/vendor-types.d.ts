@@ -1,5 +1,6 @@
 declare module 'dynalite' {
   import type { Server } from 'node:http';
+
   type DynaliteOptions = {
     path?: string | undefined;
     createTableMs?: number;

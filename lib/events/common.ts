@@ -34,10 +34,13 @@ export const AmountSchema = v.pipe(
 
 /** Capture or close time: epoch milliseconds or an ISO 8601 date-time (a connector extension). */
 export const TimestampSchema = v.pipe(
-  v.union([
-    v.pipe(v.number(), v.integer(), v.minValue(946_684_800_000), v.maxValue(4_102_444_800_000)),
-    v.pipe(v.string(), v.isoTimestamp()),
-  ], 'must be epoch milliseconds or an ISO 8601 date-time'),
+  v.union(
+    [
+      v.pipe(v.number(), v.integer(), v.minValue(946_684_800_000), v.maxValue(4_102_444_800_000)),
+      v.pipe(v.string(), v.isoTimestamp()),
+    ],
+    'must be epoch milliseconds or an ISO 8601 date-time',
+  ),
   v.transform((value) => (typeof value === 'number' ? value : Date.parse(value))),
 );
 
@@ -75,7 +78,11 @@ export const UserSchema = v.object({
 });
 export type User = v.InferOutput<typeof UserSchema>;
 
-const ClickIdValueSchema = v.pipe(v.string(), v.maxLength(1024, 'must be at most 1024 characters'), printable);
+const ClickIdValueSchema = v.pipe(
+  v.string(),
+  v.maxLength(1024, 'must be at most 1024 characters'),
+  printable,
+);
 
 /**
  * Click IDs and first-party cookies sent explicitly by a server-side sender (a connector extension

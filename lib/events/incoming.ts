@@ -1,11 +1,11 @@
 import type * as v from 'valibot';
+import { safeParse } from 'valibot';
 import { type FieldIssue, PayloadValidationError } from '../errors';
 import { toFieldIssues } from '../validation';
 import { type CheckoutCompletedEvent, CheckoutCompletedEventSchema } from './checkout-completed';
 import { type CroctLeadGenerated, CroctLeadGeneratedSchema } from './croct-lead-generated';
 import { type LeadClosedEvent, LeadClosedEventSchema } from './lead-closed';
 import { type LeadCreatedEvent, LeadCreatedEventSchema } from './lead-created';
-import { safeParse } from 'valibot';
 
 /** What `POST /v1/events` accepts, after validation: one discriminated shape per event kind. */
 export type IncomingEvent =
@@ -60,7 +60,10 @@ function parseOne(input: unknown, prefix: string): { event?: IncomingEvent; issu
   if ('leadId' in input || input.type === 'leadGenerated' || 'lead' in input) {
     const parsed = parseWith(CroctLeadGeneratedSchema, input, prefix);
     if (parsed.issues) return { issues: parsed.issues };
-    return { event: { kind: 'croct_lead_generated', event: parsed.output as CroctLeadGenerated }, issues: [] };
+    return {
+      event: { kind: 'croct_lead_generated', event: parsed.output as CroctLeadGenerated },
+      issues: [],
+    };
   }
   return {
     issues: [
@@ -79,7 +82,8 @@ function parseOne(input: unknown, prefix: string): { event?: IncomingEvent; issu
 export function parseIncomingEvents(body: unknown): IncomingEvent[] {
   const inputs = Array.isArray(body) ? body : [body];
   if (Array.isArray(body)) {
-    if (body.length === 0) throw new PayloadValidationError([{ field: '(body)', message: 'must not be empty' }]);
+    if (body.length === 0)
+      throw new PayloadValidationError([{ field: '(body)', message: 'must not be empty' }]);
     if (body.length > MAX_EVENTS_PER_REQUEST) {
       throw new PayloadValidationError([
         { field: '(body)', message: `at most ${MAX_EVENTS_PER_REQUEST} events a request` },

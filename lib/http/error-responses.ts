@@ -25,7 +25,8 @@ export function httpErrorResponses(options: {
         options.logger.warn('request rejected', {
           status: error.statusCode,
           reason: error.name,
-          fields: error instanceof PayloadValidationError ? error.issues.map((issue) => issue.field) : undefined,
+          fields:
+            error instanceof PayloadValidationError ? error.issues.map((issue) => issue.field) : undefined,
         });
         request.response = jsonResult(error.statusCode, {
           error: error.message,

@@ -31,7 +31,11 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-export function jsonResult(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+export function jsonResult(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult {
   return {
     statusCode,
     headers: { 'content-type': 'application/json', ...headers },

@@ -28,7 +28,11 @@ export const keys = {
 } as const;
 
 /** The close key: the lead ID when the CRM gave one, else `<crm>-deal:<dealId>`. */
-export function closeKeyFor(close: { leadId?: string | undefined; crm: string; dealId?: string | undefined }): string {
+export function closeKeyFor(close: {
+  leadId?: string | undefined;
+  crm: string;
+  dealId?: string | undefined;
+}): string {
   if (close.leadId) return close.leadId;
   if (!close.dealId) throw new Error('a close needs a lead ID or a CRM deal ID');
   return `${close.crm}-deal:${close.dealId}`;

@@ -73,10 +73,23 @@ export type CloseRecord = CloseInput & {
   planned: boolean;
 };
 
-export const DELIVERY_STATES = ['pending', 'retry', 'waiting_for_lead', 'delivered', 'skipped', 'failed'] as const;
+export const DELIVERY_STATES = [
+  'pending',
+  'retry',
+  'waiting_for_lead',
+  'delivered',
+  'skipped',
+  'failed',
+] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 /** `delivered`, `pending`, `retry`, `waiting_for_lead`, `skipped:<reason>` or `failed:<reason>`. */
-export type DeliveryStatus = 'pending' | 'retry' | 'waiting_for_lead' | 'delivered' | `skipped:${string}` | `failed:${string}`;
+export type DeliveryStatus =
+  | 'pending'
+  | 'retry'
+  | 'waiting_for_lead'
+  | 'delivered'
+  | `skipped:${string}`
+  | `failed:${string}`;
 
 /** One destination's fate for one close. */
 export type DeliveryRecord = {

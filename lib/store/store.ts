@@ -47,7 +47,9 @@ export type Store = {
   getCheckpoint(source: string): Promise<Checkpoint | undefined>;
   putCheckpoint(checkpoint: Checkpoint, expectedUntil: number | undefined): Promise<void>;
   /** Every delivery, page by page: for the status report only (never on a hot path). */
-  scanDeliveries(cursor?: Record<string, unknown>): Promise<{ items: DeliveryRecord[]; cursor?: Record<string, unknown> }>;
+  scanDeliveries(
+    cursor?: Record<string, unknown>,
+  ): Promise<{ items: DeliveryRecord[]; cursor?: Record<string, unknown> }>;
 };
 
 export type DeliveryRef = { closeKey: string; destination: string };
@@ -119,7 +121,12 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     return found;
   }
 
-  async function conditionalPut(item: Item, condition: string, values?: Item, names?: Record<string, string>) {
+  async function conditionalPut(
+    item: Item,
+    condition: string,
+    values?: Item,
+    names?: Record<string, string>,
+  ) {
     try {
       await doc.send(
         new PutCommand({
@@ -132,7 +139,9 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       );
     } catch (error) {
       if (isConditionFailure(error)) {
-        throw new ConcurrentUpdateError(`${String(item.pk)} changed while it was being written`, { cause: error });
+        throw new ConcurrentUpdateError(`${String(item.pk)} changed while it was being written`, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -202,7 +211,10 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
 
     async putDealPointer(crm, dealId, closeKey) {
       await doc.send(
-        new PutCommand({ TableName, Item: withType(ITEM_TYPES.deal, keys.deal(crm, dealId), { crm, dealId, closeKey }) }),
+        new PutCommand({
+          TableName,
+          Item: withType(ITEM_TYPES.deal, keys.deal(crm, dealId), { crm, dealId, closeKey }),
+        }),
       );
     },
 
@@ -260,7 +272,10 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     async putReceipt(source, receiptId, expiresAt) {
       try {
         await conditionalPut(
-          { ...withType(ITEM_TYPES.receipt, keys.receipt(source, receiptId), { source, receiptId }), [TTL_ATTRIBUTE]: expiresAt },
+          {
+            ...withType(ITEM_TYPES.receipt, keys.receipt(source, receiptId), { source, receiptId }),
+            [TTL_ATTRIBUTE]: expiresAt,
+          },
           'attribute_not_exists(pk)',
         );
         return true;
@@ -283,7 +298,13 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     async putCheckpoint(checkpoint, expectedUntil) {
       const item = withType(ITEM_TYPES.checkpoint, keys.checkpoint(checkpoint.source), checkpoint);
       if (expectedUntil === undefined) await conditionalPut(item, 'attribute_not_exists(pk)');
-      else await conditionalPut(item, '#until = :expected', { ':expected': expectedUntil }, { '#until': 'until' });
+      else
+        await conditionalPut(
+          item,
+          '#until = :expected',
+          { ':expected': expectedUntil },
+          { '#until': 'until' },
+        );
     },
 
     async scanDeliveries(cursor) {
@@ -296,7 +317,10 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
           ExclusiveStartKey: cursor,
         }),
       );
-      return { items: (result.Items ?? []).map((item) => toRecord<DeliveryRecord>(item)), cursor: result.LastEvaluatedKey };
+      return {
+        items: (result.Items ?? []).map((item) => toRecord<DeliveryRecord>(item)),
+        cursor: result.LastEvaluatedKey,
+      };
     },
   };
 }

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../lib/config';
+import { ConfigurationError } from '../lib/errors';
+
+const GOOGLE = {
+  GOOGLE_ADS_CUSTOMER_ID: '123-456-7890',
+  GOOGLE_ADS_CLIENT_ID: 'client-id',
+  GOOGLE_ADS_CLIENT_SECRET: 'client-secret',
+  GOOGLE_ADS_REFRESH_TOKEN: 'refresh-token',
+  GOOGLE_ADS_CONVERSION_ACTION_WON: '987654',
+};
+
+function configError(env: Record<string, string>): ConfigurationError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('loadConfig', () => {
+  it('applies DESIGN.md defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      tableName: 'crm-conversions',
+      dynamodbEndpoint: undefined,
+      dryRun: false,
+      googleAds: undefined,
+      meta: undefined,
+      hubspot: { apiBaseUrl: 'https://api.hubapi.com', leadIdProperty: 'lead_id' },
+      salesforce: { leadIdField: 'Lead_ID__c', lossReasonField: 'Loss_Reason__c', apiVersion: 'v68.0' },
+      collect: { apiKeys: [] },
+    });
+  });
+
+  it('lists each disabled capability with the variables it lacks', () => {
+    const config = loadConfig({ META_PIXEL_ID: '1234567890' });
+    expect(config.disabled).toContainEqual({ name: 'meta', missing: ['META_ACCESS_TOKEN'] });
+    expect(config.disabled).toContainEqual({
+      name: 'google-ads',
+      missing: Object.keys(GOOGLE),
+    });
+    expect(config.disabled.map((capability) => capability.name)).toEqual(
+      expect.arrayContaining(['collect', 'hubspot-webhook', 'salesforce-webhook']),
+    );
+  });
+
+  it('enables Google with digits-only account IDs and Data Manager by default', () => {
+    const config = loadConfig({ ...GOOGLE, GOOGLE_ADS_LOGIN_CUSTOMER_ID: '111-222-3333' });
+    expect(config.googleAds).toMatchObject({
+      customerId: '1234567890',
+      loginCustomerId: '1112223333',
+      uploadApi: 'datamanager',
+      apiVersion: 'v26',
+      dataManagerBaseUrl: 'https://datamanager.googleapis.com',
+      oauthTokenUrl: 'https://oauth2.googleapis.com/token',
+      conversionActionLost: undefined,
+      developerToken: undefined,
+    });
+    expect(config.disabled.map((capability) => capability.name)).not.toContain('google-ads');
+  });
+
+  it('enables Meta with the default graph URL, version and naming', () => {
+    const config = loadConfig({ META_PIXEL_ID: '1234567890', META_ACCESS_TOKEN: 'token' });
+    expect(config.meta).toEqual({
+      pixelId: '1234567890',
+      accessToken: 'token',
+      testEventCode: undefined,
+      eventNaming: 'single',
+      graphBaseUrl: 'https://graph.facebook.com',
+      apiVersion: 'v26.0',
+    });
+  });
+
+  it('splits COLLECT_API_KEYS on commas and trims them', () => {
+    const config = loadConfig({ COLLECT_API_KEYS: ' key-one-0123456789abcdef , key-two-0123456789abcdef ,' });
+    expect(config.collect.apiKeys).toEqual(['key-one-0123456789abcdef', 'key-two-0123456789abcdef']);
+  });
+
+  it('strips a trailing slash from base URLs so paths join cleanly', () => {
+    expect(loadConfig({ HUBSPOT_API_BASE_URL: 'http://127.0.0.1:9000/' }).hubspot.apiBaseUrl).toBe(
+      'http://127.0.0.1:9000',
+    );
+  });
+
+  it('parses CLOSURE_REASON_MAP as a JSON object', () => {
+    expect(loadConfig({ CLOSURE_REASON_MAP: '{"Went dark":"unresponsive"}' }).closureReasonMap).toEqual({
+      'Went dark': 'unresponsive',
+    });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DYNAMODB_ENDPOINT', 'localhost:8000'],
+    ['PUBLIC_BASE_URL', 'ftp://example.com'],
+    ['COLLECT_API_KEYS', 'short'],
+    ['GOOGLE_ADS_CUSTOMER_ID', '12345'],
+    ['GOOGLE_ADS_CONVERSION_ACTION_WON', 'won-action'],
+    ['GOOGLE_ADS_UPLOAD_API', 'rest'],
+    ['META_EVENT_NAMING', 'camel'],
+    ['META_API_VERSION', '26'],
+    ['META_PIXEL_ID', 'pixel'],
+    ['DRY_RUN', 'maybe'],
+    ['SALESFORCE_ORG_ID', '12345'],
+    ['SALESFORCE_WEBHOOK_TOKEN', 'short'],
+    ['CLOSURE_REASON_MAP', '["price"]'],
+    ['DEFAULT_CURRENCY', 'dollars'],
+    ['TABLE_NAME', 'a'],
+  ])('fails start-up naming %s when it is %j', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error.variables).toEqual([name]);
+    expect(error.message).toContain(name);
+  });
+
+  it('names every invalid variable at once', () => {
+    const error = configError({ PORT: 'x', DRY_RUN: 'maybe' });
+    expect(error.variables.sort()).toEqual(['DRY_RUN', 'PORT']);
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['', false],
+  ])('reads DRY_RUN=%j as %s', (value, expected) => {
+    expect(loadConfig({ DRY_RUN: value }).dryRun).toBe(expected);
+  });
+});
