@@ -1,0 +1,85 @@
+import { ConcurrentUpdateError } from '../errors';
+import { closeKeyFor } from '../store/keys';
+import type { CloseInput, CloseRecord } from '../store/records';
+import type { Store } from '../store/store';
+
+export type CloseWriteAction = 'created' | 'updated' | 'unchanged' | 'stale' | 'ignored';
+
+export type RecordCloseResult = {
+  closeKey: string;
+  action: CloseWriteAction;
+  close: CloseRecord | undefined;
+};
+
+/** Outcome, value and currency: what the ad platforms were told; a change in any is a new version. */
+export function closeFingerprint(close: Pick<CloseInput, 'outcome' | 'value' | 'currency'>): string {
+  return `${close.outcome}|${close.value.toFixed(2)}|${close.currency}`;
+}
+
+/**
+ * Decides what a close report does to the stored close (pure). A repeat changes nothing; an older report
+ * than the one stored (CRMs retry out of order) changes nothing; a re-opened, flipped or re-valued deal
+ * becomes the next version, keeping what the previous one said so destinations can adjust.
+ */
+export function decideCloseWrite(
+  existing: CloseRecord | undefined,
+  input: CloseInput,
+  now: number,
+): { action: CloseWriteAction; next?: CloseRecord } {
+  const closeKey = closeKeyFor(input);
+  const fingerprint = closeFingerprint(input);
+  if (!existing) {
+    // A deal re-opened before we ever saw it close has nothing to retract.
+    if (input.outcome === 'reopened') return { action: 'ignored' };
+    return {
+      action: 'created',
+      next: { ...input, closeKey, version: 1, fingerprint, recordedAt: now, updatedAt: now, planned: false },
+    };
+  }
+  if (input.sourceUpdatedAt < existing.sourceUpdatedAt) return { action: 'stale' };
+  if (fingerprint === existing.fingerprint) return { action: 'unchanged' };
+  return {
+    action: 'updated',
+    next: {
+      ...existing,
+      ...input,
+      // The contact's identifiers may come from an earlier report only; never drop them.
+      contactIdentity: input.contactIdentity ?? existing.contactIdentity,
+      leadId: input.leadId ?? existing.leadId,
+      closeKey,
+      version: existing.version + 1,
+      fingerprint,
+      previous: {
+        version: existing.version,
+        outcome: existing.outcome,
+        value: existing.value,
+        currency: existing.currency,
+      },
+      recordedAt: existing.recordedAt,
+      updatedAt: now,
+      planned: false,
+    },
+  };
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Records one close durably: read, decide, conditional write, and on a concurrent write read again.
+ * Ten deliveries of the same close at once leave one record at one version.
+ */
+export async function recordClose(store: Store, input: CloseInput, now: number): Promise<RecordCloseResult> {
+  const closeKey = closeKeyFor(input);
+  for (let attempt = 1; ; attempt++) {
+    const existing = await store.getClose(closeKey);
+    const decision = decideCloseWrite(existing, input, now);
+    if (!decision.next) return { closeKey, action: decision.action, close: existing };
+    try {
+      await store.putClose(decision.next, existing?.version);
+      if (input.dealId) await store.putDealPointer(input.crm, input.dealId, closeKey);
+      return { closeKey, action: decision.action, close: decision.next };
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
