@@ -1,0 +1,117 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeFingerprint, decideCloseWrite, recordClose } from '../../lib/pipeline/record-close';
+import type { CloseInput } from '../../lib/store/records';
+import { createTestTable, type TestTable } from '../support/dynamo';
+import { scanAll } from '../support/scan';
+
+const won = (overrides: Partial<CloseInput> = {}): CloseInput => ({
+  leadId: 'lead_1',
+  crm: 'hubspot',
+  dealId: '42',
+  outcome: 'won',
+  value: 4500,
+  currency: 'USD',
+  closedAt: 1_000,
+  sourceUpdatedAt: 1_000,
+  ...overrides,
+});
+
+describe('decideCloseWrite', () => {
+  it('creates version 1, unplanned, keyed by lead ID', () => {
+    expect(decideCloseWrite(undefined, won(), 5)).toEqual({
+      action: 'created',
+      next: {
+        ...won(),
+        closeKey: 'lead_1',
+        version: 1,
+        fingerprint: 'won|4500.00|USD',
+        recordedAt: 5,
+        updatedAt: 5,
+        planned: false,
+      },
+    });
+  });
+
+  it('keys a close without lead ID by its CRM deal', () => {
+    expect(decideCloseWrite(undefined, won({ leadId: undefined }), 5).next?.closeKey).toBe('hubspot-deal:42');
+  });
+
+  it('ignores a re-opened deal that never closed here', () => {
+    expect(decideCloseWrite(undefined, won({ outcome: 'reopened' }), 5)).toEqual({ action: 'ignored' });
+  });
+
+  it('leaves a repeat unchanged and refuses older news', () => {
+    const existing = decideCloseWrite(undefined, won({ sourceUpdatedAt: 2_000 }), 5).next;
+    expect(decideCloseWrite(existing, won({ sourceUpdatedAt: 2_000 }), 6)).toEqual({ action: 'unchanged' });
+    expect(decideCloseWrite(existing, won({ value: 10, sourceUpdatedAt: 1_999 }), 6)).toEqual({
+      action: 'stale',
+    });
+  });
+
+  it.each([
+    ['re-valued', { value: 5000 }],
+    ['flipped', { outcome: 'lost' as const, value: 0 }],
+    ['re-opened', { outcome: 'reopened' as const, value: 0 }],
+    ['re-priced in another currency', { currency: 'EUR' }],
+  ])('makes a %s deal the next version, remembering the previous one', (_case, change) => {
+    const existing = decideCloseWrite(
+      undefined,
+      won({ contactIdentity: { google: { emails: ['h'], phones: [] }, meta: { em: ['h'], ph: [] } } }),
+      5,
+    ).next;
+    const decision = decideCloseWrite(existing, won({ ...change, sourceUpdatedAt: 3_000 }), 9);
+
+    expect(decision.action).toBe('updated');
+    expect(decision.next).toMatchObject({
+      ...change,
+      version: 2,
+      previous: { version: 1, outcome: 'won', value: 4500, currency: 'USD' },
+      recordedAt: 5,
+      updatedAt: 9,
+      planned: false,
+      contactIdentity: existing?.contactIdentity,
+    });
+  });
+
+  it('fingerprints to cents so float noise is not a change', () => {
+    expect(closeFingerprint({ outcome: 'won', value: 0.1 + 0.2, currency: 'USD' })).toBe('won|0.30|USD');
+  });
+});
+
+describe('recordClose', () => {
+  let table: TestTable;
+  beforeAll(async () => {
+    table = await createTestTable();
+  });
+
+  it('records 10 concurrent deliveries of one close as one close at version 1', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => recordClose(table.store, won({ leadId: 'lead_c', dealId: 'c' }), 7)),
+    );
+
+    expect(results.filter((result) => result.action === 'created')).toHaveLength(1);
+    expect(results.filter((result) => result.action === 'unchanged')).toHaveLength(9);
+    const closes = (await scanAll(table)).filter((item) => item.type === 'close');
+    expect(closes).toHaveLength(1);
+    expect(closes[0]).toMatchObject({ version: 1, closeKey: 'lead_c' });
+    expect(await table.store.getDealPointers('hubspot', ['c'])).toEqual(new Map([['c', 'lead_c']]));
+  });
+
+  it('lands concurrent different values on consecutive versions, none lost', async () => {
+    await recordClose(table.store, won({ leadId: 'lead_v', dealId: 'v' }), 1);
+    const results = await Promise.all(
+      [5000, 6000, 7000].map((value, index) =>
+        recordClose(
+          table.store,
+          won({ leadId: 'lead_v', dealId: 'v', value, sourceUpdatedAt: 2_000 + index }),
+          2,
+        ),
+      ),
+    );
+
+    const close = await table.store.getClose('lead_v');
+    expect(results.every((result) => result.action === 'updated' || result.action === 'stale')).toBe(true);
+    expect(close?.version).toBe(1 + results.filter((result) => result.action === 'updated').length);
+    expect(close?.value).toBe(7000);
+  });
+});
