@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { FUNCTION_NAMES, type FunctionName } from '../lib/http/routes';
 
 /**
  * One minified, tree-shaken CommonJS bundle per function into dist/<function>/index.js, as Lambda runs
  * it. The AWS SDK v3 is left out: the Node.js Lambda runtime ships it (see README → Deploy for why).
  */
-export const BUNDLE_OPTIONS = {
+export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   minify: true,
   treeShaking: true,
@@ -17,7 +17,7 @@ export const BUNDLE_OPTIONS = {
   format: 'cjs',
   legalComments: 'none',
   external: ['@aws-sdk/*', '@smithy/*'],
-} as const;
+};
 
 export async function buildFunction(
   name: FunctionName,
@@ -32,7 +32,7 @@ export async function buildFunction(
   });
   await mkdir(join(outdir, name), { recursive: true });
   await writeFile(join(outdir, name, 'meta.json'), JSON.stringify(result.metafile));
-  const bytes = result.metafile.outputs[file]?.bytes ?? 0;
+  const bytes = result.metafile?.outputs[file]?.bytes ?? 0;
   return { name, bytes, file };
 }
 
