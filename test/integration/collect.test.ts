@@ -16,6 +16,8 @@ const sampleBody = (file: string): Record<string, unknown> =>
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
+type ErrorBody = { error: string; issues?: { field: string; message: string }[] };
+
 /** Plaintext that must never reach the table: the identifiers of the samples below. */
 const PLAINTEXT = [
   'jane.doe',
@@ -162,7 +164,7 @@ describe('POST /v1/events (collect)', () => {
     const response = await post(sampleBody('reshape-lead-created.json'), headers);
 
     expect(response.status).toBe(401);
-    expect((await response.json()).error).toBe('missing or invalid x-api-key');
+    expect(((await response.json()) as ErrorBody).error).toBe('missing or invalid x-api-key');
     expect(await scanAll(table)).toEqual([]);
   });
 
@@ -173,7 +175,7 @@ describe('POST /v1/events (collect)', () => {
     ]);
 
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = (await response.json()) as ErrorBody;
     expect(body.issues).toEqual(
       expect.arrayContaining([
         { field: '[1].event.id', message: 'required' },
@@ -200,7 +202,7 @@ describe('POST /v1/events (collect)', () => {
     );
 
     expect(response.status).toBe(400);
-    expect((await response.json()).issues[0].field).toBe('event.name');
+    expect(((await response.json()) as ErrorBody).issues?.[0]?.field).toBe('event.name');
     expect(await scanAll(table)).toEqual([]);
   });
 
