@@ -1,0 +1,125 @@
+import { type DeliveryRecord, deliveryState } from '../lib/store/records';
+
+/** What `npm run status` shows: counts by destination and status, the oldest waiting, the last failures. */
+export type StatusReport = {
+  totals: Record<string, Record<string, number>>;
+  oldestWaiting: Pick<
+    DeliveryRecord,
+    'closeKey' | 'destination' | 'status' | 'attempts' | 'createdAt' | 'nextAttemptAt' | 'lastError'
+  >[];
+  lastFailures: Pick<
+    DeliveryRecord,
+    'closeKey' | 'destination' | 'status' | 'attempts' | 'updatedAt' | 'lastError' | 'lastErrorCode'
+  >[];
+  deliveries: number;
+};
+
+const WAITING = new Set(['pending', 'retry', 'waiting_for_lead']);
+
+/** Pure: folds deliveries into the report. Lead IDs are pseudonymous keys, not personal data; no identifier is read. */
+export function buildStatusReport(deliveries: Iterable<DeliveryRecord>, limit = 10): StatusReport {
+  const totals: Record<string, Record<string, number>> = {};
+  const waiting: DeliveryRecord[] = [];
+  const failures: DeliveryRecord[] = [];
+  let count = 0;
+  for (const delivery of deliveries) {
+    count++;
+    const byStatus = (totals[delivery.destination] ??= {});
+    byStatus[delivery.status] = (byStatus[delivery.status] ?? 0) + 1;
+    const state = deliveryState(delivery.status);
+    if (WAITING.has(state)) waiting.push(delivery);
+    if (state === 'failed' || (state === 'retry' && delivery.lastError)) failures.push(delivery);
+  }
+  waiting.sort((a, b) => a.createdAt - b.createdAt);
+  failures.sort((a, b) => b.updatedAt - a.updatedAt);
+  return {
+    deliveries: count,
+    totals,
+    oldestWaiting: waiting
+      .slice(0, limit)
+      .map(({ closeKey, destination, status, attempts, createdAt, nextAttemptAt, lastError }) => ({
+        closeKey,
+        destination,
+        status,
+        attempts,
+        createdAt,
+        nextAttemptAt,
+        lastError,
+      })),
+    lastFailures: failures
+      .slice(0, limit)
+      .map(({ closeKey, destination, status, attempts, updatedAt, lastError, lastErrorCode }) => ({
+        closeKey,
+        destination,
+        status,
+        attempts,
+        updatedAt,
+        lastError,
+        lastErrorCode,
+      })),
+  };
+}
+
+const iso = (ms: number | undefined) =>
+  ms === undefined ? '—' : new Date(ms).toISOString().replace('.000Z', 'Z');
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, index) =>
+    Math.max(cell.length, ...rows.map((row) => (row[index] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+export function formatStatusReport(report: StatusReport, now: number): string {
+  const statuses = [
+    ...new Set(Object.values(report.totals).flatMap((byStatus) => Object.keys(byStatus))),
+  ].sort();
+  const sections: string[] = [`deliveries: ${report.deliveries}`];
+  if (report.deliveries === 0) return `${sections[0]}\n(no deliveries yet)`;
+  sections.push(
+    table(
+      ['destination', ...statuses],
+      Object.entries(report.totals).map(([destination, byStatus]) => [
+        destination,
+        ...statuses.map((status) => String(byStatus[status] ?? 0)),
+      ]),
+    ),
+  );
+  sections.push(
+    report.oldestWaiting.length === 0
+      ? 'oldest waiting: none'
+      : `oldest waiting:\n${table(
+          ['close', 'destination', 'status', 'attempts', 'age', 'next attempt', 'last error'],
+          report.oldestWaiting.map((item) => [
+            item.closeKey,
+            item.destination,
+            item.status,
+            String(item.attempts),
+            `${Math.round((now - item.createdAt) / 3_600_000)} h`,
+            iso(item.nextAttemptAt),
+            item.lastError ?? '',
+          ]),
+        )}`,
+  );
+  sections.push(
+    report.lastFailures.length === 0
+      ? 'last failures: none'
+      : `last failures:\n${table(
+          ['close', 'destination', 'status', 'attempts', 'at', 'reason'],
+          report.lastFailures.map((item) => [
+            item.closeKey,
+            item.destination,
+            item.status,
+            String(item.attempts),
+            iso(item.updatedAt),
+            [item.lastErrorCode, item.lastError].filter(Boolean).join(': '),
+          ]),
+        )}`,
+  );
+  return sections.join('\n\n');
+}

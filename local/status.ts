@@ -1,0 +1,48 @@
+import { createDynamoClient } from '../functions/runtime';
+import { loadConfig } from '../lib/config';
+import type { DeliveryRecord } from '../lib/store/records';
+import { createStore } from '../lib/store/store';
+import { applyLocalDefaults } from './env';
+import { buildStatusReport, formatStatusReport } from './status-report';
+
+/**
+ * `npm run status [-- --json]`: deliveries by destination and status, the oldest waiting ones and the
+ * last failures, from DYNAMODB_ENDPOINT (e.g. the one `npm start` prints), else from the AWS table
+ * TABLE_NAME with the shell's AWS credentials, else from the local default endpoint.
+ */
+async function main(argv: string[]): Promise<void> {
+  applyLocalDefaults();
+  const env = process.env;
+  if (!env.DYNAMODB_ENDPOINT && !env.AWS_PROFILE && !env.AWS_ACCESS_KEY_ID) {
+    env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT ?? 8000}`;
+    env.AWS_ACCESS_KEY_ID = 'local';
+    env.AWS_SECRET_ACCESS_KEY = 'local';
+  }
+  const config = loadConfig(env);
+  const client = createDynamoClient(config);
+  const store = createStore({ client, tableName: config.tableName });
+  const deliveries: DeliveryRecord[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await store.scanDeliveries(cursor);
+    deliveries.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  const report = buildStatusReport(deliveries);
+  if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(`table ${config.tableName} at ${config.dynamodbEndpoint ?? `AWS ${config.awsRegion}`}\n`);
+    console.log(formatStatusReport(report, Date.now()));
+  }
+  client.destroy();
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  const message = (error as Error).message;
+  console.error(
+    message.includes('ECONNREFUSED')
+      ? `status: no DynamoDB at ${process.env.DYNAMODB_ENDPOINT} — run \`npm start\` (or the demo) first, or set DYNAMODB_ENDPOINT / TABLE_NAME`
+      : `status: ${message}`,
+  );
+  process.exit(1);
+});

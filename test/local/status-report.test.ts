@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { DeliveryRecord } from '../../lib/store/records';
+import { buildStatusReport, formatStatusReport } from '../../local/status-report';
+
+const HOUR = 3_600_000;
+const delivery = (overrides: Partial<DeliveryRecord>): DeliveryRecord => ({
+  closeKey: 'lead_1',
+  destination: 'meta',
+  status: 'delivered',
+  closeVersion: 1,
+  attempts: 1,
+  createdAt: 0,
+  updatedAt: 0,
+  ...overrides,
+});
+
+describe('buildStatusReport', () => {
+  const deliveries = [
+    delivery({ closeKey: 'a', destination: 'google-ads', status: 'delivered' }),
+    delivery({
+      closeKey: 'b',
+      destination: 'google-ads',
+      status: 'failed:PERMISSION_DENIED',
+      lastError: 'token lacks the datamanager scope',
+      lastErrorCode: 'PERMISSION_DENIED',
+      updatedAt: 5 * HOUR,
+    }),
+    delivery({
+      closeKey: 'c',
+      destination: 'meta',
+      status: 'waiting_for_lead',
+      createdAt: 2 * HOUR,
+      nextAttemptAt: 9 * HOUR,
+    }),
+    delivery({
+      closeKey: 'd',
+      destination: 'meta',
+      status: 'retry',
+      createdAt: 1 * HOUR,
+      lastError: 'HTTP 503',
+      updatedAt: 6 * HOUR,
+    }),
+    delivery({ closeKey: 'e', destination: 'meta', status: 'skipped:consent' }),
+  ];
+
+  it('counts by destination and status', () => {
+    expect(buildStatusReport(deliveries).totals).toEqual({
+      'google-ads': { delivered: 1, 'failed:PERMISSION_DENIED': 1 },
+      meta: { waiting_for_lead: 1, retry: 1, 'skipped:consent': 1 },
+    });
+  });
+
+  it('lists the oldest waiting first and the newest failures first', () => {
+    const report = buildStatusReport(deliveries);
+    expect(report.oldestWaiting.map((item) => item.closeKey)).toEqual(['d', 'c']);
+    expect(report.lastFailures.map((item) => item.closeKey)).toEqual(['d', 'b']);
+  });
+
+  it('prints a table with the failure reason and code', () => {
+    const text = formatStatusReport(buildStatusReport(deliveries), 10 * HOUR);
+    expect(text).toContain('deliveries: 5');
+    expect(text).toMatch(/google-ads\s+1\s+1\s+0\s+0\s+0/);
+    expect(text).toContain('PERMISSION_DENIED: token lacks the datamanager scope');
+    expect(text).toContain('9 h');
+  });
+
+  it('says so when there is nothing yet', () => {
+    expect(formatStatusReport(buildStatusReport([]), 0)).toBe('deliveries: 0\n(no deliveries yet)');
+  });
+});
