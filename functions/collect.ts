@@ -4,6 +4,7 @@ import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request'
 import { secureEqualsAny } from '../lib/http/secure-compare';
 import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
 import { saveLeadCapture } from '../lib/leads/save-lead';
+import { METRIC_NAMES } from '../lib/observability/metrics';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime } from './runtime';
 
@@ -54,6 +55,7 @@ export function createCollectHandler(source: RuntimeSource) {
       });
       accepted.push(capture.leadId);
     }
+    runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, accepted.length);
     runtime.logger.info('leads captured', { count: accepted.length });
     return jsonResult(202, { accepted });
   });

@@ -1,56 +1,88 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { ConnectorError } from '../lib/errors';
 import { httpErrorResponses } from '../lib/http/error-responses';
 import type { HttpEvent, HttpResult } from '../lib/http/request';
+import { METRIC_NAMES } from '../lib/observability/metrics';
 import type { Runtime } from './runtime';
 
-export type RuntimeSource = Runtime | (() => Runtime);
+export type RuntimeSource = Runtime | (() => Runtime | Promise<Runtime>);
 
-function resolve(source: RuntimeSource): Runtime {
-  return typeof source === 'function' ? source() : source;
-}
+/** The runtime once resolved; the same object for every invocation of a handler. */
+type Resolved = { runtime?: Runtime };
 
 /**
- * The one middy chain of every HTTP function: logger context with the request ID as correlation ID,
- * then error → answer mapping. The runtime is resolved on first use so a bad configuration fails the
- * first invocation with the variable named, not the module import.
+ * Resolves the runtime (first call only: configuration and SSM parameters), then gives the logger the
+ * Lambda context and a correlation ID, annotates the trace, and flushes the invocation's metrics at the
+ * end whatever happened. The one place every handler's observability is composed.
  */
+function observe<TEvent, TResult>(
+  source: RuntimeSource,
+  resolved: Resolved,
+  correlationId: (event: TEvent) => string | undefined,
+): MiddlewareObj<TEvent, TResult, Error, Context> {
+  const flush = () => {
+    resolved.runtime?.metrics.flush();
+    resolved.runtime?.logger.resetKeys();
+  };
+  return {
+    before: async (request) => {
+      const runtime = typeof source === 'function' ? await source() : source;
+      resolved.runtime = runtime;
+      runtime.logger.addContext(request.context);
+      const id = correlationId(request.event);
+      if (id) runtime.logger.appendKeys({ correlation_id: id });
+      runtime.tracer?.putAnnotation('function', request.context.functionName);
+    },
+    after: async () => flush(),
+    onError: async () => flush(),
+  };
+}
+
+function runtimeOf(resolved: Resolved): Runtime {
+  if (!resolved.runtime) throw new Error('runtime not resolved');
+  return resolved.runtime;
+}
+
+/** The one middy chain of every HTTP function: observability, then error → answer mapping. */
 export function httpHandler(
   source: RuntimeSource,
   handle: (event: HttpEvent, runtime: Runtime, context: Context) => Promise<HttpResult>,
 ) {
-  let runtime: Runtime | undefined;
-  const current = () => {
-    runtime ??= resolve(source);
-    return runtime;
-  };
-  const lazyLogger = {
-    warn: (message: string, extra: Record<string, unknown>) => current().logger.warn(message, extra),
-    error: (message: string, extra: Record<string, unknown>) => current().logger.error(message, extra),
+  const resolved: Resolved = {};
+  // Before the runtime exists (a bad configuration fails its creation) there is only the console.
+  const logger = {
+    warn: (message: string, extra: Record<string, unknown>) =>
+      resolved.runtime
+        ? resolved.runtime.logger.warn(message, extra)
+        : console.warn(message, JSON.stringify(extra)),
+    error: (message: string, extra: Record<string, unknown>) =>
+      resolved.runtime
+        ? resolved.runtime.logger.error(message, extra)
+        : console.error(message, JSON.stringify(extra)),
   };
   return middy<HttpEvent, HttpResult>()
-    .before(async (request) => {
-      const { logger } = current();
-      logger.addContext(request.context);
-      logger.appendKeys({ correlation_id: request.event.requestContext?.requestId });
-    })
-    .use(httpErrorResponses({ logger: lazyLogger }))
-    .handler((event, context) => handle(event, current(), context));
+    .use(observe(source, resolved, (event: HttpEvent) => event.requestContext?.requestId))
+    .use(
+      httpErrorResponses({
+        logger,
+        onRejected: (error: ConnectorError, event: HttpEvent) =>
+          resolved.runtime?.metrics.count(METRIC_NAMES.webhooksRejected, {
+            route: event.routeKey ?? 'unknown',
+            reason: error.name,
+          }),
+      }),
+    )
+    .handler((event, context) => handle(event, runtimeOf(resolved), context));
 }
 
-/** The middy chain of non-HTTP functions (schedule, manual invoke): logger context only. */
+/** The middy chain of non-HTTP functions (schedule, manual invoke). */
 export function taskHandler<TEvent, TResult>(
   source: RuntimeSource,
   handle: (event: TEvent, runtime: Runtime, context: Context) => Promise<TResult>,
 ) {
-  let runtime: Runtime | undefined;
-  const current = () => {
-    runtime ??= resolve(source);
-    return runtime;
-  };
+  const resolved: Resolved = {};
   return middy<TEvent, TResult>()
-    .before(async (request) => {
-      current().logger.addContext(request.context);
-    })
-    .handler((event, context) => handle(event, current(), context));
+    .use(observe<TEvent, TResult>(source, resolved, () => undefined))
+    .handler((event, context) => handle(event, runtimeOf(resolved), context));
 }

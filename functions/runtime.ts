@@ -1,7 +1,11 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Config, type Env, loadConfig } from '../lib/config';
+import type { MetricsRecorder } from '../lib/observability/metrics';
+import { resolveParameters } from '../lib/secrets';
 import { createStore, type Store } from '../lib/store/store';
+import { createObservability } from './observability';
 
 /**
  * Everything a handler needs, built once per Lambda container (or once per local server) and passed
@@ -10,6 +14,8 @@ import { createStore, type Store } from '../lib/store/store';
 export type Runtime = {
   config: Config;
   logger: Logger;
+  metrics: MetricsRecorder;
+  tracer: Tracer | undefined;
   dynamo: DynamoDBClient;
   store: Store;
   /** Milliseconds since the epoch; injectable so tests control time. */
@@ -17,26 +23,19 @@ export type Runtime = {
   fetch: typeof fetch;
 };
 
-export type RuntimeOverrides = Partial<Pick<Runtime, 'now' | 'fetch' | 'logger' | 'dynamo'>>;
-
-export function createLogger(env: Env): Logger {
-  return new Logger({
-    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'crm-conversions',
-    logLevel: (env.POWERTOOLS_LOG_LEVEL ?? env.LOG_LEVEL ?? 'INFO') as 'INFO',
-  });
-}
+export type RuntimeOverrides = Partial<Pick<Runtime, 'now' | 'fetch' | 'logger' | 'dynamo' | 'metrics'>>;
 
 export function createDynamoClient(config: Config): DynamoDBClient {
   return new DynamoDBClient({
     region: config.awsRegion,
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
-    // Short connection and request timeouts: a stuck call must fail inside the webhook's 5 s budget.
     maxAttempts: 3,
   });
 }
 
 export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtime {
-  const logger = overrides.logger ?? createLogger(env);
+  const observability = createObservability(env);
+  const logger = overrides.logger ?? observability.logger;
   const config = loadConfig(env);
   for (const capability of config.disabled) {
     logger.info('capability disabled: configuration absent', {
@@ -44,10 +43,14 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
       missing: capability.missing,
     });
   }
+  const tracer = observability.tracer.isTracingEnabled() ? observability.tracer : undefined;
   const dynamo = overrides.dynamo ?? createDynamoClient(config);
+  tracer?.captureAWSv3Client(dynamo);
   return {
     config,
     logger,
+    metrics: overrides.metrics ?? observability.metrics,
+    tracer,
     dynamo,
     store: createStore({ client: dynamo, tableName: config.tableName }),
     now: overrides.now ?? Date.now,
@@ -55,10 +58,23 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
   };
 }
 
-let defaultRuntime: Runtime | undefined;
+/** SSM Parameter Store through Powertools Parameters: one paginated, decrypted read of the stage's path. */
+async function loadParametersFromSsm(path: string): Promise<Record<string, string | undefined>> {
+  const { getParameters } = await import('@aws-lambda-powertools/parameters/ssm');
+  return (await getParameters(path, { decrypt: true, recursive: false, maxAge: 300 })) ?? {};
+}
 
-/** The Lambda container's runtime, from process.env, built on first use and kept. */
-export function getDefaultRuntime(): Runtime {
-  defaultRuntime ??= createRuntime(process.env);
+let defaultRuntime: Promise<Runtime> | undefined;
+
+/**
+ * The Lambda container's runtime: the environment, completed from SSM Parameter Store when
+ * SSM_PARAMETER_PATH is set, built on first use and kept for the container's life.
+ */
+export function getDefaultRuntime(): Promise<Runtime> {
+  defaultRuntime ??= resolveParameters(process.env, loadParametersFromSsm).then((env) => createRuntime(env));
+  // A failed start (bad configuration, SSM unreachable) must not be cached: the next call tries again.
+  defaultRuntime.catch(() => {
+    defaultRuntime = undefined;
+  });
   return defaultRuntime;
 }

@@ -93,7 +93,7 @@ async function main() {
   applyLocalDefaults();
   const dynamo = await useLocalDynamo();
   const { getDefaultRuntime } = await import('../functions/runtime');
-  const runtime = getDefaultRuntime();
+  const runtime = await getDefaultRuntime();
   const server = createLocalServer();
   const port = await listen(server, runtime.config.port, process.env.HOST ?? '127.0.0.1');
   console.log(`crm-conversions local server on http://127.0.0.1:${port}`);

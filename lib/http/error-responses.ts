@@ -14,14 +14,14 @@ export type ErrorLogger = {
  */
 export function httpErrorResponses(options: {
   logger: ErrorLogger;
-  onRejected?: (error: ConnectorError) => void;
+  onRejected?: (error: ConnectorError, event: HttpEvent) => void;
 }): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     onError: async (request) => {
       const error = request.error;
       const requestId = request.event?.requestContext?.requestId;
       if (error instanceof ConnectorError && error.expose) {
-        options.onRejected?.(error);
+        options.onRejected?.(error, request.event);
         options.logger.warn('request rejected', {
           status: error.statusCode,
           reason: error.name,
