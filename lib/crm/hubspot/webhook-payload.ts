@@ -16,7 +16,10 @@ export const DEAL_OBJECT_TYPE_ID = '0-3';
 
 const HubspotIdSchema = v.pipe(
   v.union(
-    [v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.trim(), v.regex(/^\d{1,20}$/))],
+    [
+      v.pipe(v.number(), v.integer('must be a numeric ID'), v.minValue(0, 'must be a numeric ID')),
+      v.pipe(v.string(), v.trim(), v.regex(/^\d{1,20}$/, 'must be a numeric ID')),
+    ],
     'must be a numeric ID',
   ),
   v.transform(String),
@@ -124,10 +127,15 @@ const RESERVED_KEYS = new Set(['objectId', 'dealId', 'objectType', 'objectTypeId
 function parseSubscriptionBatch(body: unknown[]): HubspotWebhook {
   const result = v.safeParse(SubscriptionBatchSchema, body, { abortEarly: false });
   if (!result.success) throw new PayloadValidationError(toFieldIssues(result.issues).slice(0, 50));
-  // A deal event is useless without the deal it is about; other objects' events may lack it.
+  // A deal change is useless without the deal it is about; association events name two objects instead.
   const issues: FieldIssue[] = [];
   result.output.forEach((event, index) => {
-    if (isDealEvent(event) && event.objectId === undefined) {
+    const action = eventAction(event);
+    if (
+      isDealEvent(event) &&
+      event.objectId === undefined &&
+      (action === 'propertyChange' || action === 'creation')
+    ) {
       issues.push({ field: `[${index}].objectId`, message: 'required for a deal event' });
     }
   });
