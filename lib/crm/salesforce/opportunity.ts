@@ -33,8 +33,8 @@ const NumberSchema = v.optional(
     v.nullable(
       v.union(
         [
-          v.pipe(v.number(), v.finite()),
-          v.pipe(v.string(), v.trim(), v.regex(/^(-?\d+(\.\d+)?([eE][+-]?\d+)?)?$/)),
+          v.pipe(v.number(), v.finite('must be a number')),
+          v.pipe(v.string(), v.trim(), v.regex(/^(-?\d+(\.\d+)?([eE][+-]?\d+)?)?$/, 'must be a number')),
         ],
         'must be a number',
       ),
@@ -113,7 +113,7 @@ export function parseOpportunities(
       contact === undefined ? undefined : v.safeParse(FlowContactSchema, contact, { abortEarly: false });
     if (!parsed.success) issues.push(...toFieldIssues(parsed.issues, path));
     if (parsedContact && !parsedContact.success) {
-      issues.push(...toFieldIssues(parsedContact.issues, `${path}.Contact`));
+      issues.push(...toFieldIssues(parsedContact.issues, path === '' ? 'Contact' : `${path}.Contact`));
     }
     if (parsed.success && (!parsedContact || parsedContact.success)) {
       reports.push({
