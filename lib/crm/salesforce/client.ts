@@ -68,7 +68,7 @@ export function createSalesforceClient(options: {
   const client: SalesforceClient = {
     query: (soql, { deadline } = {}) => get(`${queryPath}?q=${encodeURIComponent(soql)}`, 'query', deadline),
 
-    queryMore(nextRecordsUrl, { deadline } = {}) {
+    async queryMore(nextRecordsUrl, { deadline } = {}) {
       // Only a path on the same instance and API version is followed: the token must never go elsewhere.
       if (!nextRecordsUrl.startsWith(`${queryPath}/`) || nextRecordsUrl.includes('..')) {
         throw new ConnectorError('Salesforce query: unexpected nextRecordsUrl');

@@ -138,7 +138,7 @@ const OutboundMessageSchema = v.object({
         Id: SalesforceIdSchema,
         objectType: v.optional(v.string()),
         fields: v.record(v.string(), v.nullable(v.string())),
-        hasObject: v.literal(true, 'sObject is required'),
+        sObject: v.literal(true, 'required'),
       }),
     ),
     v.minLength(1, 'must hold at least one Notification'),
@@ -187,7 +187,7 @@ export function parseOutboundMessage(xml: string): OutboundMessage {
           Id: child(notification, OUTBOUND_NS, 'Id')?.text,
           objectType: type === undefined ? undefined : splitName(type.trim()).local,
           fields,
-          hasObject: sObject !== undefined,
+          sObject: sObject !== undefined,
         };
       }),
   };
