@@ -53,3 +53,25 @@ export function resignHubspotEvent(
     },
   };
 }
+
+/**
+ * What `npm run invoke` sends for a sample of events/hubspot: re-signed with the local secret and a fresh
+ * timestamp, except the samples that show a refusal — `bad-stale*` keep their old timestamp, and
+ * `bad-signature*` get a fresh timestamp but keep their wrong signature.
+ */
+export function prepareHubspotSample(
+  sampleFileName: string,
+  event: HttpEvent,
+  options: { clientSecret: string; now: number; publicBaseUrl: string | undefined },
+): HttpEvent {
+  if (sampleFileName.startsWith('bad-stale')) return event;
+  if (sampleFileName.startsWith('bad-signature')) {
+    const headers = Object.fromEntries(
+      Object.entries(event.headers ?? {}).filter(
+        ([name]) => name.toLowerCase() !== 'x-hubspot-request-timestamp',
+      ),
+    );
+    return { ...event, headers: { ...headers, 'x-hubspot-request-timestamp': String(options.now) } };
+  }
+  return resignHubspotEvent(event, options);
+}
