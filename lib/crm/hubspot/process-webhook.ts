@@ -155,6 +155,13 @@ async function processSubscription(
   if (deps.client) {
     const enrichment = await enrichDeals(deps.client, dealIds, deps);
     const mapping = context(deps, enrichment.pipelines);
+    const missing = dealIds.filter((dealId) => !enrichment.deals.has(dealId)).length;
+    if (missing > 0) {
+      // Deleted since the event, or (with a token for one portal) a deal of another portal.
+      deps.logger.warn('deals named by the webhook were not found by the HubSpot API; ignored', {
+        deals: missing,
+      });
+    }
     for (const deal of activity) {
       const found = enrichment.deals.get(deal.dealId);
       // A deal deleted since the event has nothing left to record.
