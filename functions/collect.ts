@@ -1,3 +1,5 @@
+import { changedCloseKeys, dispatchInline, inlineDispatchDeadline, recordCloses } from '../lib/crm/intake';
+import { closeFromLeadClosedEvent } from '../lib/crm/lead-closed-event';
 import { AuthenticationError, PayloadValidationError } from '../lib/errors';
 import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming';
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
@@ -5,6 +7,7 @@ import { secureEqualsAny } from '../lib/http/secure-compare';
 import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
 import { saveLeadCapture } from '../lib/leads/save-lead';
 import { METRIC_NAMES } from '../lib/observability/metrics';
+import type { CloseInput } from '../lib/store/records';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime } from './runtime';
 
@@ -12,7 +15,11 @@ import { getDefaultRuntime } from './runtime';
 export const COLLECT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** The event kinds collect stores today; the others validate but are refused with a clear message. */
-const SUPPORTED_KINDS: ReadonlySet<IncomingEvent['kind']> = new Set(['lead_created', 'croct_lead_generated']);
+const SUPPORTED_KINDS: ReadonlySet<IncomingEvent['kind']> = new Set([
+  'lead_created',
+  'croct_lead_generated',
+  'lead_closed',
+]);
 
 function toCapture(incoming: IncomingEvent, receivedAt: number): LeadCapture {
   if (incoming.kind === 'lead_created') return captureFromReshape(incoming.event, receivedAt);
@@ -25,7 +32,7 @@ function toCapture(incoming: IncomingEvent, receivedAt: number): LeadCapture {
  * Validation comes before any write, so a rejected request writes nothing.
  */
 export function createCollectHandler(source: RuntimeSource) {
-  return httpHandler(source, async (event, runtime) => {
+  return httpHandler(source, async (event, runtime, context) => {
     const key = header(event, 'x-api-key');
     if (runtime.config.collect.apiKeys.length === 0) {
       throw new AuthenticationError('collect is disabled: COLLECT_API_KEYS is not configured');
@@ -47,7 +54,19 @@ export function createCollectHandler(source: RuntimeSource) {
     }
     const receivedAt = runtime.now();
     const accepted: string[] = [];
+    const closes: CloseInput[] = [];
     for (const item of incoming) {
+      // A pushed close is recorded like a CRM's: versioned, order-aware, then handed to the destinations.
+      if (item.kind === 'lead_closed') {
+        closes.push(
+          closeFromLeadClosedEvent(item.event, {
+            receivedAt,
+            closureReasonMap: runtime.config.closureReasonMap,
+          }),
+        );
+        accepted.push(item.event.event.id);
+        continue;
+      }
       const capture = toCapture(item, receivedAt);
       await saveLeadCapture(runtime.store, capture, {
         now: runtime.now(),
@@ -55,8 +74,19 @@ export function createCollectHandler(source: RuntimeSource) {
       });
       accepted.push(capture.leadId);
     }
-    runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, accepted.length);
-    runtime.logger.info('leads captured', { count: accepted.length });
+    const closeKeys = changedCloseKeys(await recordCloses(runtime.store, closes, runtime.now));
+    await dispatchInline(closeKeys, {
+      store: runtime.store,
+      now: runtime.now,
+      logger: runtime.logger,
+      deadline: inlineDispatchDeadline({
+        now: runtime.now(),
+        budgetMs: runtime.config.inlineDispatchBudgetMs,
+        remainingMs: context.getRemainingTimeInMillis(),
+      }),
+    });
+    runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, accepted.length - closes.length);
+    runtime.logger.info('leads captured', { count: accepted.length - closes.length, closes: closes.length });
     return jsonResult(202, { accepted });
   });
 }

@@ -14,6 +14,8 @@ export const API_VERSIONS = {
   meta: 'v26.0',
   salesforce: 'v68.0',
   hubspotCrm: 'v3',
+  /** Associations moved to v4 (the v3 associations API is frozen); objects and pipelines stay on v3. */
+  hubspotAssociations: 'v4',
 } as const;
 
 const blankToUndefined = v.transform((value: string | undefined) =>

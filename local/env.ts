@@ -1,11 +1,20 @@
 /**
- * Local mode only: a collect key so that `npm start` and the samples in events/ work out of the box.
+ * Local mode only: a collect key, a HubSpot secret and a Salesforce token and org so that `npm start` and
+ * the samples in events/ work out of the box.
  * Never used by a deployment (Lambda reads its own environment), and any value set in the shell wins.
  */
 export const LOCAL_COLLECT_API_KEY = 'local-dev-key-change-me';
+/** The samples in events/hubspot are re-signed with this secret by `npm run invoke`. */
+export const LOCAL_HUBSPOT_CLIENT_SECRET = 'local-hubspot-secret-change-me';
+/** The path token and org of the samples in events/salesforce. */
+export const LOCAL_SALESFORCE_WEBHOOK_TOKEN = 'local-salesforce-token-change-me';
+export const LOCAL_SALESFORCE_ORG_ID = '00D5g000004ABCDEA4';
 
 export function applyLocalDefaults(env: NodeJS.ProcessEnv = process.env): void {
   env.COLLECT_API_KEYS ??= LOCAL_COLLECT_API_KEY;
+  env.HUBSPOT_CLIENT_SECRET ??= LOCAL_HUBSPOT_CLIENT_SECRET;
+  env.SALESFORCE_WEBHOOK_TOKEN ??= LOCAL_SALESFORCE_WEBHOOK_TOKEN;
+  env.SALESFORCE_ORG_ID ??= LOCAL_SALESFORCE_ORG_ID;
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }

@@ -12,6 +12,10 @@ export async function loadHandler(name: FunctionName): Promise<AnyHandler | unde
   switch (name) {
     case 'collect':
       return (await import('../functions/collect')).handler;
+    case 'hubspot-webhook':
+      return (await import('../functions/hubspot-webhook')).handler;
+    case 'salesforce-webhook':
+      return (await import('../functions/salesforce-webhook')).handler;
     default:
       return undefined;
   }

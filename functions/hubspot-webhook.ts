@@ -1,0 +1,117 @@
+import { createHubspotClient, type HubspotClient } from '../lib/crm/hubspot/client';
+import { processHubspotWebhook } from '../lib/crm/hubspot/process-webhook';
+import { verifyHubspotSignature } from '../lib/crm/hubspot/signature';
+import { parseHubspotWebhook } from '../lib/crm/hubspot/webhook-payload';
+import { changedCloseKeys, dispatchInline, inlineDispatchDeadline } from '../lib/crm/intake';
+import { AuthenticationError, RetryableError } from '../lib/errors';
+import { publicRequestUri } from '../lib/http/public-uri';
+import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
+import { httpHandler, type RuntimeSource } from './middleware';
+import { getDefaultRuntime, type Runtime } from './runtime';
+
+/** 100 events are ~40 KB; a workflow body with every deal property stays well under 1 MB. */
+export const HUBSPOT_MAX_BODY_BYTES = 1024 * 1024;
+/** HubSpot waits 5 s for an answer, then counts a failure and retries (reference/platform-apis.md §4). */
+const HUBSPOT_TIMEOUT_MS = 5000;
+/** The share of that window the CRM API calls may use; the writes and the answer need the rest. */
+const API_BUDGET_MS = 2500;
+const ANSWER_MARGIN_MS = 1000;
+
+/**
+ * `POST /webhooks/hubspot`: verify the signature, validate the whole body, record every close it reports,
+ * then answer 200. A HubSpot API outage while enriching answers 503 so that HubSpot retries the batch
+ * (nothing has been written by then); content problems answer 4xx and are never retried.
+ */
+export function createHubspotWebhookHandler(source: RuntimeSource) {
+  // One client per runtime, so its pipeline cache lives as long as the Lambda container.
+  let client: { runtime: Runtime; client: HubspotClient | undefined } | undefined;
+  const clientFor = (runtime: Runtime) => {
+    if (client?.runtime !== runtime) {
+      const { accessToken, apiBaseUrl } = runtime.config.hubspot;
+      client = {
+        runtime,
+        client: accessToken
+          ? createHubspotClient({ baseUrl: apiBaseUrl, accessToken, fetch: runtime.fetch, now: runtime.now })
+          : undefined,
+      };
+    }
+    return client.client;
+  };
+
+  return httpHandler(source, async (event, runtime, context) => {
+    const startedAt = runtime.now();
+    const { clientSecret, leadIdProperty } = runtime.config.hubspot;
+    if (!clientSecret) {
+      throw new AuthenticationError(
+        'the HubSpot webhook is disabled: HUBSPOT_CLIENT_SECRET is not configured',
+      );
+    }
+    const body = rawBody(event, HUBSPOT_MAX_BODY_BYTES);
+    const { version } = verifyHubspotSignature(
+      {
+        method: event.requestContext?.http?.method ?? 'POST',
+        uri: publicRequestUri(event, runtime.config.publicBaseUrl),
+        body,
+        header: (name) => header(event, name),
+      },
+      { clientSecret, now: startedAt },
+    );
+    const webhook = parseHubspotWebhook(parseJsonBody(body));
+    let summary: Awaited<ReturnType<typeof processHubspotWebhook>>;
+    try {
+      summary = await processHubspotWebhook(webhook, {
+        store: runtime.store,
+        client: clientFor(runtime),
+        leadIdProperty,
+        defaultCurrency: runtime.config.defaultCurrency,
+        closureReasonMap: runtime.config.closureReasonMap,
+        now: runtime.now,
+        apiDeadline: startedAt + API_BUDGET_MS,
+        logger: runtime.logger,
+      });
+    } catch (error) {
+      // Our dependency failed, not the caller: HubSpot retries a 5xx (honouring Retry-After), and the
+      // batch is redone from the start because no receipt was written.
+      if (!(error instanceof RetryableError)) throw error;
+      runtime.logger.warn('HubSpot API unavailable; asking HubSpot to retry the webhook', {
+        reason: error.code,
+        error: error.message,
+      });
+      const retryAfterSeconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 60_000) / 1000));
+      return jsonResult(
+        503,
+        { error: 'HubSpot API unavailable; retry later', requestId: event.requestContext?.requestId },
+        { 'retry-after': String(retryAfterSeconds) },
+      );
+    }
+    const closeKeys = changedCloseKeys(summary.results);
+    await dispatchInline(closeKeys, {
+      store: runtime.store,
+      now: runtime.now,
+      logger: runtime.logger,
+      deadline: inlineDispatchDeadline({
+        now: runtime.now(),
+        budgetMs: runtime.config.inlineDispatchBudgetMs,
+        remainingMs: context.getRemainingTimeInMillis(),
+        answerBy: startedAt + HUBSPOT_TIMEOUT_MS - ANSWER_MARGIN_MS,
+      }),
+    });
+    const recorded = closeKeys.length;
+    runtime.logger.info('hubspot webhook processed', {
+      kind: webhook.kind,
+      signature: version,
+      received: summary.received,
+      duplicates: summary.duplicates,
+      ignored: summary.ignored,
+      recorded,
+    });
+    return jsonResult(200, {
+      received: summary.received,
+      recorded,
+      duplicates: summary.duplicates,
+      ignored: summary.ignored,
+    });
+  });
+}
+
+export const handler = createHubspotWebhookHandler(getDefaultRuntime);

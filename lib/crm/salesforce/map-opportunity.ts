@@ -1,0 +1,120 @@
+import { hasAnyIdentifier, hashIdentity } from '../../leads/identity';
+import { closeKeyFor } from '../../store/keys';
+import type { CloseInput } from '../../store/records';
+import { cleanCrmText, normaliseCurrency, parseAmount, parseLeadId, salesCycleDays } from '../close-fields';
+import { normaliseClosureReason } from '../closure-reason';
+import type { FlowContact, Opportunity } from './opportunity';
+
+/**
+ * A Salesforce Opportunity → what the connector records (pure). `IsWon` / `IsClosed` are authoritative
+ * (reference §5: stage names are per-org picklist values); the standard "Closed Won" / "Closed Lost" names
+ * are used only when a webhook was configured without those two fields.
+ */
+export type OpportunityOutcome = 'won' | 'lost' | 'open' | 'unknown';
+
+export function classifyOpportunity(
+  opportunity: Pick<Opportunity, 'IsWon' | 'IsClosed' | 'StageName'>,
+): OpportunityOutcome {
+  const { IsWon: won, IsClosed: closed } = opportunity;
+  if (closed === false) return 'open';
+  if (won === true) return 'won';
+  if (closed === true && won === false) return 'lost';
+  const stage = opportunity.StageName?.trim().toLowerCase();
+  if (stage === 'closed won') return 'won';
+  if (stage === 'closed lost') return 'lost';
+  return 'unknown';
+}
+
+export type SalesforceMappingContext = {
+  leadIdField: string;
+  lossReasonField: string;
+  defaultCurrency: string;
+  closureReasonMap: Readonly<Record<string, string>>;
+  now: number;
+};
+
+export type OpportunityDecision =
+  | { action: 'record'; close: CloseInput }
+  | { action: 'ignore'; reason: 'open' | 'unclassified_stage' };
+
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
+
+function contactIdentity(contact: FlowContact | undefined) {
+  if (!contact) return undefined;
+  const identity = hashIdentity({
+    emails: [contact.Email],
+    phones: [contact.Phone, contact.MobilePhone],
+    firstName: contact.FirstName,
+    lastName: contact.LastName,
+    street: contact.MailingStreet,
+    city: contact.MailingCity,
+    region: contact.MailingState,
+    postalCode: contact.MailingPostalCode,
+    country: contact.MailingCountry,
+  });
+  return hasAnyIdentifier(identity) ? identity : undefined;
+}
+
+export function mapSalesforceOpportunity(
+  report: { opportunity: Opportunity; contact?: FlowContact; pointerCloseKey?: string },
+  context: SalesforceMappingContext,
+): OpportunityDecision {
+  const opportunity = report.opportunity;
+  const outcome = classifyOpportunity(opportunity);
+  if (outcome === 'unknown') return { action: 'ignore', reason: 'unclassified_stage' };
+  const dealId = opportunity.Id;
+  // The message is sent by the change that closed the deal, so its modification time is the close time
+  // (reference §6); CloseDate is a date the rep may have set ahead, used only when nothing better came.
+  const closedAt = Math.min(
+    context.now,
+    opportunity.LastModifiedDate ?? opportunity.SystemModstamp ?? opportunity.CloseDate ?? context.now,
+  );
+  // SystemModstamp changes on every write, system ones included: the safest order of two reports.
+  const sourceUpdatedAt = opportunity.SystemModstamp ?? opportunity.LastModifiedDate ?? closedAt;
+  const currency = normaliseCurrency(opportunity.CurrencyIsoCode, context.defaultCurrency);
+  const stage = cleanCrmText(opportunity.StageName, 256);
+  if (outcome === 'open') {
+    if (report.pointerCloseKey === undefined) return { action: 'ignore', reason: 'open' };
+    const pointerIsDeal = report.pointerCloseKey === closeKeyFor({ crm: 'salesforce', dealId });
+    return {
+      action: 'record',
+      close: withoutUndefined({
+        leadId: pointerIsDeal ? undefined : report.pointerCloseKey,
+        crm: 'salesforce',
+        dealId,
+        outcome: 'reopened',
+        value: 0,
+        currency,
+        closedAt,
+        sourceUpdatedAt,
+        stage,
+      }),
+    };
+  }
+  const reason =
+    outcome === 'lost'
+      ? normaliseClosureReason(opportunity[context.lossReasonField], context.closureReasonMap)
+      : {};
+  return {
+    action: 'record',
+    close: withoutUndefined({
+      leadId: parseLeadId(opportunity[context.leadIdField]),
+      crm: 'salesforce',
+      dealId,
+      outcome,
+      value: outcome === 'won' ? (parseAmount(opportunity.Amount) ?? 0) : 0,
+      currency,
+      closedAt,
+      sourceUpdatedAt,
+      stage,
+      closureReason: reason.closureReason,
+      closureDetail: reason.closureDetail,
+      salesCycleDays: salesCycleDays(opportunity.CreatedDate, closedAt),
+      dealType: cleanCrmText(opportunity.Type, 256),
+      dealCreatedAt: opportunity.CreatedDate,
+      contactIdentity: contactIdentity(report.contact),
+    }),
+  };
+}

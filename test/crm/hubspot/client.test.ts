@@ -1,0 +1,202 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHubspotClient, type HubspotClient } from '../../../lib/crm/hubspot/client';
+import { ConfigurationError, RetryableError } from '../../../lib/errors';
+import { type FakeHubspot, startFakeHubspot } from '../../support/fakes/hubspot';
+
+let fake: FakeHubspot;
+let client: HubspotClient;
+let clock = 0;
+const slept: number[] = [];
+
+function thrown(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+beforeAll(async () => {
+  fake = await startFakeHubspot({ requiredDealProperties: ['dealstage'] });
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+beforeEach(() => {
+  fake.clear();
+  fake.deals.clear();
+  clock = Date.UTC(2026, 10, 20);
+  slept.length = 0;
+  client = createHubspotClient({
+    baseUrl: `${fake.baseUrl}/`,
+    accessToken: fake.token,
+    fetch,
+    now: () => clock,
+    sleep: async (ms) => {
+      slept.push(ms);
+      clock += ms;
+    },
+    pipelineCacheTtlMs: 60_000,
+  });
+});
+
+afterEach(() => {
+  expect(fake.problems).toEqual([]);
+});
+
+describe('createHubspotClient', () => {
+  it('pages through the deal search on hs_lastmodifieddate with after', async () => {
+    for (let index = 0; index < 5; index++) {
+      fake.deals.set(String(100 + index), {
+        dealstage: 'closedwon',
+        hs_lastmodifieddate: new Date(Date.UTC(2026, 10, 1) + index * 1000).toISOString(),
+      });
+    }
+    fake.deals.set('999', { dealstage: 'closedwon', hs_lastmodifieddate: '2026-12-01T00:00:00.000Z' });
+    const since = Date.UTC(2026, 10, 1);
+    const until = Date.UTC(2026, 10, 2);
+
+    const first = await client.searchDealsModifiedBetween({
+      since,
+      until,
+      properties: ['dealstage'],
+      limit: 2,
+    });
+    const second = await client.searchDealsModifiedBetween({
+      since,
+      until,
+      properties: ['dealstage'],
+      limit: 2,
+      after: first.after,
+    });
+    const third = await client.searchDealsModifiedBetween({
+      since,
+      until,
+      properties: ['dealstage'],
+      limit: 2,
+      after: second.after,
+    });
+
+    expect(first).toEqual({
+      total: 5,
+      after: '2',
+      deals: [
+        { id: '100', properties: { dealstage: 'closedwon' } },
+        { id: '101', properties: { dealstage: 'closedwon' } },
+      ],
+    });
+    expect(second.deals.map((deal) => deal.id)).toEqual(['102', '103']);
+    expect(third).toEqual({ total: 5, deals: [{ id: '104', properties: { dealstage: 'closedwon' } }] });
+    expect(fake.requests[0]?.body).toEqual({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(since) },
+            { propertyName: 'hs_lastmodifieddate', operator: 'LT', value: String(until) },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: 'hs_lastmodifieddate', direction: 'ASCENDING' }],
+      properties: ['dealstage'],
+      limit: 2,
+    });
+  });
+
+  it('caps the search page at HubSpot limit of 200', async () => {
+    await client.searchDealsModifiedBetween({
+      since: Date.UTC(2026, 0, 1),
+      until: clock,
+      properties: ['dealstage'],
+      limit: 1000,
+    });
+    expect(fake.requests[0]?.body).toMatchObject({ limit: 200 });
+  });
+
+  it('batch-reads deals in chunks of 100 and leaves out the ones HubSpot does not find (207)', async () => {
+    for (let index = 0; index < 150; index++) fake.deals.set(String(index + 1), { dealstage: 'closedwon' });
+    const ids = [...Array.from({ length: 150 }, (_, index) => String(index + 1)), '9999'];
+    const deals = await client.readDeals(ids, { properties: ['dealstage', 'amount'] });
+    expect(deals.size).toBe(150);
+    expect(deals.get('7')).toEqual({
+      id: '7',
+      properties: { hs_object_id: '7', dealstage: 'closedwon', amount: undefined },
+    });
+    expect(fake.count('deals.batchRead')).toBe(2);
+  });
+
+  it('caches the pipelines for the configured time', async () => {
+    await client.getDealPipelines();
+    await client.getDealPipelines();
+    expect(fake.count('pipelines')).toBe(1);
+    clock += 60_001;
+    const pipelines = await client.getDealPipelines();
+    expect(fake.count('pipelines')).toBe(2);
+    expect(pipelines[0]?.stages.find((stage) => stage.id === 'closedwon')).toEqual({
+      id: 'closedwon',
+      label: 'Closed won',
+      isClosed: true,
+      probability: 1,
+    });
+  });
+
+  it('honours Retry-After on 429, then gives up with a RetryableError carrying it', async () => {
+    fake.inject('pipelines', {
+      status: 429,
+      headers: { 'retry-after': '2' },
+      times: 3,
+      body: { category: 'RATE_LIMITS' },
+    });
+    const error = await thrown(client.getDealPipelines());
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error).toMatchObject({
+      code: 'rate_limited',
+      retryAfterMs: 2000,
+      message: 'HubSpot deal pipelines: HTTP 429 (RATE_LIMITS)',
+    });
+    expect(slept).toEqual([2000, 2000]);
+    expect(fake.count('pipelines')).toBe(3);
+  });
+
+  it('does not wait past the deadline for a Retry-After', async () => {
+    fake.inject('pipelines', { status: 429, headers: { 'retry-after': '10' } });
+    const error = await thrown(client.getDealPipelines({ deadline: clock + 2500 }));
+    expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 10_000 });
+    expect(slept).toEqual([]);
+  });
+
+  it('retries a 5xx with back-off and succeeds', async () => {
+    fake.inject('pipelines', { status: 503 });
+    const pipelines = await client.getDealPipelines();
+    expect(pipelines).toHaveLength(1);
+    expect(slept).toEqual([200]);
+  });
+
+  it('turns a refused token into a ConfigurationError naming HUBSPOT_ACCESS_TOKEN, without retrying', async () => {
+    const wrong = createHubspotClient({ baseUrl: fake.baseUrl, accessToken: 'pat-wrong', fetch });
+    const error = await thrown(wrong.getDealPipelines());
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({
+      variables: ['HUBSPOT_ACCESS_TOKEN'],
+      message:
+        'HubSpot deal pipelines: HTTP 401 (INVALID_AUTHENTICATION): check HUBSPOT_ACCESS_TOKEN and its scopes',
+      cause: { status: 401, code: 'INVALID_AUTHENTICATION' },
+    });
+    expect(fake.count('pipelines')).toBe(1);
+  });
+
+  it('turns a network failure into a RetryableError that keeps its cause', async () => {
+    const offline = createHubspotClient({
+      baseUrl: 'http://127.0.0.1:9',
+      accessToken: 'x',
+      fetch,
+      sleep: async () => undefined,
+    });
+    const error = await thrown(offline.getDealPipelines());
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error).toMatchObject({ code: 'network' });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+});

@@ -1,0 +1,84 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createHubspotWebhookHandler } from '../../functions/hubspot-webhook';
+import { createSalesforceWebhookHandler } from '../../functions/salesforce-webhook';
+import type { HttpEvent, HttpResult } from '../../lib/http/request';
+import {
+  LOCAL_HUBSPOT_CLIENT_SECRET,
+  LOCAL_SALESFORCE_ORG_ID,
+  LOCAL_SALESFORCE_WEBHOOK_TOKEN,
+} from '../../local/env';
+import { prepareHubspotSample } from '../../local/hubspot-signing';
+import { createLambdaContext } from '../../local/lambda-context';
+import { createTestTable } from '../support/dynamo';
+import { scanTable } from '../support/local-api';
+import { createTestRuntime } from '../support/runtime';
+
+/**
+ * Every sample in events/hubspot and events/salesforce goes through its deployed handler with the local
+ * defaults `npm run invoke` applies: the good ones are recorded (2xx), the `bad-*` ones are refused with a
+ * 4xx and write nothing. Samples and schemas cannot drift apart unnoticed.
+ */
+const EVENTS = join(__dirname, '..', '..', 'events');
+const samples = (source: string) =>
+  readdirSync(join(EVENTS, source)).filter((file) => file.endsWith('.json'));
+const load = (source: string, file: string): HttpEvent =>
+  JSON.parse(readFileSync(join(EVENTS, source, file), 'utf8'));
+
+const LOCAL_ENV = {
+  HUBSPOT_CLIENT_SECRET: LOCAL_HUBSPOT_CLIENT_SECRET,
+  SALESFORCE_WEBHOOK_TOKEN: LOCAL_SALESFORCE_WEBHOOK_TOKEN,
+  SALESFORCE_ORG_ID: LOCAL_SALESFORCE_ORG_ID,
+};
+
+async function invoke(functionName: 'hubspot-webhook' | 'salesforce-webhook', file: string) {
+  const table = await createTestTable();
+  const runtime = createTestRuntime(table, LOCAL_ENV);
+  let event = load(functionName === 'hubspot-webhook' ? 'hubspot' : 'salesforce', file);
+  if (functionName === 'hubspot-webhook') {
+    event = prepareHubspotSample(file, event, {
+      clientSecret: LOCAL_HUBSPOT_CLIENT_SECRET,
+      now: Date.now(),
+      publicBaseUrl: undefined,
+    });
+  }
+  const handler =
+    functionName === 'hubspot-webhook'
+      ? createHubspotWebhookHandler(runtime)
+      : createSalesforceWebhookHandler(runtime);
+  const result = (await handler(event, createLambdaContext(functionName))) as HttpResult;
+  return { result, items: await scanTable(table) };
+}
+
+describe('events/hubspot samples', () => {
+  it('has good and bad samples', () => {
+    expect(samples('hubspot').filter((file) => !file.startsWith('bad-')).length).toBeGreaterThanOrEqual(3);
+    expect(samples('hubspot').filter((file) => file.startsWith('bad-')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(samples('hubspot'))('%s is recorded, or refused when bad-*', async (file) => {
+    const { result, items } = await invoke('hubspot-webhook', file);
+    if (file.startsWith('bad-')) {
+      expect([400, 401]).toContain(result.statusCode);
+      expect(items).toEqual([]);
+    } else {
+      expect(result.statusCode).toBe(200);
+      expect(items.filter((item) => item.type === 'close').length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('events/salesforce samples', () => {
+  it.each(samples('salesforce'))('%s is recorded, or refused when bad-*', async (file) => {
+    const { result, items } = await invoke('salesforce-webhook', file);
+    if (file.startsWith('bad-')) {
+      expect([400, 401, 403]).toContain(result.statusCode);
+      expect(result.body).not.toContain('<Ack>');
+      expect(items).toEqual([]);
+    } else {
+      expect(result.statusCode).toBe(200);
+      expect(items.filter((item) => item.type === 'close').length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import { type FakeRequest, type FakeServer, startFakeServer } from './http-fake';
+
+/**
+ * A loopback Salesforce REST API for SOQL (reference §5): `GET /services/data/<version>/query?q=…` with the
+ * Bearer token, answered in pages of `pageSize` records with `nextRecordsUrl` until `done: true`.
+ */
+export type SalesforceRoute = 'query' | 'queryMore';
+
+export type FakeSalesforce = FakeServer<SalesforceRoute> & {
+  token: string;
+  apiVersion: string;
+  /** What every query returns (the fake does not evaluate SOQL; it records it). */
+  records: Record<string, unknown>[];
+  pageSize: number;
+  queries: string[];
+};
+
+export async function startFakeSalesforce(
+  options: { token?: string; apiVersion?: string; pageSize?: number } = {},
+) {
+  const token = options.token ?? '00Dxx0000000001!fake-session-token';
+  const apiVersion = options.apiVersion ?? 'v68.0';
+  const records: Record<string, unknown>[] = [];
+  const queries: string[] = [];
+  const state = { pageSize: options.pageSize ?? 2 };
+  const base = `/services/data/${apiVersion}/query`;
+  const cursor = /^\/services\/data\/[^/]+\/query\/01gFAKE-(\d+)$/;
+
+  const routeOf = (request: FakeRequest): SalesforceRoute | undefined => {
+    if (request.method !== 'GET') return undefined;
+    if (request.path === base) return 'query';
+    if (request.path.startsWith(`${base}/`) && cursor.test(request.path)) return 'queryMore';
+    return undefined;
+  };
+
+  const page = (offset: number) => {
+    const slice = records.slice(offset, offset + state.pageSize);
+    const next = offset + state.pageSize;
+    const done = next >= records.length;
+    return {
+      status: 200,
+      body: {
+        totalSize: records.length,
+        done,
+        ...(done ? {} : { nextRecordsUrl: `${base}/01gFAKE-${next}` }),
+        records: slice.map((record) => ({ attributes: { type: 'Opportunity' }, ...record })),
+      },
+    };
+  };
+
+  const server = await startFakeServer<SalesforceRoute>(routeOf, (route, request, problem) => {
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return {
+        status: 401,
+        body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+      };
+    }
+    if (route === 'query') {
+      const soql = request.query.get('q');
+      if (!soql || !/^SELECT\s.+\sFROM\s+\w+/i.test(soql))
+        return problem(`q must be a SOQL SELECT, got ${soql}`);
+      queries.push(soql);
+      return page(0);
+    }
+    const offset = Number(cursor.exec(request.path)?.[1]);
+    return page(offset);
+  });
+  const fake: FakeSalesforce = {
+    ...server,
+    token,
+    apiVersion,
+    records,
+    queries,
+    get pageSize() {
+      return state.pageSize;
+    },
+    set pageSize(size: number) {
+      state.pageSize = size;
+    },
+  };
+  return fake;
+}
