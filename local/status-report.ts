@@ -24,7 +24,8 @@ export function buildStatusReport(deliveries: Iterable<DeliveryRecord>, limit = 
   let count = 0;
   for (const delivery of deliveries) {
     count++;
-    const byStatus = (totals[delivery.destination] ??= {});
+    const byStatus = totals[delivery.destination] ?? {};
+    totals[delivery.destination] = byStatus;
     byStatus[delivery.status] = (byStatus[delivery.status] ?? 0) + 1;
     const state = deliveryState(delivery.status);
     if (WAITING.has(state)) waiting.push(delivery);
