@@ -1,11 +1,16 @@
+import type { Context } from 'aws-lambda';
 import { AuthenticationError, PayloadValidationError } from '../lib/errors';
 import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming';
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
 import { secureEqualsAny } from '../lib/http/secure-compare';
 import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
 import { saveLeadCapture } from '../lib/leads/save-lead';
+import { dispatchCloses } from '../lib/pipeline/dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
-import { getDefaultRuntime } from './runtime';
+import { getDefaultRuntime, type Runtime } from './runtime';
+
+/** Time kept for the final writes and the answer after the inline dispatch's deadline. */
+const LAMBDA_FINISH_MARGIN_MS = 1500;
 
 /** DESIGN.md: 413 over 1 MB. */
 export const COLLECT_MAX_BODY_BYTES = 1024 * 1024;
@@ -24,7 +29,7 @@ function toCapture(incoming: IncomingEvent, receivedAt: number): LeadCapture {
  * Validation comes before any write, so a rejected request writes nothing.
  */
 export function createCollectHandler(source: RuntimeSource) {
-  return httpHandler(source, async (event, runtime) => {
+  return httpHandler(source, async (event, runtime, context) => {
     const key = header(event, 'x-api-key');
     if (runtime.config.collect.apiKeys.length === 0) {
       throw new AuthenticationError('collect is disabled: COLLECT_API_KEYS is not configured');
@@ -55,8 +60,41 @@ export function createCollectHandler(source: RuntimeSource) {
       accepted.push(capture.leadId);
     }
     runtime.logger.info('leads captured', { count: accepted.length });
+    await dispatchClosesOfArrivedLeads(accepted, runtime, context);
     return jsonResult(202, { accepted });
   });
+}
+
+/**
+ * A lead that arrives after its close: the close's deliveries waiting for it go out now (one BatchGet
+ * of closes for the captured lead IDs). The leads are already stored, so a failure here only delays
+ * those deliveries until the backfill; it never fails the caller's request.
+ */
+async function dispatchClosesOfArrivedLeads(
+  leadIds: string[],
+  runtime: Runtime,
+  context: Context | undefined,
+) {
+  if (leadIds.length === 0 || runtime.destinations.length === 0) return;
+  try {
+    const closes = await runtime.store.getCloses(leadIds);
+    if (closes.size === 0) return;
+    const remaining = context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
+    const budget = Math.min(runtime.config.inlineDispatchBudgetMs, remaining - LAMBDA_FINISH_MARGIN_MS);
+    const summary = await dispatchCloses([...closes.keys()], {
+      ...runtime,
+      closes,
+      deadline: runtime.now() + budget,
+    });
+    runtime.logger.info('waiting closes dispatched', {
+      closes: summary.closes,
+      deliveries: summary.deliveries,
+    });
+  } catch (error) {
+    runtime.logger.warn('dispatch after lead capture failed; the backfill will retry', {
+      error: (error as Error)?.name,
+    });
+  }
 }
 
 export const handler = createCollectHandler(getDefaultRuntime);

@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Config, type Env, loadConfig } from '../lib/config';
+import { createDestinations } from '../lib/destinations/registry';
+import type { Destination } from '../lib/destinations/types';
 import { createStore, type Store } from '../lib/store/store';
 
 /**
@@ -15,9 +17,11 @@ export type Runtime = {
   /** Milliseconds since the epoch; injectable so tests control time. */
   now: () => number;
   fetch: typeof fetch;
+  /** The enabled ad-platform destinations, built once from config (a disabled one is absent). */
+  destinations: Destination[];
 };
 
-export type RuntimeOverrides = Partial<Pick<Runtime, 'now' | 'fetch' | 'logger' | 'dynamo'>>;
+export type RuntimeOverrides = Partial<Pick<Runtime, 'now' | 'fetch' | 'logger' | 'dynamo' | 'destinations'>>;
 
 export function createLogger(env: Env): Logger {
   return new Logger({
@@ -45,13 +49,16 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
     });
   }
   const dynamo = overrides.dynamo ?? createDynamoClient(config);
+  const now = overrides.now ?? Date.now;
+  const runtimeFetch = overrides.fetch ?? globalThis.fetch;
   return {
     config,
     logger,
     dynamo,
     store: createStore({ client: dynamo, tableName: config.tableName }),
-    now: overrides.now ?? Date.now,
-    fetch: overrides.fetch ?? globalThis.fetch,
+    now,
+    fetch: runtimeFetch,
+    destinations: overrides.destinations ?? createDestinations(config, { fetch: runtimeFetch, now }),
   };
 }
 
