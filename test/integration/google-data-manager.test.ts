@@ -1,8 +1,8 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../functions/runtime';
 import { closeInput, createClock, DAY, storeClose, storeLead, T0 } from '../support/conversions';
-import { createTestTable, type TestTable } from '../support/dynamo';
-import { deliveriesOf, dispatchInline, dueItems, runBackfill } from '../support/pipeline';
+import type { TestTable } from '../support/dynamo';
+import { createReadyTable, deliveriesOf, dispatchInline, dueItems, runBackfill } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
 
@@ -13,15 +13,13 @@ let runtime: Runtime;
 let sequence = 0;
 const nextLeadId = () => `dm-lead-${++sequence}`;
 
-beforeAll(async () => {
-  table = await createTestTable();
-});
-
+/** A table per test: the backfill reads the whole due index, and must see only this test's work. */
 async function setUp(
   options: Parameters<typeof startPlatforms>[0] extends infer O ? Partial<O> : never = {},
   env: Record<string, string> = {},
 ) {
   clock = createClock();
+  table = await createReadyTable();
   platforms = await startPlatforms({ now: clock.now, ...options });
   runtime = createTestRuntime(table, { ...platforms.env, ...env }, { now: clock.now });
 }

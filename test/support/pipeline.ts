@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../../functions/runtime';
 import type { HttpEvent } from '../../lib/http/request';
@@ -6,7 +7,7 @@ import { dispatchCloses } from '../../lib/pipeline/dispatch';
 import { type ProcessDueOptions, processDueWork } from '../../lib/pipeline/process-due';
 import type { DeliveryRecord } from '../../lib/store/records';
 import { DUE_INDEX } from '../../lib/store/table';
-import type { TestTable } from './dynamo';
+import { createTestTable, type TestTable } from './dynamo';
 import { TEST_COLLECT_KEY } from './runtime';
 
 /** A logger that keeps every line (message and fields) so a test can scan them; prints nothing. */
@@ -111,4 +112,20 @@ export function collectEvent(body: unknown): HttpEvent {
     body: JSON.stringify(body),
     isBase64Encoded: false,
   };
+}
+
+/** A fresh table that is ACTIVE before the first request (dynalite reports CREATING for a moment). */
+export async function createReadyTable(): Promise<TestTable> {
+  const table = await createTestTable();
+  for (let round = 0; round < 50; round++) {
+    const { Table } = await table.client.send(new DescribeTableCommand({ TableName: table.tableName }));
+    if (
+      Table?.TableStatus === 'ACTIVE' &&
+      Table.GlobalSecondaryIndexes?.every((index) => index.IndexStatus === 'ACTIVE')
+    ) {
+      return table;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`table ${table.tableName} never became ACTIVE`);
 }

@@ -27,6 +27,8 @@ export type FakeServer = {
   requests: RecordedRequest[];
   /** The next `times` requests get this reply instead of the fake's own answer. */
   failNext(reply: FakeReply, times?: number): void;
+  /** The next request is handled as usual (the platform gets it) but its answer comes `ms` late. */
+  delayNext(ms: number): void;
   close(): Promise<void>;
 };
 
@@ -34,7 +36,7 @@ export async function startFakeServer(
   handle: (request: RecordedRequest) => FakeReply | Promise<FakeReply>,
 ): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
-  const faults: FakeReply[] = [];
+  const faults: (FakeReply | { handleThenDelayMs: number })[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
@@ -57,7 +59,13 @@ export async function startFakeServer(
         body,
       };
       requests.push(request);
-      const reply = faults.shift() ?? (await handle(request));
+      const fault = faults.shift();
+      const reply: FakeReply =
+        fault === undefined
+          ? await handle(request)
+          : 'handleThenDelayMs' in fault
+            ? { ...(await handle(request)), delayMs: fault.handleThenDelayMs }
+            : fault;
       const send = () => {
         if (response.destroyed) return;
         response.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
@@ -79,6 +87,9 @@ export async function startFakeServer(
     requests,
     failNext(reply, times = 1) {
       for (let index = 0; index < times; index++) faults.push(reply);
+    },
+    delayNext(ms) {
+      faults.push({ handleThenDelayMs: ms });
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
