@@ -2,7 +2,7 @@ import type { Conversion, DeliveredState, Destination, RowDecision, RowOutcome }
 import { ConcurrentUpdateError } from '../errors';
 import { mergeHashedIdentity } from '../leads/identity';
 import type { CloseRecord, DeliveryRecord, LeadRecord } from '../store/records';
-import type { DeliveryExpectation, Store } from '../store/store';
+import { type DeliveryExpectation, deliveryRefKey, type Store } from '../store/store';
 import { mapWithConcurrency } from './concurrency';
 import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './delivery-outcome';
 
@@ -14,8 +14,8 @@ import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './deli
 export type DeliveryJob = {
   close: CloseRecord;
   delivery: DeliveryRecord;
-  /** The stored state this job read: the final write is conditional on it. */
-  expected: DeliveryExpectation;
+  /** The stored state this job read: the final write is conditional on it (undefined: must not exist). */
+  expected: DeliveryExpectation | undefined;
 };
 
 /** The part of Powertools' Logger the pipeline uses (structured fields only: counts, codes, no PII). */
@@ -60,6 +60,9 @@ type Pending = {
 };
 
 type Result = { job: DeliveryJob; next: DeliveryRecord } | { job: DeliveryJob; next: undefined };
+
+/** A run's summary, and the deliveries whose result is recorded (by delivery key). */
+export type DeliveryRun = { summary: DeliverySummary; recorded: Set<string> };
 
 export function emptySummary(): DeliverySummary {
   return { deliveries: {}, requests: {}, conflicts: 0, deferred: 0 };
@@ -186,8 +189,9 @@ export async function deliverJobs(
   jobs: readonly DeliveryJob[],
   leads: ReadonlyMap<string, LeadRecord>,
   options: DeliverOptions,
-): Promise<DeliverySummary> {
+): Promise<DeliveryRun> {
   const summary = emptySummary();
+  const recorded = new Set<string>();
   const now = options.now();
   const byName = new Map(options.destinations.map((destination) => [destination.name, destination]));
   const results: Result[] = [];
@@ -281,9 +285,14 @@ export async function deliverJobs(
   }
 
   await mapWithConcurrency(results, WRITE_CONCURRENCY, async (result) => {
-    if (!result.next) return;
+    const key = deliveryRefKey(result.job.delivery);
+    if (!result.next) {
+      recorded.add(key);
+      return;
+    }
     try {
       await options.store.putDelivery(result.next, result.job.expected);
+      recorded.add(key);
       countStatus(summary, result.next.destination, result.next.status);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) {
@@ -301,5 +310,5 @@ export async function deliverJobs(
   });
   if (summary.conflicts > 0)
     options.logger?.info('deliveries changed concurrently', { conflicts: summary.conflicts });
-  return summary;
+  return { summary, recorded };
 }

@@ -53,12 +53,10 @@ export async function dispatchCloses(
     .filter((close): close is CloseRecord => close !== undefined);
   if (found.length === 0) return { closes: 0, ...emptySummary() };
 
-  const { planned, existing, ready } = await planCloses(
-    found,
-    stored,
-    resolved,
-    options.deadline + INLINE_CLAIM_GRACE_MS,
-  );
+  const { planned, existing, ready } = await planCloses(found, stored, resolved, {
+    dueAt: options.deadline + INLINE_CLAIM_GRACE_MS,
+    claim: true,
+  });
   // A delivery that was waiting for its lead goes now if the lead has arrived (collect) or the wait is over.
   const now = resolved.now();
   const waiting = existing.filter(
@@ -71,9 +69,10 @@ export async function dispatchCloses(
         resolved.leadWaitMs,
       ),
   );
-  const [, summary] = await Promise.all([
+  // The claimed deliveries exist: the closes can leave the due index while the uploads run.
+  const [, run] = await Promise.all([
     Promise.all(ready.map((close) => options.store.markClosePlanned(close.closeKey, close.version))),
     deliverJobs([...planned, ...waiting], leads, resolved),
   ]);
-  return { closes: found.length, ...summary };
+  return { closes: found.length, ...run.summary };
 }

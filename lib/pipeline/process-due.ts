@@ -11,7 +11,7 @@ import {
 } from './deliver';
 import { deliveryAfterOutcome } from './delivery-outcome';
 import { type PipelineOptions, resolveDeliverOptions } from './options';
-import { planCloses } from './plan-closes';
+import { closesToMark, planCloses } from './plan-closes';
 
 /**
  * The backfill's worker: reads the due index (never the table), and processes what is due in rounds of
@@ -140,7 +140,10 @@ async function processRound(
   ]);
   for (const close of closeItems) closes.set(close.closeKey, close);
 
-  const { planned, existing, ready } = await planCloses(closeItems, stored, resolved, resolved.now());
+  const { planned, existing, ready } = await planCloses(closeItems, stored, resolved, {
+    dueAt: resolved.now(),
+    claim: false,
+  });
   const jobs = new Map<string, DeliveryJob>();
   for (const job of [...planned, ...existing.filter((job) => isDue(job.delivery, dueBy))]) {
     jobs.set(deliveryRefKey(job.delivery), job);
@@ -162,12 +165,14 @@ async function processRound(
       expected: { closeVersion: delivery.closeVersion, attempts: delivery.attempts },
     });
   }
-  const [, summary] = await Promise.all([
-    Promise.all(ready.map((close) => options.store.markClosePlanned(close.closeKey, close.version))),
-    deliverJobs([...jobs.values()], leads, resolved),
+  const { summary, recorded } = await deliverJobs([...jobs.values()], leads, resolved);
+  // Only now: a close leaves the due index once each of its deliveries is recorded.
+  const marked = closesToMark(ready, planned, recorded);
+  await Promise.all([
+    ...marked.map((close) => options.store.markClosePlanned(close.closeKey, close.version)),
+    ...orphans.map((delivery) => recordOrphan(delivery, options, resolved, summary)),
   ]);
-  await Promise.all(orphans.map((delivery) => recordOrphan(delivery, options, resolved, summary)));
-  return { summary, closesPlanned: ready.length };
+  return { summary, closesPlanned: marked.length };
 }
 
 /** A due delivery whose close is gone would be read on every run: it fails, visibly, once. */

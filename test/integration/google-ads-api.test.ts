@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../functions/runtime';
-import type { TestTable } from '../support/dynamo';
 import { closeInput, createClock, DAY, GCLID, HOUR, storeClose, storeLead, T0 } from '../support/conversions';
-import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
+import type { TestTable } from '../support/dynamo';
 import { createReadyTable, deliveriesOf, dispatchInline, runBackfill } from '../support/pipeline';
+import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
 
 let table: TestTable;
@@ -89,14 +89,19 @@ describe('Google Ads API destination (legacy mode)', () => {
     await dispatchInline(runtime, ids);
 
     expect(platforms.ads.uploadRequests()).toHaveLength(1);
-    const deliveries = await Promise.all(ids.map(async (id) => (await deliveriesOf(runtime, id))['google-ads']));
+    const deliveries = await Promise.all(
+      ids.map(async (id) => (await deliveriesOf(runtime, id))['google-ads']),
+    );
     expect(deliveries.map((delivery) => delivery?.status)).toEqual([
       'delivered',
       'retry',
       'failed:expired_event',
       'delivered',
     ]);
-    expect(deliveries[1]).toMatchObject({ lastErrorCode: 'TOO_RECENT_CONVERSION_ACTION', nextAttemptAt: T0 + 6 * HOUR });
+    expect(deliveries[1]).toMatchObject({
+      lastErrorCode: 'TOO_RECENT_CONVERSION_ACTION',
+      nextAttemptAt: T0 + 6 * HOUR,
+    });
   });
 
   it('counts an "already exists" answer for a replay as delivered', async () => {
@@ -119,7 +124,11 @@ describe('Google Ads API destination (legacy mode)', () => {
     await dispatchInline(runtime, [leadId]);
 
     clock.advance(DAY);
-    await storeClose(runtime.store, closeInput(leadId, { value: 6100, sourceUpdatedAt: T0 + DAY }), clock.now());
+    await storeClose(
+      runtime.store,
+      closeInput(leadId, { value: 6100, sourceUpdatedAt: T0 + DAY }),
+      clock.now(),
+    );
     await dispatchInline(runtime, [leadId]);
     const conversion = platforms.ads.conversions.get(`${wonAction}|${leadId}`);
     expect(conversion).toMatchObject({ value: 6100, retracted: false });
@@ -157,7 +166,11 @@ describe('Google Ads API destination (legacy mode)', () => {
     await wonClose(leadId);
     await dispatchInline(runtime, [leadId]);
     clock.advance(HOUR);
-    await storeClose(runtime.store, closeInput(leadId, { outcome: 'reopened', value: 0, sourceUpdatedAt: T0 }), clock.now());
+    await storeClose(
+      runtime.store,
+      closeInput(leadId, { outcome: 'reopened', value: 0, sourceUpdatedAt: T0 }),
+      clock.now(),
+    );
 
     await dispatchInline(runtime, [leadId]);
 
