@@ -33,6 +33,13 @@ export type ProcessDueOptions = PipelineOptions & {
   reserveMs?: number;
 };
 
+/**
+ * A close recorded this recently is being dispatched by the webhook call that recorded it (its inline
+ * budget is seconds): the backfill leaves it alone, rather than upload it a second time in parallel.
+ * If that call died, the next run takes the close over.
+ */
+export const FRESH_CLOSE_GRACE_MS = 60_000;
+
 export type ProcessDueSummary = DeliverySummary & {
   /** Due items read from the index. */
   read: number;
@@ -65,7 +72,8 @@ export async function processDueWork(options: ProcessDueOptions): Promise<Proces
   if (resolved.destinations.length === 0) return summary;
 
   // retryNow: everything in the index, whatever its time; items rewritten during the run are seen once.
-  const dueBy = options.retryNow ? Number.MAX_SAFE_INTEGER : resolved.now();
+  const startedAt = resolved.now();
+  const dueBy = options.retryNow ? Number.MAX_SAFE_INTEGER : startedAt;
   const seen = new Set<string>();
   let cursor: DueCursor | undefined;
   let exhausted = false;
@@ -86,8 +94,8 @@ export async function processDueWork(options: ProcessDueOptions): Promise<Proces
         const key = item.type === 'close' ? `close:${item.close.closeKey}` : deliveryRefKey(item.delivery);
         if (seen.has(key)) continue;
         seen.add(key);
-        if (item.type === 'close') closeItems.push(item.close);
-        else deliveryItems.push(item.delivery);
+        if (item.type === 'delivery') deliveryItems.push(item.delivery);
+        else if (item.close.updatedAt <= startedAt - FRESH_CLOSE_GRACE_MS) closeItems.push(item.close);
       }
       summary.read += page.items.length;
       cursor = page.cursor;

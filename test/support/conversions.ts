@@ -66,8 +66,9 @@ export type LeadOptions = {
   userAgent?: string;
 };
 
-export function leadCreatedEvent(leadId: string, options: LeadOptions = {}): LeadCreatedEvent {
-  const event = {
+/** The `lead_created` a site would push to collect, as JSON. */
+export function leadCreatedBody(leadId: string, options: LeadOptions = {}) {
+  return {
     event: { name: 'lead_created', id: leadId, timestamp: options.capturedAt ?? T0 - 30 * DAY },
     context: {
       url: options.url ?? `https://example.com/demo?gclid=${GCLID}&fbclid=${FBCLID}`,
@@ -78,7 +79,10 @@ export function leadCreatedEvent(leadId: string, options: LeadOptions = {}): Lea
     ...(options.user === null ? {} : { user: options.user ?? PERSON }),
     consent: options.consent ?? { analytics: true, personalization: true, marketing: true },
   };
-  return v.parse(LeadCreatedEventSchema, event);
+}
+
+export function leadCreatedEvent(leadId: string, options: LeadOptions = {}): LeadCreatedEvent {
+  return v.parse(LeadCreatedEventSchema, leadCreatedBody(leadId, options));
 }
 
 export async function storeLead(
@@ -92,9 +96,10 @@ export async function storeLead(
   return lead;
 }
 
-export function contactIdentity(
-  input: IdentityInput = { emails: ['crm.contact@example.org'], phones: ['+442071838750'] },
-) {
+/** The CRM contact's identifiers, in plaintext (hashed on intake). */
+export const CONTACT = { email: 'crm.contact@example.org', phone: '+442071838750' };
+
+export function contactIdentity(input: IdentityInput = { emails: [CONTACT.email], phones: [CONTACT.phone] }) {
   return hashIdentity(input);
 }
 
