@@ -45,7 +45,7 @@ describe('Meta Conversions API destination', () => {
 
     const [request] = platforms.meta.eventRequests();
     expect(request?.query.get('access_token')).toBeNull();
-    expect((request?.body as { access_token: string }).access_token).toBe(ACCOUNTS.metaToken);
+    expect(request?.body).toMatchObject({ access_token: ACCOUNTS.metaToken });
     const event = platforms.meta.events.get(`LeadClosed|${leadId}`);
     expect(event).toMatchObject({
       event_name: 'LeadClosed',
@@ -76,9 +76,7 @@ describe('Meta Conversions API destination', () => {
 
     await dispatchInline(runtime, [leadId]);
 
-    expect((platforms.meta.eventRequests()[0]?.body as { test_event_code: string }).test_event_code).toBe(
-      'TEST4242',
-    );
+    expect(platforms.meta.eventRequests()[0]?.body).toMatchObject({ test_event_code: 'TEST4242' });
   });
 
   it('names the event by outcome with META_EVENT_NAMING=outcome', async () => {
