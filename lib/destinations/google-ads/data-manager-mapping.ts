@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { API_VERSIONS } from '../../config';
 import type { HashedIdentity } from '../../leads/identity';
 import type { ConsentRecord } from '../../store/records';
 import type { DeliveredState, LeadClosedConversion, RequestDescription, RowDecision } from '../types';
@@ -258,7 +259,7 @@ export function buildIngestRequest(
     }));
   return {
     method: 'POST',
-    url: `${settings.baseUrl}/v1/events:ingest`,
+    url: `${settings.baseUrl}/${API_VERSIONS.dataManager}/events:ingest`,
     // HEX: our identifiers are lowercase hex SHA-256 (lib/leads/hash.ts); required with userData.
     body: { destinations, events, encoding: 'HEX' },
   };
