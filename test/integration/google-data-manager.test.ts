@@ -240,6 +240,33 @@ describe('Google Data Manager destination', () => {
     expect(platforms.oauth.issued).toHaveLength(2);
   });
 
+  it('reports a revoked refresh token as a configuration error naming the variable', async () => {
+    await platforms.close();
+    await setUp({}, { GOOGLE_ADS_REFRESH_TOKEN: '1//revoked' });
+    const leadId = nextLeadId();
+    await wonClose(leadId);
+
+    await dispatchInline(runtime, [leadId]);
+
+    const delivery = (await deliveriesOf(runtime, leadId))['google-ads'];
+    expect(delivery?.status).toBe('failed:oauth_invalid_grant');
+    expect(delivery?.lastError).toContain('GOOGLE_ADS_REFRESH_TOKEN');
+    expect(platforms.dataManager.ingestRequests()).toHaveLength(0);
+  });
+
+  it('retries when the OAuth endpoint itself is down', async () => {
+    const leadId = nextLeadId();
+    await wonClose(leadId);
+    platforms.oauth.failNext({ status: 503, body: { error: 'backend_error' } });
+
+    await dispatchInline(runtime, [leadId]);
+
+    expect((await deliveriesOf(runtime, leadId))['google-ads']).toMatchObject({
+      status: 'retry',
+      lastErrorCode: 'oauth_http_503',
+    });
+  });
+
   it('reports a refresh token without the datamanager scope as a configuration error, not a retry', async () => {
     const ids = [nextLeadId(), nextLeadId()];
     for (const id of ids) await wonClose(id);
