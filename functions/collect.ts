@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { changedCloseKeys, dispatchInline, inlineDispatchDeadline, recordCloses } from '../lib/crm/intake';
 import { closeFromLeadClosedEvent } from '../lib/crm/lead-closed-event';
 import { AuthenticationError, PayloadValidationError } from '../lib/errors';
@@ -7,9 +8,13 @@ import { secureEqualsAny } from '../lib/http/secure-compare';
 import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
 import { saveLeadCapture } from '../lib/leads/save-lead';
 import { METRIC_NAMES } from '../lib/observability/metrics';
+import { dispatchCloses } from '../lib/pipeline/dispatch';
 import type { CloseInput } from '../lib/store/records';
 import { httpHandler, type RuntimeSource } from './middleware';
-import { getDefaultRuntime } from './runtime';
+import { getDefaultRuntime, type Runtime } from './runtime';
+
+/** Time kept for the final writes and the answer after the inline dispatch's deadline. */
+const LAMBDA_FINISH_MARGIN_MS = 1500;
 
 /** DESIGN.md: 413 over 1 MB. */
 export const COLLECT_MAX_BODY_BYTES = 1024 * 1024;
@@ -54,6 +59,7 @@ export function createCollectHandler(source: RuntimeSource) {
     }
     const receivedAt = runtime.now();
     const accepted: string[] = [];
+    const leadIds: string[] = [];
     const closes: CloseInput[] = [];
     for (const item of incoming) {
       // A pushed close is recorded like a CRM's: versioned, order-aware, then handed to the destinations.
@@ -73,12 +79,11 @@ export function createCollectHandler(source: RuntimeSource) {
         retentionDays: runtime.config.leadRetentionDays,
       });
       accepted.push(capture.leadId);
+      leadIds.push(capture.leadId);
     }
     const closeKeys = changedCloseKeys(await recordCloses(runtime.store, closes, runtime.now));
     await dispatchInline(closeKeys, {
-      store: runtime.store,
-      now: runtime.now,
-      logger: runtime.logger,
+      ...runtime,
       deadline: inlineDispatchDeadline({
         now: runtime.now(),
         budgetMs: runtime.config.inlineDispatchBudgetMs,
@@ -87,8 +92,41 @@ export function createCollectHandler(source: RuntimeSource) {
     });
     runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, accepted.length - closes.length);
     runtime.logger.info('leads captured', { count: accepted.length - closes.length, closes: closes.length });
+    await dispatchClosesOfArrivedLeads(leadIds, runtime, context);
     return jsonResult(202, { accepted });
   });
+}
+
+/**
+ * A lead that arrives after its close: the close's deliveries waiting for it go out now (one BatchGet
+ * of closes for the captured lead IDs). The leads are already stored, so a failure here only delays
+ * those deliveries until the backfill; it never fails the caller's request.
+ */
+async function dispatchClosesOfArrivedLeads(
+  leadIds: string[],
+  runtime: Runtime,
+  context: Context | undefined,
+) {
+  if (leadIds.length === 0 || runtime.destinations.length === 0) return;
+  try {
+    const closes = await runtime.store.getCloses(leadIds);
+    if (closes.size === 0) return;
+    const remaining = context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
+    const budget = Math.min(runtime.config.inlineDispatchBudgetMs, remaining - LAMBDA_FINISH_MARGIN_MS);
+    const summary = await dispatchCloses([...closes.keys()], {
+      ...runtime,
+      closes,
+      deadline: runtime.now() + budget,
+    });
+    runtime.logger.info('waiting closes dispatched', {
+      closes: summary.closes,
+      deliveries: summary.deliveries,
+    });
+  } catch (error) {
+    runtime.logger.warn('dispatch after lead capture failed; the backfill will retry', {
+      error: (error as Error)?.name,
+    });
+  }
 }
 
 export const handler = createCollectHandler(getDefaultRuntime);

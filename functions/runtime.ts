@@ -2,6 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Config, type Env, loadConfig } from '../lib/config';
+import { createDestinations } from '../lib/destinations/registry';
+import type { Destination } from '../lib/destinations/types';
 import type { MetricsRecorder } from '../lib/observability/metrics';
 import { resolveParameters } from '../lib/secrets';
 import { createStore, type Store } from '../lib/store/store';
@@ -21,9 +23,13 @@ export type Runtime = {
   /** Milliseconds since the epoch; injectable so tests control time. */
   now: () => number;
   fetch: typeof fetch;
+  /** The enabled ad-platform destinations, built once from config (a disabled one is absent). */
+  destinations: Destination[];
 };
 
-export type RuntimeOverrides = Partial<Pick<Runtime, 'now' | 'fetch' | 'logger' | 'dynamo' | 'metrics'>>;
+export type RuntimeOverrides = Partial<
+  Pick<Runtime, 'now' | 'fetch' | 'logger' | 'dynamo' | 'metrics' | 'destinations'>
+>;
 
 export function createDynamoClient(config: Config): DynamoDBClient {
   return new DynamoDBClient({
@@ -46,6 +52,8 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
   const tracer = observability.tracer.isTracingEnabled() ? observability.tracer : undefined;
   const dynamo = overrides.dynamo ?? createDynamoClient(config);
   tracer?.captureAWSv3Client(dynamo);
+  const now = overrides.now ?? Date.now;
+  const runtimeFetch = overrides.fetch ?? globalThis.fetch;
   return {
     config,
     logger,
@@ -53,8 +61,9 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
     tracer,
     dynamo,
     store: createStore({ client: dynamo, tableName: config.tableName }),
-    now: overrides.now ?? Date.now,
-    fetch: overrides.fetch ?? globalThis.fetch,
+    now,
+    fetch: runtimeFetch,
+    destinations: overrides.destinations ?? createDestinations(config, { fetch: runtimeFetch, now }),
   };
 }
 

@@ -71,9 +71,7 @@ export function createSalesforceWebhookHandler(source: RuntimeSource) {
     });
     const closeKeys = changedCloseKeys(summary.results);
     await dispatchInline(closeKeys, {
-      store: runtime.store,
-      now: runtime.now,
-      logger: runtime.logger,
+      ...runtime,
       deadline: inlineDispatchDeadline({
         now: runtime.now(),
         budgetMs: runtime.config.inlineDispatchBudgetMs,

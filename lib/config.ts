@@ -11,6 +11,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** Pinned platform API versions: one constant per platform, overridable where DESIGN.md allows. */
 export const API_VERSIONS = {
   googleAds: 'v26',
+  /** Data Manager API (`/v1/events:ingest`); not configurable: there is one version. */
+  dataManager: 'v1',
   meta: 'v26.0',
   salesforce: 'v68.0',
   hubspotCrm: 'v3',

@@ -19,18 +19,33 @@ export async function startDynalite(options: { port?: number; path?: string } = 
   };
 }
 
-/** Creates the connector's table when it does not exist yet; safe to call on every start. */
+async function isActive(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  return (
+    Table?.TableStatus === 'ACTIVE' &&
+    (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')
+  );
+}
+
+/**
+ * Creates the connector's table when it does not exist yet and returns once it and its index are ACTIVE
+ * (dynalite reports CREATING for a moment, and requests in that moment fail); safe to call on every start.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
+    if (await isActive(client, tableName)) return;
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+    try {
+      await client.send(new CreateTableCommand(describeTable(tableName)));
+    } catch (createError) {
+      // Two processes starting together may both try; the loser finds the table there.
+      if ((createError as { name?: string }).name !== 'ResourceInUseException') throw createError;
+    }
   }
-  try {
-    await client.send(new CreateTableCommand(describeTable(tableName)));
-  } catch (error) {
-    // Two processes starting together may both try; the loser finds the table there.
-    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+  for (let round = 0; round < 100; round++) {
+    if (await isActive(client, tableName)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  throw new Error(`table ${tableName} never became ACTIVE`);
 }

@@ -1,4 +1,5 @@
 import { dispatchCloses } from '../pipeline/dispatch';
+import type { PipelineOptions } from '../pipeline/options';
 import { type RecordCloseResult, recordClose } from '../pipeline/record-close';
 import type { CloseInput } from '../store/records';
 import type { Store } from '../store/store';
@@ -99,7 +100,7 @@ export type IntakeLogger = {
  */
 export async function dispatchInline(
   closeKeys: readonly string[],
-  options: { store: Store; now: () => number; deadline: number; logger: IntakeLogger },
+  options: PipelineOptions & { logger: IntakeLogger },
 ): Promise<void> {
   if (closeKeys.length === 0) return;
   if (options.deadline <= options.now()) {
@@ -109,7 +110,7 @@ export async function dispatchInline(
     return;
   }
   try {
-    await dispatchCloses(closeKeys, { store: options.store, now: options.now, deadline: options.deadline });
+    await dispatchCloses(closeKeys, options);
   } catch (error) {
     options.logger.warn('inline dispatch failed; the backfill will retry', {
       closes: closeKeys.length,

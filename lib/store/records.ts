@@ -108,7 +108,17 @@ export type DeliveryRecord = {
   /** The platform's request, trace or job id of the accepted upload. */
   platformResponseId?: string;
   /** What the platform last accepted, so a re-valued or re-opened deal becomes an adjustment. */
-  delivered?: { version: number; outcome: CloseOutcome; value: number; currency: string; at: number };
+  delivered?: {
+    version: number;
+    outcome: CloseOutcome;
+    value: number;
+    currency: string;
+    at: number;
+    /** The conversion's own time as the platform has it (adjustment windows count from here). */
+    conversionAt?: number;
+    /** The platform's conversion was retracted (Google Ads API adjustment); it cannot be restated. */
+    retracted?: boolean;
+  };
   /** The exact payload built for the platform (recorded in dry-run, and on the last attempt). */
   payload?: unknown;
 };

@@ -1,0 +1,266 @@
+import * as v from 'valibot';
+import { API_VERSIONS } from '../../config';
+import type { HashedIdentity } from '../../leads/identity';
+import type { ConsentRecord } from '../../store/records';
+import type { DeliveredState, LeadClosedConversion, RequestDescription, RowDecision } from '../types';
+import { toRfc3339 } from './formats';
+import {
+  conversionActionFor,
+  type GoogleActions,
+  precheckGoogle,
+  skipLostNotConfigured,
+  skipNoIdentifier,
+  usableClickId,
+} from './rules';
+
+/**
+ * Lead closed → Data Manager `Event` (pure). Field names and enums checked against the Data Manager
+ * REST reference (developers.google.com/data-manager/api/reference/rest/v1): `events:ingest` body
+ * {destinations[], events[] ≤ 2,000, encoding}; Event {destinationReferences, transactionId,
+ * eventTimestamp, lastUpdatedTimestamp, conversionValue, currency, eventSource, adIdentifiers, userData,
+ * consent}; Consent status CONSENT_GRANTED | CONSENT_DENIED; UserIdentifier = exactly one of
+ * emailAddress, phoneNumber, address{givenName, familyName, regionCode, postalCode}, ≤ 10 per event.
+ */
+
+export type ConsentStatus = 'CONSENT_GRANTED' | 'CONSENT_DENIED';
+export type DataManagerUserIdentifier =
+  | { emailAddress: string }
+  | { phoneNumber: string }
+  | { address: { givenName: string; familyName: string; regionCode: string; postalCode: string } };
+
+export type DataManagerEvent = {
+  /** Which destination of the request the event is for (`won` / `lost`); Event.destinationReferences. */
+  destinationReferences: [DestinationReference];
+  transactionId: string;
+  eventTimestamp: string;
+  lastUpdatedTimestamp: string;
+  conversionValue: number;
+  currency: string;
+  eventSource: 'OTHER';
+  adIdentifiers?: { gclid: string } | { gbraid: string } | { wbraid: string };
+  userData?: { userIdentifiers: DataManagerUserIdentifier[] };
+  consent?: { adUserData: ConsentStatus; adPersonalization: ConsentStatus };
+};
+
+export type DestinationReference = 'won' | 'lost';
+
+export type DataManagerSettings = {
+  customerId: string;
+  loginCustomerId: string | undefined;
+  actions: GoogleActions;
+  baseUrl: string;
+};
+
+/** Data Manager: at most 2,000 events a request. */
+export const DATA_MANAGER_MAX_EVENTS = 2000;
+/** UserData: at most 10 user identifiers per event. */
+export const DATA_MANAGER_MAX_IDENTIFIERS = 10;
+export const DATA_MANAGER_BATCH = 'events';
+
+function consentStatus(granted: boolean): ConsentStatus {
+  return granted ? 'CONSENT_GRANTED' : 'CONSENT_DENIED';
+}
+
+function consentOf(consent: ConsentRecord | undefined): DataManagerEvent['consent'] {
+  if (!consent) return undefined;
+  return {
+    adUserData: consentStatus(consent.adUserData),
+    adPersonalization: consentStatus(consent.adPersonalization),
+  };
+}
+
+/**
+ * Email and phone first so that a long list never crowds out a different kind of identifier; the address
+ * only when complete (AddressInfo requires all four parts); at most 10.
+ */
+export function googleUserIdentifiers(identity: HashedIdentity | undefined): DataManagerUserIdentifier[] {
+  const google = identity?.google;
+  if (!google) return [];
+  const emails = (google.emails ?? []).map((emailAddress) => ({ emailAddress }));
+  const phones = (google.phones ?? []).map((phoneNumber) => ({ phoneNumber }));
+  const address =
+    google.givenName && google.familyName && google.regionCode && google.postalCode
+      ? [
+          {
+            address: {
+              givenName: google.givenName,
+              familyName: google.familyName,
+              regionCode: google.regionCode,
+              postalCode: google.postalCode,
+            },
+          },
+        ]
+      : [];
+  const ordered = [
+    ...emails.slice(0, 1),
+    ...phones.slice(0, 1),
+    ...address,
+    ...emails.slice(1),
+    ...phones.slice(1),
+  ];
+  return ordered.slice(0, DATA_MANAGER_MAX_IDENTIFIERS);
+}
+
+const HEX_SHA256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256'));
+const ClickIdValue = v.pipe(v.string(), v.minLength(1), v.maxLength(512), v.regex(/^[\x21-\x7e]+$/));
+
+/** What we check before sending: one bad row would reject the whole request (fail-fast model). */
+export const DataManagerEventSchema = v.object({
+  destinationReferences: v.tuple([v.picklist(['won', 'lost'])]),
+  transactionId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  eventTimestamp: v.pipe(v.string(), v.isoTimestamp('must be RFC 3339')),
+  lastUpdatedTimestamp: v.pipe(v.string(), v.isoTimestamp('must be RFC 3339')),
+  conversionValue: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')),
+  eventSource: v.literal('OTHER'),
+  adIdentifiers: v.optional(
+    v.union(
+      [
+        v.strictObject({ gclid: ClickIdValue }),
+        v.strictObject({ gbraid: ClickIdValue }),
+        v.strictObject({ wbraid: ClickIdValue }),
+      ],
+      'must hold exactly one of gclid, gbraid, wbraid',
+    ),
+  ),
+  userData: v.optional(
+    v.object({
+      userIdentifiers: v.pipe(
+        v.array(
+          v.union([
+            v.strictObject({ emailAddress: HEX_SHA256 }),
+            v.strictObject({ phoneNumber: HEX_SHA256 }),
+            v.strictObject({
+              address: v.strictObject({
+                givenName: HEX_SHA256,
+                familyName: HEX_SHA256,
+                regionCode: v.pipe(v.string(), v.regex(/^[A-Z]{2}$/)),
+                postalCode: v.pipe(v.string(), v.minLength(1), v.maxLength(16)),
+              }),
+            }),
+          ]),
+        ),
+        v.minLength(1),
+        v.maxLength(DATA_MANAGER_MAX_IDENTIFIERS),
+      ),
+    }),
+  ),
+  consent: v.optional(
+    v.object({
+      adUserData: v.picklist(['CONSENT_GRANTED', 'CONSENT_DENIED']),
+      adPersonalization: v.picklist(['CONSENT_GRANTED', 'CONSENT_DENIED']),
+    }),
+  ),
+});
+
+/** The first problem with an event, as `field: message` (no values), or undefined when it is valid. */
+export function validateDataManagerEvent(event: DataManagerEvent): string | undefined {
+  const result = v.safeParse(DataManagerEventSchema, event);
+  if (result.success) {
+    if (!event.adIdentifiers && !event.userData) return 'event: needs a click id or user data';
+    return undefined;
+  }
+  const issue = result.issues[0];
+  const field = (issue?.path ?? []).map((item) => String(item.key)).join('.') || 'event';
+  return `${field}: ${issue?.message ?? 'invalid'}`;
+}
+
+function retractionUnsupported(outcome: string): RowDecision<DataManagerEvent> {
+  return {
+    kind: 'skip',
+    reason: 'retraction_unsupported',
+    message: `the deal is now ${outcome} but Data Manager cannot retract the won conversion already sent; retract it in Google Ads or use GOOGLE_ADS_UPLOAD_API=ads`,
+  };
+}
+
+function needsRetraction(conversion: LeadClosedConversion, delivered: DeliveredState | undefined): boolean {
+  if (delivered?.outcome !== 'won') return false;
+  return conversion.close.outcome === 'reopened' || conversion.close.outcome === 'lost';
+}
+
+/**
+ * The decision for one close. A re-valued deal is simply sent again: same `transactionId`, same
+ * destination, and Data Manager overwrites value and currency (§1a "Adjustments"). A won deal that turns
+ * lost or re-opens cannot be retracted through Data Manager: recorded as `skipped:retraction_unsupported`.
+ */
+export function buildDataManagerDecision(
+  conversion: LeadClosedConversion,
+  settings: Pick<DataManagerSettings, 'actions'>,
+): RowDecision<DataManagerEvent> {
+  const precheck = precheckGoogle(conversion);
+  if (precheck) return precheck;
+  const { close } = conversion;
+  if (needsRetraction(conversion, conversion.delivered)) return retractionUnsupported(close.outcome);
+  if (close.outcome === 'reopened') {
+    return { kind: 'skip', reason: 'reopened', message: 'the deal was re-opened before anything was sent' };
+  }
+  const reference: DestinationReference = close.outcome;
+  if (!conversionActionFor(close.outcome, settings.actions)) return skipLostNotConfigured();
+
+  const { clickId, expired } = usableClickId(conversion);
+  const userIdentifiers = googleUserIdentifiers(conversion.identity);
+  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(expired);
+
+  const consent = consentOf(conversion.consent);
+  const event: DataManagerEvent = {
+    destinationReferences: [reference],
+    // The lead ID (the close key is the lead ID whenever the CRM gave one): a re-send overwrites.
+    transactionId: close.leadId ?? close.closeKey,
+    eventTimestamp: toRfc3339(close.closedAt),
+    lastUpdatedTimestamp: toRfc3339(close.updatedAt),
+    conversionValue: close.value,
+    currency: close.currency,
+    eventSource: 'OTHER',
+    ...(clickId
+      ? { adIdentifiers: { [clickId.type]: clickId.value } as DataManagerEvent['adIdentifiers'] }
+      : {}),
+    ...(userIdentifiers.length > 0 ? { userData: { userIdentifiers } } : {}),
+    ...(consent ? { consent } : {}),
+  };
+  const problem = validateDataManagerEvent(event);
+  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
+  return {
+    kind: 'send',
+    row: event,
+    batch: DATA_MANAGER_BATCH,
+    accepted: {
+      version: close.version,
+      outcome: close.outcome,
+      value: close.value,
+      currency: close.currency,
+      at: conversion.now,
+      conversionAt: close.closedAt,
+    },
+  };
+}
+
+function productAccount(accountId: string) {
+  return { accountId, accountType: 'GOOGLE_ADS' as const };
+}
+
+/**
+ * The `events:ingest` body. Won and lost events share one request: each Destination has a `reference`
+ * and each event names its own in `destinationReferences` (an event without one would go to every
+ * destination of the request; ≤ 10 destinations a request). So 5,000 closes are 3 requests whatever
+ * their outcomes.
+ */
+export function buildIngestRequest(
+  events: readonly DataManagerEvent[],
+  settings: DataManagerSettings,
+): RequestDescription {
+  const references = new Set(events.map((event) => event.destinationReferences[0]));
+  const destinations = (['won', 'lost'] as const)
+    .filter((reference) => references.has(reference))
+    .map((reference) => ({
+      reference,
+      operatingAccount: productAccount(settings.customerId),
+      ...(settings.loginCustomerId ? { loginAccount: productAccount(settings.loginCustomerId) } : {}),
+      productDestinationId: conversionActionFor(reference, settings.actions) as string,
+    }));
+  return {
+    method: 'POST',
+    url: `${settings.baseUrl}/${API_VERSIONS.dataManager}/events:ingest`,
+    // HEX: our identifiers are lowercase hex SHA-256 (lib/leads/hash.ts); required with userData.
+    body: { destinations, events, encoding: 'HEX' },
+  };
+}

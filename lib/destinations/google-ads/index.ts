@@ -1,0 +1,75 @@
+import type { GoogleAdsConfig } from '../../config';
+import { type Destination, defineDestination } from '../types';
+import { createAdsApiClient } from './ads-api-client';
+import {
+  ADS_MAX_OPERATIONS,
+  type AdsApiRow,
+  buildAdsApiDecision,
+  buildAdsApiRequest,
+} from './ads-api-mapping';
+import { createDataManagerClient } from './data-manager-client';
+import {
+  buildDataManagerDecision,
+  buildIngestRequest,
+  DATA_MANAGER_MAX_EVENTS,
+  type DataManagerEvent,
+} from './data-manager-mapping';
+import { createGoogleTokenProvider } from './oauth';
+
+export const GOOGLE_ADS_DESTINATION = 'google-ads';
+
+export type GoogleAdsDependencies = { fetch: typeof fetch; now: () => number };
+
+/**
+ * The Google Ads destination: Data Manager `events:ingest` by default, the Google Ads API's
+ * `uploadClickConversions` when GOOGLE_ADS_UPLOAD_API=ads. One delivery per close either way; the API
+ * version comes from config (lib/config.ts API_VERSIONS is the one place it is pinned).
+ */
+export function createGoogleAdsDestination(
+  config: GoogleAdsConfig,
+  dependencies: GoogleAdsDependencies,
+): Destination {
+  const tokens = createGoogleTokenProvider({
+    tokenUrl: config.oauthTokenUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    refreshToken: config.refreshToken,
+    fetch: dependencies.fetch,
+    now: dependencies.now,
+  });
+  const actions = { won: config.conversionActionWon, lost: config.conversionActionLost };
+
+  if (config.uploadApi === 'ads') {
+    const settings = {
+      customerId: config.customerId,
+      actions,
+      baseUrl: config.adsApiBaseUrl,
+      apiVersion: config.apiVersion,
+      loginCustomerId: config.loginCustomerId,
+      developerToken: config.developerToken,
+    };
+    const client = createAdsApiClient({ settings, tokens, ...dependencies });
+    return defineDestination<AdsApiRow>({
+      name: GOOGLE_ADS_DESTINATION,
+      mappings: { lead_closed: (conversion) => buildAdsApiDecision(conversion, settings) },
+      maxBatchSize: () => ADS_MAX_OPERATIONS,
+      describe: (rows, batch) => buildAdsApiRequest(rows, batch, settings),
+      upload: (rows, batch, context) => client.upload(rows, batch, context),
+    });
+  }
+
+  const settings = {
+    customerId: config.customerId,
+    loginCustomerId: config.loginCustomerId,
+    actions,
+    baseUrl: config.dataManagerBaseUrl,
+  };
+  const client = createDataManagerClient({ settings, tokens, ...dependencies });
+  return defineDestination<DataManagerEvent>({
+    name: GOOGLE_ADS_DESTINATION,
+    mappings: { lead_closed: (conversion) => buildDataManagerDecision(conversion, settings) },
+    maxBatchSize: () => DATA_MANAGER_MAX_EVENTS,
+    describe: (rows) => buildIngestRequest(rows, settings),
+    upload: (rows, _batch, context) => client.upload(rows, context),
+  });
+}

@@ -1,0 +1,18 @@
+import type { Config } from '../config';
+import { createGoogleAdsDestination } from './google-ads';
+import { createMetaDestination } from './meta';
+import type { Destination } from './types';
+
+export type DestinationDependencies = { fetch: typeof fetch; now: () => number };
+
+/**
+ * The enabled destinations, built once per runtime. A destination whose credentials are absent is
+ * `undefined` in config (lib/config.ts lists it in `disabled`, reported at start-up) and is left out.
+ * The one place that lists destinations: a new one is a folder plus one line here.
+ */
+export function createDestinations(config: Config, dependencies: DestinationDependencies): Destination[] {
+  const destinations: Destination[] = [];
+  if (config.googleAds) destinations.push(createGoogleAdsDestination(config.googleAds, dependencies));
+  if (config.meta) destinations.push(createMetaDestination(config.meta, dependencies));
+  return destinations;
+}

@@ -1,0 +1,87 @@
+import type { HashedIdentity } from '../leads/identity';
+import type { CloseRecord, ConsentRecord, DeliveryRecord, LeadRecord } from '../store/records';
+
+/**
+ * The destination contract. A destination is one folder under lib/destinations/ that exports a factory
+ * returning a `Destination`: a pure mapping per event type (what to send, or why not), a batch size per
+ * request kind, a description of the exact request (recorded on the delivery), and an upload client that
+ * makes one request per batch and answers one outcome per row. The pipeline knows nothing else about a
+ * platform, so adding one (GA4, TikTok) or an event type (`checkout_completed`) touches no pipeline code
+ * and no other destination — only lib/destinations/registry.ts, which lists them.
+ */
+
+/** Event types a destination may map. Issue 7 adds `checkout_completed`. */
+export type ConversionEventType = 'lead_closed';
+
+/** What was last accepted by the platform for this delivery, so a changed close becomes an adjustment. */
+export type DeliveredState = NonNullable<DeliveryRecord['delivered']>;
+
+/** Everything the mapping may use for one delivery: the event, its joined lead, and the delivery's past. */
+export type LeadClosedConversion = {
+  type: 'lead_closed';
+  close: CloseRecord;
+  /** The captured lead; undefined when it never arrived and the wait is over (contact identity alone). */
+  lead: LeadRecord | undefined;
+  /** The lead's identity, completed with the CRM contact's (the contact's alone without a lead). */
+  identity: HashedIdentity | undefined;
+  consent: ConsentRecord | undefined;
+  delivered: DeliveredState | undefined;
+  now: number;
+};
+
+export type Conversion = LeadClosedConversion;
+export type ConversionFor<TType extends ConversionEventType> = Extract<Conversion, { type: TType }>;
+
+/**
+ * The mapping's verdict for one delivery. `send` carries the platform row and its request kind (`batch`):
+ * rows of the same kind share requests. `accepted` is what the platform will know once the row is
+ * delivered (recorded as `delivered` for later adjustments). `skip` and `fail` never reach the platform.
+ */
+export type RowDecision<TRow> =
+  | { kind: 'send'; row: TRow; batch: string; accepted: DeliveredState }
+  | { kind: 'skip'; reason: string; message?: string }
+  | { kind: 'fail'; reason: string; message: string };
+
+/** What happened to one row of an upload. Messages never carry PII or secrets. */
+export type RowOutcome =
+  | { kind: 'delivered'; responseId?: string }
+  | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
+  | {
+      kind: 'failed';
+      reason: string;
+      code: string;
+      message: string;
+      /** Our configuration is wrong (scope, token, account): no other row of this run will fare better. */
+      configuration?: boolean;
+    }
+  | { kind: 'skipped'; reason: string; message?: string };
+
+export type UploadContext = {
+  /** Epoch ms after which no request may still be running (the caller's time budget). */
+  deadline: number;
+};
+
+export type UploadResult = { outcomes: RowOutcome[]; requests: number };
+
+/** The request a batch becomes, as recorded on deliveries: method, URL and body, never a credential. */
+export type RequestDescription = { method: 'POST'; url: string; body: unknown };
+
+export type Destination<TRow = unknown> = {
+  /** The delivery key's destination part: `google-ads`, `meta`. */
+  readonly name: string;
+  /** Pure, per event type; an event type a destination does not map is `skipped:unsupported_event`. */
+  readonly mappings: {
+    [TType in ConversionEventType]?: (conversion: ConversionFor<TType>) => RowDecision<TRow>;
+  };
+  /** The platform's limit of rows per request of this kind. */
+  maxBatchSize(batch: string): number;
+  /** The exact request `upload` would make for these rows (minus credentials); pure. */
+  describe(rows: readonly TRow[], batch: string): RequestDescription;
+  /** One request per call (plus bounded extra ones to isolate rejected rows); one outcome per row. */
+  upload(rows: readonly TRow[], batch: string, context: UploadContext): Promise<UploadResult>;
+};
+
+/** Lets destinations of different row types sit in one list; each keeps its own types inside. */
+export function defineDestination<TRow>(destination: Destination<TRow>): Destination {
+  return destination as unknown as Destination;
+}

@@ -1,0 +1,314 @@
+import type { Conversion, DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
+import { ConcurrentUpdateError } from '../errors';
+import { mergeHashedIdentity } from '../leads/identity';
+import type { CloseRecord, DeliveryRecord, LeadRecord } from '../store/records';
+import { type DeliveryExpectation, deliveryRefKey, type Store } from '../store/store';
+import { mapWithConcurrency } from './concurrency';
+import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './delivery-outcome';
+
+/**
+ * The shared batch processor of the inline (webhook, collect) and backfill paths: for each delivery job,
+ * join the lead, let the destination decide, group the rows into full platform batches, upload (or, in
+ * dry-run, only describe), and record each delivery with one conditional write.
+ */
+export type DeliveryJob = {
+  close: CloseRecord;
+  delivery: DeliveryRecord;
+  /** The stored state this job read: the final write is conditional on it (undefined: must not exist). */
+  expected: DeliveryExpectation | undefined;
+};
+
+/** The part of Powertools' Logger the pipeline uses (structured fields only: counts, codes, no PII). */
+export type PipelineLogger = {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+};
+
+export type DeliverOptions = {
+  store: Store;
+  destinations: readonly Destination[];
+  now: () => number;
+  /** Platform requests must end by then; rows not sent by then stay due for the next run. */
+  deadline: number;
+  dryRun: boolean;
+  leadWaitMs: number;
+  random: () => number;
+  logger?: PipelineLogger;
+};
+
+export type DeliverySummary = {
+  /** Destination → recorded status → count. */
+  deliveries: Record<string, Record<string, number>>;
+  /** Platform requests made, per destination. */
+  requests: Record<string, number>;
+  /** Writes that lost to a concurrent processor (which recorded its own result). */
+  conflicts: number;
+  /** Jobs left untouched for a later run (no time left before the deadline). */
+  deferred: number;
+};
+
+/** Parallel conditional writes: enough to hide DynamoDB latency, few enough not to throttle. */
+const WRITE_CONCURRENCY = 32;
+/** Below this much time before the deadline no new platform request starts. */
+const MIN_REQUEST_WINDOW_MS = 1000;
+
+type Pending = {
+  job: DeliveryJob;
+  destination: Destination;
+  decision: Extract<RowDecision<unknown>, { kind: 'send' }>;
+  payload: unknown;
+};
+
+type Result = { job: DeliveryJob; next: DeliveryRecord } | { job: DeliveryJob; next: undefined };
+
+/** A run's summary, and the deliveries whose result is recorded (by delivery key). */
+export type DeliveryRun = { summary: DeliverySummary; recorded: Set<string> };
+
+export function emptySummary(): DeliverySummary {
+  return { deliveries: {}, requests: {}, conflicts: 0, deferred: 0 };
+}
+
+export function countStatus(summary: DeliverySummary, destination: string, status: string): void {
+  const statuses = summary.deliveries[destination] ?? {};
+  statuses[status] = (statuses[status] ?? 0) + 1;
+  summary.deliveries[destination] = statuses;
+}
+
+export function mergeSummaries(into: DeliverySummary, from: DeliverySummary): DeliverySummary {
+  for (const [destination, statuses] of Object.entries(from.deliveries)) {
+    const target = into.deliveries[destination] ?? {};
+    for (const [status, count] of Object.entries(statuses)) target[status] = (target[status] ?? 0) + count;
+    into.deliveries[destination] = target;
+  }
+  for (const [destination, count] of Object.entries(from.requests)) {
+    into.requests[destination] = (into.requests[destination] ?? 0) + count;
+  }
+  into.conflicts += from.conflicts;
+  into.deferred += from.deferred;
+  return into;
+}
+
+/** The lead's identity completed with the CRM contact's (the lead's own values win). */
+function joinedIdentity(close: CloseRecord, lead: LeadRecord | undefined) {
+  if (!lead) return close.contactIdentity;
+  return close.contactIdentity ? mergeHashedIdentity(close.contactIdentity, lead.identity) : lead.identity;
+}
+
+function decide(job: DeliveryJob, destination: Destination, lead: LeadRecord | undefined, now: number) {
+  const { close } = job;
+  const conversion: Conversion = {
+    type: 'lead_closed',
+    close,
+    lead,
+    identity: joinedIdentity(close, lead),
+    consent: lead?.consent ?? close.consent,
+    delivered: job.delivery.delivered,
+    now,
+  };
+  const mapping = destination.mappings[conversion.type];
+  if (!mapping) {
+    return {
+      kind: 'skip',
+      reason: 'unsupported_event',
+      message: `${destination.name} does not take ${conversion.type}`,
+    } as const;
+  }
+  return mapping(conversion);
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+async function uploadForDestination(
+  destination: Destination,
+  pending: readonly Pending[],
+  options: DeliverOptions,
+  summary: DeliverySummary,
+): Promise<Map<Pending, RowOutcome | undefined>> {
+  const outcomes = new Map<Pending, RowOutcome | undefined>();
+  const byBatch = new Map<string, Pending[]>();
+  for (const item of pending) {
+    const list = byBatch.get(item.decision.batch) ?? [];
+    list.push(item);
+    byBatch.set(item.decision.batch, list);
+  }
+  let stopped: RowOutcome | undefined;
+  for (const [batch, items] of byBatch) {
+    for (const part of chunk(items, Math.max(1, destination.maxBatchSize(batch)))) {
+      if (stopped) {
+        for (const item of part) outcomes.set(item, stopped);
+        continue;
+      }
+      if (options.deadline - options.now() < MIN_REQUEST_WINDOW_MS) {
+        for (const item of part) outcomes.set(item, undefined);
+        continue;
+      }
+      const result = await destination
+        .upload(
+          part.map((item) => item.decision.row),
+          batch,
+          { deadline: options.deadline },
+        )
+        .catch((error: unknown) => {
+          // Clients answer per row; anything thrown here is a bug: record it and keep the run going.
+          options.logger?.warn('destination upload failed unexpectedly', {
+            destination: destination.name,
+            error: (error as Error)?.name,
+          });
+          return {
+            outcomes: part.map(
+              (): RowOutcome => ({
+                kind: 'retry',
+                code: 'internal_error',
+                message: 'upload failed unexpectedly',
+              }),
+            ),
+            requests: 0,
+          };
+        });
+      summary.requests[destination.name] = (summary.requests[destination.name] ?? 0) + result.requests;
+      part.forEach((item, index) => {
+        const outcome = result.outcomes[index];
+        outcomes.set(item, outcome);
+        // A configuration error (missing scope, expired token) would fail every later request the same way.
+        if (outcome?.kind === 'failed' && outcome.configuration) stopped = outcome;
+      });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * Processes delivery jobs end to end. `leads` holds the leads already read for these closes (by lead
+ * ID); jobs whose close has a lead ID but no lead wait for it, up to `leadWaitMs` after the close.
+ */
+export async function deliverJobs(
+  jobs: readonly DeliveryJob[],
+  leads: ReadonlyMap<string, LeadRecord>,
+  options: DeliverOptions,
+): Promise<DeliveryRun> {
+  const summary = emptySummary();
+  const recorded = new Set<string>();
+  const now = options.now();
+  const byName = new Map(options.destinations.map((destination) => [destination.name, destination]));
+  const results: Result[] = [];
+  const pending: Pending[] = [];
+  const record = (
+    job: DeliveryJob,
+    outcome: RowOutcome,
+    extra: { payload?: unknown; accepted?: DeliveredState } = {},
+  ) =>
+    results.push({
+      job,
+      next: deliveryAfterOutcome(job.delivery, outcome, {
+        now: options.now(),
+        random: options.random,
+        ...extra,
+      }),
+    });
+
+  for (const job of jobs) {
+    const destination = byName.get(job.delivery.destination);
+    if (!destination) {
+      record(job, {
+        kind: 'skipped',
+        reason: 'destination_disabled',
+        message: `${job.delivery.destination} is not configured in this deployment`,
+      });
+      continue;
+    }
+    const lead = job.close.leadId ? leads.get(job.close.leadId) : undefined;
+    if (shouldWaitForLead(job.close, lead !== undefined, now, options.leadWaitMs)) {
+      const next = waitingDelivery(job.delivery, job.close, { now, leadWaitMs: options.leadWaitMs });
+      const unchanged =
+        job.delivery.status === next.status && job.delivery.nextAttemptAt === next.nextAttemptAt;
+      results.push({ job, next: unchanged ? undefined : next });
+      continue;
+    }
+    const decision = decide(job, destination, lead, now);
+    if (decision.kind === 'skip') {
+      record(job, {
+        kind: 'skipped',
+        reason: decision.reason,
+        ...(decision.message ? { message: decision.message } : {}),
+      });
+      continue;
+    }
+    if (decision.kind === 'fail') {
+      record(job, {
+        kind: 'failed',
+        reason: decision.reason,
+        code: decision.reason,
+        message: decision.message,
+      });
+      continue;
+    }
+    // The exact single-row request (no credentials): what the platform receives for this delivery.
+    const payload = destination.describe([decision.row], decision.batch);
+    if (options.dryRun) {
+      record(
+        job,
+        { kind: 'skipped', reason: 'dry_run', message: 'DRY_RUN: payload built and recorded, nothing sent' },
+        { payload },
+      );
+      continue;
+    }
+    pending.push({ job, destination, decision, payload });
+  }
+
+  const perDestination = new Map<Destination, Pending[]>();
+  for (const item of pending) {
+    const list = perDestination.get(item.destination) ?? [];
+    list.push(item);
+    perDestination.set(item.destination, list);
+  }
+  // Destinations upload side by side; within one, batches go one after the other (rate limits).
+  const uploaded = await Promise.all(
+    [...perDestination].map(([destination, items]) =>
+      uploadForDestination(destination, items, options, summary),
+    ),
+  );
+  for (const outcomes of uploaded) {
+    for (const [item, outcome] of outcomes) {
+      if (!outcome) {
+        summary.deferred++;
+        continue;
+      }
+      record(item.job, outcome, {
+        payload: item.payload,
+        ...(outcome.kind === 'delivered' ? { accepted: item.decision.accepted } : {}),
+      });
+    }
+  }
+
+  await mapWithConcurrency(results, WRITE_CONCURRENCY, async (result) => {
+    const key = deliveryRefKey(result.job.delivery);
+    if (!result.next) {
+      recorded.add(key);
+      return;
+    }
+    try {
+      await options.store.putDelivery(result.next, result.job.expected);
+      recorded.add(key);
+      countStatus(summary, result.next.destination, result.next.status);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) {
+        summary.conflicts++;
+        return;
+      }
+      // The item stays as it was (still due): the next run repeats the attempt, which the platforms'
+      // ids make an update rather than a duplicate.
+      summary.deferred++;
+      options.logger?.warn('delivery could not be recorded', {
+        destination: result.next.destination,
+        error: (error as Error)?.name,
+      });
+    }
+  });
+  if (summary.conflicts > 0)
+    options.logger?.info('deliveries changed concurrently', { conflicts: summary.conflicts });
+  return { summary, recorded };
+}

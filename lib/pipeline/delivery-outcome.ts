@@ -1,0 +1,120 @@
+import type { DeliveredState, RowOutcome } from '../destinations/types';
+import type { CloseRecord, DeliveryRecord } from '../store/records';
+
+/**
+ * Pure rules for a delivery's next state: the retry schedule, the lead wait, and how an outcome is
+ * recorded. Every write that records an attempt (sent, skipped, failed, retried) counts it in
+ * `attempts`, so two processors racing on one delivery conflict on the conditional write and only one
+ * record wins; a re-scheduled wait for the lead counts nothing (a sender that races it must win).
+ */
+
+/** First retry after about a minute, doubling, never more than 6 hours apart (platform throttles lift by then). */
+export const RETRY_BASE_MS = 60_000;
+export const RETRY_CAP_MS = 6 * 3_600_000;
+/** After this many attempts a delivery gives up (≈ a day and a half of back-off) and says why. */
+export const MAX_ATTEMPTS = 12;
+/** A delivery waiting for its lead is looked at again this often, in case the lead's trigger was lost. */
+export const LEAD_RECHECK_MS = 3_600_000;
+
+/**
+ * Exponential back-off with jitter ("equal jitter": half fixed, half random, so retries of one failed
+ * batch spread out but never come back sooner than half the step), never sooner than the platform's
+ * Retry-After.
+ */
+export function retryDelayMs(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+): number {
+  const step = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1));
+  const jittered = Math.round(step / 2 + (step / 2) * random());
+  return Math.max(jittered, retryAfterMs ?? 0);
+}
+
+/** When the wait for a close's lead ends: counted from when the connector recorded the close. */
+export function leadWaitEndsAt(close: CloseRecord, leadWaitMs: number): number {
+  return close.recordedAt + leadWaitMs;
+}
+
+/** A close without a lead ID can never be joined to a lead: it goes out with the contact's identifiers. */
+export function shouldWaitForLead(
+  close: CloseRecord,
+  leadFound: boolean,
+  now: number,
+  leadWaitMs: number,
+): boolean {
+  return !leadFound && Boolean(close.leadId) && now < leadWaitEndsAt(close, leadWaitMs);
+}
+
+export function waitingDelivery(
+  delivery: DeliveryRecord,
+  close: CloseRecord,
+  options: { now: number; leadWaitMs: number },
+): DeliveryRecord {
+  const waitEnd = leadWaitEndsAt(close, options.leadWaitMs);
+  return {
+    ...delivery,
+    status: 'waiting_for_lead',
+    nextAttemptAt: Math.min(waitEnd, options.now + LEAD_RECHECK_MS),
+    updatedAt: options.now,
+    lastError: undefined,
+    lastErrorCode: undefined,
+  };
+}
+
+/** The delivery after one attempt with this outcome. `accepted` is what a delivered row told the platform. */
+export function deliveryAfterOutcome(
+  delivery: DeliveryRecord,
+  outcome: RowOutcome,
+  options: { now: number; random: () => number; payload?: unknown; accepted?: DeliveredState },
+): DeliveryRecord {
+  const attempts = delivery.attempts + 1;
+  const base: DeliveryRecord = {
+    ...delivery,
+    attempts,
+    updatedAt: options.now,
+    nextAttemptAt: undefined,
+    lastError: undefined,
+    lastErrorCode: undefined,
+    ...(options.payload !== undefined ? { payload: options.payload } : {}),
+  };
+  switch (outcome.kind) {
+    case 'delivered':
+      return {
+        ...base,
+        status: 'delivered',
+        platformResponseId: outcome.responseId,
+        ...(options.accepted ? { delivered: options.accepted } : {}),
+      };
+    case 'skipped':
+      // The reason's explanation is kept (lastError) so that a status report can say why.
+      return {
+        ...base,
+        status: `skipped:${outcome.reason}`,
+        ...(outcome.message ? { lastError: outcome.message, lastErrorCode: outcome.reason } : {}),
+      };
+    case 'failed':
+      return {
+        ...base,
+        status: `failed:${outcome.reason}`,
+        lastError: outcome.message,
+        lastErrorCode: outcome.code,
+      };
+    case 'retry':
+      if (attempts >= MAX_ATTEMPTS) {
+        return {
+          ...base,
+          status: 'failed:retries_exhausted',
+          lastError: `gave up after ${attempts} attempts; last: ${outcome.message}`,
+          lastErrorCode: outcome.code,
+        };
+      }
+      return {
+        ...base,
+        status: 'retry',
+        nextAttemptAt: options.now + retryDelayMs(attempts, outcome.retryAfterMs, options.random),
+        lastError: outcome.message,
+        lastErrorCode: outcome.code,
+      };
+  }
+}

@@ -1,0 +1,45 @@
+import type { CloseRecord, DeliveryRecord } from '../store/records';
+import type { DeliveryExpectation } from '../store/store';
+
+/**
+ * Planning (pure): one delivery per enabled destination per close version. A new close version
+ * re-plans the delivery (keeping what the platform accepted before, so the destination can adjust);
+ * a delivery already at this version is left as it is, except a dry-run one when running for real.
+ */
+export type PlannedDelivery = {
+  delivery: DeliveryRecord;
+  /** The stored state to write over (undefined: the delivery must not exist yet). */
+  expected: DeliveryExpectation | undefined;
+  /** False when the stored delivery is already right for this version: nothing to write. */
+  write: boolean;
+};
+
+export const DRY_RUN_STATUS = 'skipped:dry_run';
+
+export function planDelivery(
+  close: CloseRecord,
+  destination: string,
+  existing: DeliveryRecord | undefined,
+  options: { now: number; dueAt: number; dryRun: boolean },
+): PlannedDelivery | undefined {
+  const fresh = (attempts: number, previous?: DeliveryRecord): DeliveryRecord => ({
+    closeKey: close.closeKey,
+    destination,
+    status: 'pending',
+    closeVersion: close.version,
+    attempts,
+    createdAt: previous?.createdAt ?? options.now,
+    updatedAt: options.now,
+    nextAttemptAt: options.dueAt,
+    ...(previous?.delivered ? { delivered: previous.delivered } : {}),
+    ...(previous?.platformResponseId ? { platformResponseId: previous.platformResponseId } : {}),
+  });
+  if (!existing) return { delivery: fresh(0), expected: undefined, write: true };
+  const expected = { closeVersion: existing.closeVersion, attempts: existing.attempts };
+  if (existing.closeVersion > close.version) return undefined; // we read an older close than the delivery's
+  if (existing.closeVersion < close.version) return { delivery: fresh(0, existing), expected, write: true };
+  if (existing.status === DRY_RUN_STATUS && !options.dryRun) {
+    return { delivery: fresh(existing.attempts, existing), expected, write: true };
+  }
+  return { delivery: existing, expected, write: false };
+}

@@ -1,0 +1,373 @@
+import type { GoogleOAuthFake } from './google-oauth';
+import {
+  type FakeReply,
+  type FakeServer,
+  HEX_SHA256,
+  plaintextViolations,
+  type RecordedRequest,
+  RFC3339,
+  startFakeServer,
+} from './platform-fake';
+
+/**
+ * Data Manager API `POST /v1/events:ingest` (platform-apis.md §1a and the REST reference): checks every
+ * request against the contract and answers 400 — recording a contract violation — for a wrong one, as
+ * the real API's fail-fast model would. Stores conversions the way Google does: one per destination and
+ * transactionId, a re-send overwriting value and currency.
+ */
+type Json = Record<string, unknown>;
+export type StoredEvent = { productDestinationId: string; event: Json };
+
+export type DataManagerFake = FakeServer & {
+  violations: string[];
+  /** Accepted conversions by `<productDestinationId>|<transactionId>` (last write wins). */
+  conversions: Map<string, StoredEvent>;
+  /** Events accepted in total (before de-duplication). */
+  eventsReceived: number;
+  /** Events matching `predicate` make their request fail with 400, as a bad row does. */
+  rejectEvents(
+    predicate: (event: Json) => boolean,
+    options?: { fieldPaths?: boolean; reason?: string },
+  ): void;
+  /** Answer 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT (a refresh token minted without the datamanager scope). */
+  requireScope(missing: boolean): void;
+  ingestRequests(): RecordedRequest[];
+};
+
+const REQUEST_KEYS = new Set([
+  'destinations',
+  'events',
+  'consent',
+  'validateOnly',
+  'encoding',
+  'encryptionInfo',
+]);
+const DESTINATION_KEYS = new Set([
+  'reference',
+  'loginAccount',
+  'linkedAccount',
+  'operatingAccount',
+  'productDestinationId',
+]);
+const EVENT_KEYS = new Set([
+  'destinationReferences',
+  'transactionId',
+  'eventTimestamp',
+  'lastUpdatedTimestamp',
+  'userData',
+  'consent',
+  'adIdentifiers',
+  'currency',
+  'conversionValue',
+  'eventSource',
+  'eventDeviceInfo',
+  'cartData',
+  'customVariables',
+  'experimentalFields',
+  'userProperties',
+]);
+const EVENT_SOURCES = new Set(['WEB', 'APP', 'IN_STORE', 'PHONE', 'OTHER']);
+const CONSENT = new Set(['CONSENT_GRANTED', 'CONSENT_DENIED', 'CONSENT_STATUS_UNSPECIFIED']);
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkAccount(account: unknown, expectedId: string, path: string, problems: string[]) {
+  if (!isObject(account)) {
+    problems.push(`${path}: missing`);
+    return;
+  }
+  if (account.accountId !== expectedId) problems.push(`${path}.accountId: expected ${expectedId}`);
+  if (account.accountType !== 'GOOGLE_ADS') problems.push(`${path}.accountType: must be GOOGLE_ADS`);
+}
+
+function checkEvent(
+  event: unknown,
+  path: string,
+  references: Set<string>,
+  multiDestination: boolean,
+  problems: string[],
+) {
+  if (!isObject(event)) {
+    problems.push(`${path}: not an object`);
+    return;
+  }
+  for (const key of Object.keys(event))
+    if (!EVENT_KEYS.has(key)) problems.push(`${path}.${key}: unknown field`);
+  if (event.destinationReferences !== undefined) {
+    if (
+      !Array.isArray(event.destinationReferences) ||
+      event.destinationReferences.some((ref) => !references.has(ref))
+    ) {
+      problems.push(`${path}.destinationReferences: names no destination of the request`);
+    }
+  } else if (multiDestination) {
+    problems.push(`${path}.destinationReferences: missing, the event would go to every destination`);
+  }
+  if (typeof event.transactionId !== 'string' || event.transactionId === '')
+    problems.push(`${path}.transactionId: required`);
+  if (typeof event.eventTimestamp !== 'string' || !RFC3339.test(event.eventTimestamp)) {
+    problems.push(`${path}.eventTimestamp: must be RFC 3339`);
+  }
+  if (event.lastUpdatedTimestamp !== undefined && !RFC3339.test(String(event.lastUpdatedTimestamp))) {
+    problems.push(`${path}.lastUpdatedTimestamp: must be RFC 3339`);
+  }
+  if (event.eventSource !== undefined && !EVENT_SOURCES.has(String(event.eventSource))) {
+    problems.push(`${path}.eventSource: invalid enum`);
+  }
+  if (
+    event.conversionValue !== undefined &&
+    (typeof event.conversionValue !== 'number' || event.conversionValue < 0)
+  ) {
+    problems.push(`${path}.conversionValue: must be a non-negative number`);
+  }
+  if (event.currency !== undefined && !/^[A-Z]{3}$/.test(String(event.currency)))
+    problems.push(`${path}.currency: ISO 4217`);
+  if (event.adIdentifiers !== undefined) {
+    if (!isObject(event.adIdentifiers)) problems.push(`${path}.adIdentifiers: not an object`);
+    else {
+      const clickIds = ['gclid', 'gbraid', 'wbraid'].filter(
+        (key) => (event.adIdentifiers as Json)[key] !== undefined,
+      );
+      if (clickIds.length > 1)
+        problems.push(`${path}.adIdentifiers: more than one click id (${clickIds.join('+')})`);
+      for (const key of clickIds) {
+        const value = (event.adIdentifiers as Json)[key];
+        if (typeof value !== 'string' || value === '') problems.push(`${path}.adIdentifiers.${key}: empty`);
+      }
+    }
+  }
+  if (event.userData !== undefined) {
+    const identifiers = isObject(event.userData) ? event.userData.userIdentifiers : undefined;
+    if (!Array.isArray(identifiers) || identifiers.length === 0 || identifiers.length > 10) {
+      problems.push(`${path}.userData.userIdentifiers: 1 to 10 required`);
+    } else {
+      identifiers.forEach((identifier, index) => {
+        const at = `${path}.userData.userIdentifiers[${index}]`;
+        if (!isObject(identifier) || Object.keys(identifier).length !== 1) {
+          problems.push(`${at}: exactly one identifier`);
+          return;
+        }
+        if ('emailAddress' in identifier && !HEX_SHA256.test(String(identifier.emailAddress)))
+          problems.push(`${at}.emailAddress: hex SHA-256`);
+        if ('phoneNumber' in identifier && !HEX_SHA256.test(String(identifier.phoneNumber)))
+          problems.push(`${at}.phoneNumber: hex SHA-256`);
+        if ('address' in identifier) {
+          const address = identifier.address as Json;
+          if (!HEX_SHA256.test(String(address?.givenName)) || !HEX_SHA256.test(String(address?.familyName))) {
+            problems.push(`${at}.address: given and family name must be hex SHA-256`);
+          }
+          if (!/^[A-Z]{2}$/.test(String(address?.regionCode)))
+            problems.push(`${at}.address.regionCode: ISO-2`);
+          if (
+            typeof address?.postalCode !== 'string' ||
+            address.postalCode === '' ||
+            HEX_SHA256.test(address.postalCode)
+          ) {
+            problems.push(`${at}.address.postalCode: required, not hashed`);
+          }
+        }
+        if (!['emailAddress', 'phoneNumber', 'address'].some((key) => key in identifier))
+          problems.push(`${at}: unknown identifier`);
+      });
+    }
+  }
+  if (event.consent !== undefined) {
+    const consent = event.consent as Json;
+    for (const key of Object.keys(consent ?? {})) {
+      if (!['adUserData', 'adPersonalization'].includes(key) || !CONSENT.has(String(consent[key]))) {
+        problems.push(`${path}.consent.${key}: invalid`);
+      }
+    }
+  }
+  if (event.adIdentifiers === undefined && event.userData === undefined)
+    problems.push(`${path}: no click id and no user data`);
+}
+
+export function checkIngestContract(
+  request: RecordedRequest,
+  options: { customerId: string; loginCustomerId?: string; productDestinationIds: string[] },
+): string[] {
+  const problems: string[] = [];
+  if (request.method !== 'POST') problems.push(`method ${request.method}`);
+  if (request.path !== '/v1/events:ingest') problems.push(`path ${request.path}`);
+  if (!String(request.headers['content-type'] ?? '').startsWith('application/json'))
+    problems.push('content-type must be JSON');
+  if (request.headers['developer-token'] !== undefined)
+    problems.push('Data Manager takes no developer-token header');
+  const body = request.body;
+  if (!isObject(body)) return [...problems, 'body: not a JSON object'];
+  for (const key of Object.keys(body))
+    if (!REQUEST_KEYS.has(key)) problems.push(`${key}: unknown request field`);
+  const destinations = Array.isArray(body.destinations) ? body.destinations : [];
+  if (destinations.length < 1 || destinations.length > 10) problems.push('destinations: 1 to 10 required');
+  const references = new Set<string>();
+  destinations.forEach((destination, index) => {
+    const path = `destinations[${index}]`;
+    if (!isObject(destination)) {
+      problems.push(`${path}: not an object`);
+      return;
+    }
+    for (const key of Object.keys(destination))
+      if (!DESTINATION_KEYS.has(key)) problems.push(`${path}.${key}: unknown field`);
+    checkAccount(destination.operatingAccount, options.customerId, `${path}.operatingAccount`, problems);
+    if (options.loginCustomerId)
+      checkAccount(destination.loginAccount, options.loginCustomerId, `${path}.loginAccount`, problems);
+    else if (destination.loginAccount !== undefined) problems.push(`${path}.loginAccount: not configured`);
+    if (!options.productDestinationIds.includes(String(destination.productDestinationId))) {
+      problems.push(`${path}.productDestinationId: unknown conversion action`);
+    }
+    if (typeof destination.reference === 'string') {
+      if (references.has(destination.reference)) problems.push(`${path}.reference: not unique`);
+      references.add(destination.reference);
+    }
+  });
+  const events = Array.isArray(body.events) ? body.events : [];
+  if (events.length < 1 || events.length > 2000)
+    problems.push(`events: 1 to 2,000 required (got ${events.length})`);
+  if (events.some((event) => isObject(event) && event.userData !== undefined) && body.encoding !== 'HEX') {
+    problems.push('encoding: HEX required with hashed userData');
+  }
+  events.forEach((event, index) => {
+    checkEvent(event, `events[${index}]`, references, destinations.length > 1, problems);
+  });
+  problems.push(...plaintextViolations(body));
+  return problems;
+}
+
+function badRequest(
+  message: string,
+  violations: { field: string; description: string; reason?: string }[],
+): FakeReply {
+  return {
+    status: 400,
+    body: {
+      error: {
+        code: 400,
+        message,
+        status: 'INVALID_ARGUMENT',
+        details: [
+          ...(violations.length > 0
+            ? [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: violations }]
+            : []),
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: violations[0]?.reason ?? 'INVALID_ARGUMENT',
+            domain: 'datamanager.googleapis.com',
+          },
+        ],
+      },
+    },
+  };
+}
+
+export async function createDataManagerFake(options: {
+  oauth: GoogleOAuthFake;
+  customerId: string;
+  loginCustomerId?: string;
+  productDestinationIds: string[];
+}): Promise<DataManagerFake> {
+  const violations: string[] = [];
+  const conversions = new Map<string, StoredEvent>();
+  const rejections: { predicate: (event: Json) => boolean; fieldPaths: boolean; reason: string }[] = [];
+  let scopeMissing = false;
+  let requestCount = 0;
+  const server = await startFakeServer((request) => {
+    if (request.path !== '/v1/events:ingest') {
+      violations.push(`Data Manager: ${request.method} ${request.path}`);
+      return { status: 404, body: { error: { code: 404, message: 'not found', status: 'NOT_FOUND' } } };
+    }
+    if (request.headers.authorization === undefined) violations.push('Data Manager: no Authorization header');
+    if (!options.oauth.isValid(request.headers.authorization)) {
+      return {
+        status: 401,
+        body: {
+          error: {
+            code: 401,
+            message: 'Request had invalid authentication credentials.',
+            status: 'UNAUTHENTICATED',
+          },
+        },
+      };
+    }
+    if (scopeMissing) {
+      return {
+        status: 403,
+        body: {
+          error: {
+            code: 403,
+            message: 'Request had insufficient authentication scopes.',
+            status: 'PERMISSION_DENIED',
+            details: [
+              {
+                '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+                reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+                domain: 'googleapis.com',
+              },
+            ],
+          },
+        },
+      };
+    }
+    const problems = checkIngestContract(request, options);
+    if (problems.length > 0) {
+      violations.push(...problems.map((problem) => `Data Manager: ${problem}`));
+      return badRequest(
+        'Request contains an invalid argument.',
+        problems.map((problem) => ({
+          field: problem.split(':')[0] as string,
+          description: 'contract violation',
+        })),
+      );
+    }
+    const body = request.body as { destinations: Json[]; events: Json[] };
+    const rejected: { field: string; description: string; reason: string }[] = [];
+    let unnamed = false;
+    body.events.forEach((event, index) => {
+      const rule = rejections.find((candidate) => candidate.predicate(event));
+      if (!rule) return;
+      if (rule.fieldPaths)
+        rejected.push({
+          field: `events[${index}].ad_identifiers.gclid`,
+          description: 'The gclid is malformed.',
+          reason: rule.reason,
+        });
+      else unnamed = true;
+    });
+    if (rejected.length > 0 || unnamed) return badRequest('Request contains an invalid argument.', rejected);
+    for (const event of body.events) {
+      const references =
+        (event.destinationReferences as string[] | undefined) ??
+        body.destinations.map((d) => String(d.reference));
+      for (const reference of references) {
+        const destination = body.destinations.find((candidate) => candidate.reference === reference);
+        const productDestinationId = String(destination?.productDestinationId);
+        conversions.set(`${productDestinationId}|${event.transactionId}`, { productDestinationId, event });
+      }
+    }
+    fake.eventsReceived += body.events.length;
+    requestCount++;
+    return { status: 200, body: { requestId: `dm-request-${requestCount}` } };
+  });
+  const fake: DataManagerFake = {
+    ...server,
+    violations,
+    conversions,
+    eventsReceived: 0,
+    rejectEvents(predicate, rule = {}) {
+      rejections.push({
+        predicate,
+        fieldPaths: rule.fieldPaths ?? true,
+        reason: rule.reason ?? 'INVALID_FORMAT',
+      });
+    },
+    requireScope(missing) {
+      scopeMissing = missing;
+    },
+    ingestRequests() {
+      return server.requests.filter((request) => request.path === '/v1/events:ingest');
+    },
+  };
+  return fake;
+}

@@ -1,0 +1,191 @@
+import {
+  type FakeReply,
+  type FakeServer,
+  HEX_SHA256,
+  plaintextViolations,
+  type RecordedRequest,
+  startFakeServer,
+} from './platform-fake';
+
+/**
+ * Meta Conversions API `POST /{version}/{pixel}/events` (platform-apis.md §2). Checks the contract
+ * (token, ≤ 1,000 events, action_source, event_time in seconds within 7 days, hashed user_data except
+ * fbc/fbp/IP/UA/lead_id, well-formed fbc, custom_data.event_source "crm") and counts events the way Meta
+ * de-duplicates them: one per event_name + event_id within 48 hours.
+ */
+type Json = Record<string, unknown>;
+
+export type MetaFake = FakeServer & {
+  violations: string[];
+  /** De-duplicated events by `<event_name>|<event_id>`. */
+  events: Map<string, Json>;
+  eventsReceived: number;
+  /** Requests containing an event matching `predicate` fail with code 100 (Meta does not say which). */
+  rejectEvents(predicate: (event: Json) => boolean): void;
+  eventRequests(): RecordedRequest[];
+  /** An error body as Meta sends it. */
+  errorReply(code: number, options?: { status?: number; subcode?: number; message?: string }): FakeReply;
+};
+
+const ACTION_SOURCES = new Set([
+  'website',
+  'app',
+  'email',
+  'phone_call',
+  'chat',
+  'physical_store',
+  'system_generated',
+  'business_messaging',
+  'other',
+]);
+const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country', 'ge', 'db', 'external_id'];
+const CLEAR_FIELDS = new Set(['fbc', 'fbp', 'client_ip_address', 'client_user_agent', 'lead_id']);
+const DEDUP_WINDOW_MS = 48 * 3_600_000;
+const EVENT_WINDOW_S = 7 * 86_400;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function errorBody(code: number, message: string, subcode?: number): Json {
+  return {
+    error: {
+      message,
+      type: 'OAuthException',
+      code,
+      ...(subcode ? { error_subcode: subcode } : {}),
+      fbtrace_id: 'AbCdEfTrace',
+    },
+  };
+}
+
+function checkEvent(event: unknown, path: string, nowS: number, problems: string[]) {
+  if (!isObject(event)) {
+    problems.push(`${path}: not an object`);
+    return;
+  }
+  if (typeof event.event_name !== 'string' || event.event_name === '')
+    problems.push(`${path}.event_name: required`);
+  if (!Number.isInteger(event.event_time)) problems.push(`${path}.event_time: integer seconds`);
+  else {
+    const time = event.event_time as number;
+    if (time > 10_000_000_000) problems.push(`${path}.event_time: milliseconds sent, seconds expected`);
+    if (nowS - time > EVENT_WINDOW_S) problems.push(`${path}.event_time: older than 7 days`);
+    if (time - nowS > 60) problems.push(`${path}.event_time: in the future`);
+  }
+  if (!ACTION_SOURCES.has(String(event.action_source))) problems.push(`${path}.action_source: invalid`);
+  if (typeof event.event_id !== 'string' || event.event_id === '')
+    problems.push(`${path}.event_id: required for de-duplication`);
+  const userData = event.user_data;
+  if (!isObject(userData)) problems.push(`${path}.user_data: required`);
+  else {
+    for (const [key, value] of Object.entries(userData)) {
+      if (HASHED_FIELDS.includes(key)) {
+        const values = Array.isArray(value) ? value : [value];
+        if (values.length === 0 || values.some((item) => !HEX_SHA256.test(String(item))))
+          problems.push(`${path}.user_data.${key}: hex SHA-256`);
+      } else if (!CLEAR_FIELDS.has(key)) problems.push(`${path}.user_data.${key}: unknown field`);
+    }
+    if (userData.fbc !== undefined && !/^fb\.[0-2]\.\d{13}\.\S+$/.test(String(userData.fbc)))
+      problems.push(`${path}.user_data.fbc: fb.1.<ms>.<fbclid>`);
+    if (userData.lead_id !== undefined && !/^\d{15,17}$/.test(String(userData.lead_id)))
+      problems.push(`${path}.user_data.lead_id: 15–17 digits`);
+  }
+  const customData = event.custom_data;
+  if (event.action_source === 'system_generated') {
+    if (
+      !isObject(customData) ||
+      customData.event_source !== 'crm' ||
+      typeof customData.lead_event_source !== 'string'
+    ) {
+      problems.push(`${path}.custom_data: CRM events need event_source "crm" and lead_event_source`);
+    }
+  }
+  if (
+    isObject(customData) &&
+    customData.currency !== undefined &&
+    !/^[A-Za-z]{3}$/.test(String(customData.currency))
+  ) {
+    problems.push(`${path}.custom_data.currency: ISO 4217`);
+  }
+}
+
+export async function createMetaFake(options: {
+  pixelId: string;
+  accessToken: string;
+  apiVersion?: string;
+  testEventCode?: string;
+  now: () => number;
+}): Promise<MetaFake> {
+  const path = `/${options.apiVersion ?? 'v26.0'}/${options.pixelId}/events`;
+  const violations: string[] = [];
+  const events = new Map<string, Json>();
+  const firstSeen = new Map<string, number>();
+  const rejections: ((event: Json) => boolean)[] = [];
+  let traces = 0;
+  const server = await startFakeServer((request): FakeReply => {
+    if (request.method !== 'POST' || request.path !== path) {
+      violations.push(`Meta: ${request.method} ${request.path}`);
+      return { status: 400, body: errorBody(100, 'Unsupported post request.', 33) };
+    }
+    const body = request.body as Json | undefined;
+    const token = request.query.get('access_token') ?? (isObject(body) ? body.access_token : undefined);
+    if (token !== options.accessToken) {
+      return { status: 400, body: errorBody(190, 'Invalid OAuth access token - Cannot parse access token') };
+    }
+    const problems: string[] = [];
+    const data = isObject(body) ? body.data : undefined;
+    if (!Array.isArray(data) || data.length === 0 || data.length > 1000)
+      problems.push('data: 1 to 1,000 events required');
+    const testCode = isObject(body) ? body.test_event_code : undefined;
+    if (testCode !== options.testEventCode)
+      problems.push(`test_event_code: expected ${options.testEventCode ?? 'none'}`);
+    const nowS = Math.floor(options.now() / 1000);
+    (Array.isArray(data) ? data : []).forEach((event, index) => {
+      checkEvent(event, `data[${index}]`, nowS, problems);
+    });
+    // The token may be in the body; it is the one string allowed there that is not hashed.
+    const { access_token: _token, ...rest } = isObject(body) ? body : {};
+    problems.push(...plaintextViolations(rest));
+    if (problems.length > 0) {
+      violations.push(...problems.map((problem) => `Meta: ${problem}`));
+      return { status: 400, body: errorBody(100, `Invalid parameter: ${problems[0]}`) };
+    }
+    const list = data as Json[];
+    if (list.some((event) => rejections.some((predicate) => predicate(event)))) {
+      return { status: 400, body: errorBody(100, 'Invalid parameter') };
+    }
+    for (const event of list) {
+      const key = `${event.event_name}|${event.event_id}`;
+      const seen = firstSeen.get(key);
+      if (seen !== undefined && options.now() - seen < DEDUP_WINDOW_MS) continue;
+      firstSeen.set(key, options.now());
+      events.set(key, event);
+    }
+    fake.eventsReceived += list.length;
+    traces++;
+    return {
+      status: 200,
+      body: { events_received: list.length, messages: [], fbtrace_id: `trace-${traces}` },
+    };
+  });
+  const fake: MetaFake = {
+    ...server,
+    violations,
+    events,
+    eventsReceived: 0,
+    rejectEvents(predicate) {
+      rejections.push(predicate);
+    },
+    eventRequests() {
+      return server.requests.filter((request) => request.path === path);
+    },
+    errorReply(code, reply = {}) {
+      return {
+        status: reply.status ?? 400,
+        body: errorBody(code, reply.message ?? `Error ${code}`, reply.subcode),
+      };
+    },
+  };
+  return fake;
+}
