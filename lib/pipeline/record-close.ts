@@ -37,7 +37,9 @@ export function decideCloseWrite(
     };
   }
   if (input.sourceUpdatedAt < existing.sourceUpdatedAt) return { action: 'stale' };
-  if (fingerprint === existing.fingerprint) return { action: 'unchanged' };
+  // A deal that closed without a lead ID and has one now: the close can be joined to its lead at last.
+  const leadIdLearned = existing.leadId === undefined && input.leadId !== undefined;
+  if (fingerprint === existing.fingerprint && !leadIdLearned) return { action: 'unchanged' };
   return {
     action: 'updated',
     next: {

@@ -27,12 +27,14 @@ export const keys = {
   order: (orderId: string) => `ORDER#${orderId}`,
 } as const;
 
-/** The close key: the lead ID when the CRM gave one, else `<crm>-deal:<dealId>`. */
+/** The close key: the deal's existing key, else the lead ID when the CRM gave one, else `<crm>-deal:<dealId>`. */
 export function closeKeyFor(close: {
+  closeKey?: string | undefined;
   leadId?: string | undefined;
   crm: string;
   dealId?: string | undefined;
 }): string {
+  if (close.closeKey) return close.closeKey;
   if (close.leadId) return close.leadId;
   if (!close.dealId) throw new Error('a close needs a lead ID or a CRM deal ID');
   return `${close.crm}-deal:${close.dealId}`;

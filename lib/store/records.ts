@@ -36,6 +36,11 @@ export type CloseOutcome = 'won' | 'lost' | 'reopened';
 
 /** What a CRM webhook, a CRM poll or a pushed `lead_closed` says about a deal's terminal stage. */
 export type CloseInput = {
+  /**
+   * The key the deal's close already has (from its deal pointer). A deal keeps its first key for life:
+   * a lead ID added to the deal later updates that close rather than starting a second conversion.
+   */
+  closeKey?: string;
   leadId?: string;
   crm: CrmName;
   dealId?: string;

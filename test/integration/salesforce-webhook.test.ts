@@ -375,7 +375,7 @@ describe('POST /webhooks/salesforce/{token}: Flow JSON', () => {
     expect(array.body).toMatchObject({ received: 2, recorded: 2 });
     const envelope = await postJson({
       OrganizationId: ORG_18,
-      Opportunities: [{ ...flowRecord, Lead_ID__c: 'lead_flow_3' }],
+      Opportunities: [{ ...flowRecord, Id: '0065g00000AbCdGAAV', Lead_ID__c: 'lead_flow_3' }],
     });
     expect(envelope.body).toMatchObject({ recorded: 1 });
     const before = (await scanTable(table)).length;

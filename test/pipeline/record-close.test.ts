@@ -73,6 +73,20 @@ describe('decideCloseWrite', () => {
     });
   });
 
+  it('keeps a deal on the key its close already has, and learns a lead ID as a new version', () => {
+    const dealKeyed = decideCloseWrite(undefined, won({ leadId: undefined }), 5).next;
+    expect(dealKeyed?.closeKey).toBe('hubspot-deal:42');
+
+    const decision = decideCloseWrite(
+      dealKeyed,
+      won({ closeKey: 'hubspot-deal:42', leadId: 'lead_late', sourceUpdatedAt: 2_000 }),
+      9,
+    );
+
+    expect(decision.action).toBe('updated');
+    expect(decision.next).toMatchObject({ closeKey: 'hubspot-deal:42', leadId: 'lead_late', version: 2 });
+  });
+
   it('fingerprints to cents so float noise is not a change', () => {
     expect(closeFingerprint({ outcome: 'won', value: 0.1 + 0.2, currency: 'USD' })).toBe('won|0.30|USD');
   });

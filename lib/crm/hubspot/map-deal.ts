@@ -187,6 +187,7 @@ export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingCon
     return {
       action: 'record',
       close: withoutUndefined({
+        closeKey: view.pointerCloseKey,
         leadId: leadIdFromPointer(view.pointerCloseKey, view.dealId),
         crm: 'hubspot',
         dealId: view.dealId,
@@ -208,6 +209,7 @@ export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingCon
   return {
     action: 'record',
     close: withoutUndefined({
+      closeKey: view.pointerCloseKey,
       leadId: parseLeadId(properties[context.leadIdProperty]),
       crm: 'hubspot',
       dealId: view.dealId,

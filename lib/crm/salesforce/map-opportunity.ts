@@ -81,6 +81,7 @@ export function mapSalesforceOpportunity(
     return {
       action: 'record',
       close: withoutUndefined({
+        closeKey: report.pointerCloseKey,
         leadId: pointerIsDeal ? undefined : report.pointerCloseKey,
         crm: 'salesforce',
         dealId,
@@ -100,6 +101,7 @@ export function mapSalesforceOpportunity(
   return {
     action: 'record',
     close: withoutUndefined({
+      closeKey: report.pointerCloseKey,
       leadId: parseLeadId(opportunity[context.leadIdField]),
       crm: 'salesforce',
       dealId,

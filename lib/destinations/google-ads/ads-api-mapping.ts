@@ -136,7 +136,7 @@ function accepted(conversion: LeadClosedConversion, extra: Partial<DeliveredStat
 }
 
 function orderIdOf(conversion: LeadClosedConversion): string {
-  return conversion.close.leadId ?? conversion.close.closeKey;
+  return conversion.close.closeKey;
 }
 
 /**

@@ -205,7 +205,9 @@ export function buildDataManagerDecision(
   const event: DataManagerEvent = {
     destinationReferences: [reference],
     // The lead ID (the close key is the lead ID whenever the CRM gave one): a re-send overwrites.
-    transactionId: close.leadId ?? close.closeKey,
+    // The close key: the lead ID (DESIGN), or for a deal that closed before it had one, the deal's key,
+    // kept for life, so that every re-send is an update of the same conversion.
+    transactionId: close.closeKey,
     eventTimestamp: toRfc3339(close.closedAt),
     lastUpdatedTimestamp: toRfc3339(close.updatedAt),
     conversionValue: close.value,

@@ -97,6 +97,7 @@ describe('mapHubspotDeal', () => {
     ).toEqual({
       action: 'record',
       close: {
+        closeKey: 'hubspot-deal:9',
         crm: 'hubspot',
         dealId: '9',
         outcome: 'reopened',
