@@ -161,7 +161,7 @@ describe('lead_created → HubSpot closed-won webhook → Google Data Manager an
         },
       ]),
     });
-    expect((google?.userData as { userIdentifiers: unknown[] }).userIdentifiers).toHaveLength(3);
+    expect((google?.userData as { userIdentifiers: unknown[] } | undefined)?.userIdentifiers).toHaveLength(3);
 
     // Meta: one LeadClosed, event_id from the lead ID, Meta's own normalisation.
     expect([...platforms.meta.events.keys()]).toEqual(['LeadClosed|lead_e2e_won']);
