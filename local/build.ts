@@ -6,7 +6,7 @@ import { FUNCTION_NAMES, type FunctionName } from '../lib/http/routes';
 
 /**
  * One minified, tree-shaken CommonJS bundle per function into dist/<function>/index.js, as Lambda runs
- * it. The AWS SDK v3 is left out: the Node.js Lambda runtime ships it (see README → Deploy for why).
+ * it. The AWS SDK v3 and Powertools are left out: the Lambda runtime and the Powertools layer provide them.
  */
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
@@ -16,7 +16,8 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   target: 'node22',
   format: 'cjs',
   legalComments: 'none',
-  external: ['@aws-sdk/*', '@smithy/*'],
+  // Provided at run time (serverless.yml): the AWS SDK by the Node.js runtime, Powertools by its layer.
+  external: ['@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', 'aws-xray-sdk-core'],
 };
 
 export async function buildFunction(

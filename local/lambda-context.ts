@@ -6,7 +6,7 @@ import type { FunctionName } from '../lib/http/routes';
 export const FUNCTION_TIMEOUT_SECONDS: Record<FunctionName, number> = {
   collect: 10,
   'hubspot-webhook': 10,
-  'salesforce-webhook': 30,
+  'salesforce-webhook': 25,
   backfill: 900,
 };
 
