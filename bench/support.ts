@@ -1,0 +1,88 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** One I/O call made by the path under measurement, with its timing relative to the call's start. */
+export type RecordedCall =
+  | { kind: 'dynamodb'; command: string; input: unknown; start: number; end: number }
+  | {
+      kind: 'http';
+      url: string;
+      init: { method: string; headers: Record<string, string>; body?: string };
+      start: number;
+      end: number;
+    };
+
+/** Records every DynamoDB command (serialised input) and every fetch the runtime makes. */
+export function createRecorder(client: DynamoDBClient, baseFetch: typeof fetch = globalThis.fetch) {
+  let calls: RecordedCall[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const start = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        calls.push({
+          kind: 'dynamodb',
+          command: String(context.commandName),
+          input: structuredClone(args.input),
+          start,
+          end: performance.now(),
+        });
+      }
+    },
+    { step: 'serialize', priority: 'high', name: 'benchRecorder' },
+  );
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const start = performance.now();
+    try {
+      return await baseFetch(input, init);
+    } finally {
+      const headers: Record<string, string> = {};
+      new Headers(init?.headers).forEach((value, name) => {
+        headers[name] = value;
+      });
+      calls.push({
+        kind: 'http',
+        url: String(input instanceof Request ? input.url : input),
+        init: {
+          method: init?.method ?? 'GET',
+          headers,
+          ...(typeof init?.body === 'string' ? { body: init.body } : {}),
+        },
+        start,
+        end: performance.now(),
+      });
+    }
+  };
+  return {
+    fetch: recordingFetch,
+    take(): RecordedCall[] {
+      const taken = calls;
+      calls = [];
+      return taken;
+    },
+  };
+}
+
+/** Calls whose time spans overlap ran concurrently: the floor replays them concurrently too. */
+export function waves(calls: readonly RecordedCall[]): RecordedCall[][] {
+  const sorted = [...calls].sort((a, b) => a.start - b.start);
+  const result: RecordedCall[][] = [];
+  let current: RecordedCall[] = [];
+  let currentEnd = Number.NEGATIVE_INFINITY;
+  for (const call of sorted) {
+    if (current.length > 0 && call.start >= currentEnd) {
+      result.push(current);
+      current = [];
+      currentEnd = Number.NEGATIVE_INFINITY;
+    }
+    current.push(call);
+    currentEnd = Math.max(currentEnd, call.end);
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
