@@ -9,7 +9,7 @@ import { orderFromCheckout } from '../../lib/orders/capture';
 import type { OrderRecord } from '../../lib/store/records';
 
 /** The seed's checkout_completed example (Fashion), as a sender pushes it. */
-export function checkoutSeedBody(): Record<string, unknown> & { event: Record<string, unknown> } {
+export function checkoutSeedBody(): CheckoutBody {
   return JSON.parse(
     readFileSync(join(__dirname, '..', 'fixtures', 'seeds', 'checkout-completed-fashion.json'), 'utf8'),
   );
@@ -27,7 +27,9 @@ export const CHECKOUT_BROWSER = {
 };
 
 /** The seed example with the browser's cookies and a page URL carrying a gclid, as a site's server sends it. */
-export function checkoutWithBrowserBody(overrides: { id?: string; timestamp?: number } = {}) {
+export type CheckoutBody = Record<string, unknown> & { event: Record<string, unknown> };
+
+export function checkoutWithBrowserBody(overrides: { id?: string; timestamp?: number } = {}): CheckoutBody {
   const seed = checkoutSeedBody();
   const context = seed.context as Record<string, unknown>;
   return {
