@@ -55,7 +55,7 @@ export async function startPlatforms(options: {
     oauth,
     customerId: ACCOUNTS.customerId,
     ...(loginCustomerId ? { loginCustomerId } : {}),
-    productDestinationIds: [ACCOUNTS.won, ACCOUNTS.lost],
+    productDestinationIds: [ACCOUNTS.won, ACCOUNTS.lost, ACCOUNTS.purchase],
   });
   const ads = await createGoogleAdsFake({
     oauth,
