@@ -78,8 +78,12 @@ export async function planCloses(
       blocked.add(job.close.closeKey);
     }
   });
+  // Writes finish in any order; keep the closes' order so that batches do not depend on write latency.
+  const order = new Map(planned.map((job, index) => [deliveryRefKey(job.delivery), index]));
+  const byInput = (a: DeliveryJob, b: DeliveryJob) =>
+    (order.get(deliveryRefKey(a.delivery)) ?? 0) - (order.get(deliveryRefKey(b.delivery)) ?? 0);
   return {
-    planned: claimed,
+    planned: claimed.sort(byInput),
     existing,
     ready: closes.filter((close) => !close.planned && !blocked.has(close.closeKey)),
   };
