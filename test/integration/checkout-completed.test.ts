@@ -7,7 +7,14 @@ import { closeInput, createClock, HOUR, storeClose, storeLead, T0 } from '../sup
 import type { TestTable } from '../support/dynamo';
 import { stringsIn } from '../support/fakes/platform-fake';
 import { checkoutWithBrowserBody } from '../support/orders';
-import { collectEvent, createReadyTable, deliveriesOf, runBackfill, scanTable } from '../support/pipeline';
+import {
+  collectEvent,
+  createReadyTable,
+  createRecordingLogger,
+  deliveriesOf,
+  runBackfill,
+  scanTable,
+} from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
 
@@ -264,9 +271,14 @@ describe('POST /v1/events with checkout_completed', () => {
     }
   });
 
-  it('no plaintext identifier in any request body or stored item', async () => {
-    await collect(checkoutWithBrowserBody());
-    await collect({ ...checkoutWithBrowserBody({ id: 'ord_2' }), consent: undefined });
+  it('no plaintext identifier in any request body, stored item or log line', async () => {
+    const { logger, lines } = createRecordingLogger();
+    const logged = createTestRuntime(table, platforms.env, { now: clock.now, logger });
+    platforms.tiktok.failNext(
+      platforms.tiktok.errorReply(40700, { message: 'Bad email customer@example.com' }),
+    );
+    await collect(checkoutWithBrowserBody(), logged);
+    await collect({ ...checkoutWithBrowserBody({ id: 'ord_2' }), consent: undefined }, logged);
 
     const bodies = [
       ...platforms.dataManager.requests,
@@ -276,7 +288,8 @@ describe('POST /v1/events with checkout_completed', () => {
     ].map((request) => request.rawBody);
     expect(bodies.length).toBeGreaterThan(0);
     const stored = JSON.stringify(await scanTable(table));
-    for (const text of [...bodies, stored]) {
+    expect(lines.length).toBeGreaterThan(0);
+    for (const text of [...bodies, stored, ...lines]) {
       for (const plaintext of SEED_PLAINTEXT) expect(text).not.toContain(plaintext);
     }
     expect(stringsIn(await scanTable(table)).some(({ value }) => value.includes('@'))).toBe(false);
