@@ -8,8 +8,10 @@ import { secureEqualsAny } from '../lib/http/secure-compare';
 import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
 import { saveLeadCapture } from '../lib/leads/save-lead';
 import { METRIC_NAMES } from '../lib/observability/metrics';
+import { orderFromCheckout } from '../lib/orders/capture';
+import { recordOrders } from '../lib/orders/record-orders';
 import { dispatchCloses } from '../lib/pipeline/dispatch';
-import type { CloseInput } from '../lib/store/records';
+import type { CloseInput, OrderRecord } from '../lib/store/records';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime, type Runtime } from './runtime';
 
@@ -24,6 +26,7 @@ const SUPPORTED_KINDS: ReadonlySet<IncomingEvent['kind']> = new Set([
   'lead_created',
   'croct_lead_generated',
   'lead_closed',
+  'checkout_completed',
 ]);
 
 function toCapture(incoming: IncomingEvent, receivedAt: number): LeadCapture {
@@ -61,7 +64,14 @@ export function createCollectHandler(source: RuntimeSource) {
     const accepted: string[] = [];
     const leadIds: string[] = [];
     const closes: CloseInput[] = [];
+    const orders: OrderRecord[] = [];
     for (const item of incoming) {
+      // An order is stored once (a repeated event.id is a duplicate), then fanned out like a close.
+      if (item.kind === 'checkout_completed') {
+        orders.push(orderFromCheckout(item.event, receivedAt));
+        accepted.push(item.event.event.id);
+        continue;
+      }
       // A pushed close is recorded like a CRM's: versioned, order-aware, then handed to the destinations.
       if (item.kind === 'lead_closed') {
         closes.push(
@@ -82,7 +92,10 @@ export function createCollectHandler(source: RuntimeSource) {
       leadIds.push(capture.leadId);
     }
     const closeKeys = changedCloseKeys(await recordCloses(runtime.store, closes, runtime.now));
-    await dispatchInline(closeKeys, {
+    const recordedOrders = await recordOrders(runtime.store, orders);
+    const newOrderKeys = recordedOrders.filter((result) => result.created).map(({ order }) => order.closeKey);
+    const duplicates = recordedOrders.filter((result) => !result.created).map(({ order }) => order.orderId);
+    await dispatchInline([...closeKeys, ...newOrderKeys], {
       ...runtime,
       deadline: inlineDispatchDeadline({
         now: runtime.now(),
@@ -90,10 +103,16 @@ export function createCollectHandler(source: RuntimeSource) {
         remainingMs: context.getRemainingTimeInMillis(),
       }),
     });
-    runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, accepted.length - closes.length);
-    runtime.logger.info('leads captured', { count: accepted.length - closes.length, closes: closes.length });
+    runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, leadIds.length);
+    runtime.logger.info('leads captured', {
+      count: leadIds.length,
+      closes: closes.length,
+      orders: newOrderKeys.length,
+      duplicateOrders: duplicates.length,
+    });
     await dispatchClosesOfArrivedLeads(leadIds, runtime, context);
-    return jsonResult(202, { accepted });
+    // A repeated order is durably recorded already: accepted, and named as a duplicate (nothing new sent).
+    return jsonResult(202, { accepted, ...(duplicates.length > 0 ? { duplicates } : {}) });
   });
 }
 

@@ -18,6 +18,8 @@ export const API_VERSIONS = {
   hubspotCrm: 'v3',
   /** Associations moved to v4 (the v3 associations API is frozen); objects and pipelines stay on v3. */
   hubspotAssociations: 'v4',
+  /** TikTok Events API 2.0 lives under the Business API's `/open_api/v1.3/`. */
+  tiktok: 'v1.3',
 } as const;
 
 const blankToUndefined = v.transform((value: string | undefined) =>
@@ -151,6 +153,8 @@ const EnvSchema = v.object({
   GOOGLE_ADS_REFRESH_TOKEN: optionalText,
   GOOGLE_ADS_CONVERSION_ACTION_WON: numericId('GOOGLE_ADS_CONVERSION_ACTION_WON'),
   GOOGLE_ADS_CONVERSION_ACTION_LOST: numericId('GOOGLE_ADS_CONVERSION_ACTION_LOST'),
+  GOOGLE_ADS_CONVERSION_ACTION_PURCHASE: numericId('GOOGLE_ADS_CONVERSION_ACTION_PURCHASE'),
+  GOOGLE_ADS_MERCHANT_CENTER_ID: numericId('GOOGLE_ADS_MERCHANT_CENTER_ID'),
   GOOGLE_ADS_UPLOAD_API: v.pipe(
     optionalText,
     v.transform((value) => value?.toLowerCase() ?? 'datamanager'),
@@ -181,6 +185,38 @@ const EnvSchema = v.object({
     optionalText,
     v.transform((value) => value ?? API_VERSIONS.meta),
     v.regex(/^v\d+\.\d+$/, 'META_API_VERSION must look like v26.0'),
+  ),
+  GA4_MEASUREMENT_ID: v.pipe(
+    optionalText,
+    v.union(
+      [v.undefined(), v.pipe(v.string(), v.regex(/^G-[A-Z0-9]+$/))],
+      'GA4_MEASUREMENT_ID must be a web stream measurement ID like G-XXXXXXXXXX',
+    ),
+  ),
+  GA4_API_SECRET: optionalText,
+  GA4_BASE_URL: optionalUrl('GA4_BASE_URL', 'https://www.google-analytics.com'),
+  GA4_LEAD_CLOSED_EVENT: v.pipe(
+    optionalText,
+    v.transform((value) => value?.toLowerCase() ?? 'close_convert_lead'),
+    v.picklist(
+      ['close_convert_lead', 'lead_closed'],
+      'GA4_LEAD_CLOSED_EVENT must be close_convert_lead or lead_closed',
+    ),
+  ),
+  TIKTOK_PIXEL_CODE: v.pipe(
+    optionalText,
+    v.union(
+      [v.undefined(), v.pipe(v.string(), v.regex(/^[A-Z0-9]+$/i))],
+      'TIKTOK_PIXEL_CODE must be a pixel code (letters and digits)',
+    ),
+  ),
+  TIKTOK_ACCESS_TOKEN: optionalText,
+  TIKTOK_TEST_EVENT_CODE: optionalText,
+  TIKTOK_BASE_URL: optionalUrl('TIKTOK_BASE_URL', 'https://business-api.tiktok.com'),
+  TIKTOK_PURCHASE_EVENT: v.pipe(
+    optionalText,
+    v.transform((value) => value ?? 'Purchase'),
+    v.picklist(['Purchase', 'CompletePayment'], 'TIKTOK_PURCHASE_EVENT must be Purchase or CompletePayment'),
   ),
   DRY_RUN: booleanFlag('DRY_RUN'),
   DEFAULT_CURRENCY: currencyCode('DEFAULT_CURRENCY'),
@@ -218,8 +254,12 @@ export type GoogleAdsConfig = {
   clientId: string;
   clientSecret: string;
   refreshToken: string;
-  conversionActionWon: string;
+  /** At least one of won and purchase is set (a CRM-only or a shop-only deployment needs just its own). */
+  conversionActionWon: string | undefined;
   conversionActionLost: string | undefined;
+  conversionActionPurchase: string | undefined;
+  /** Merchant Center of the products in orders' cart data. */
+  merchantCenterId: string | undefined;
   uploadApi: 'datamanager' | 'ads';
   apiVersion: string;
   dataManagerBaseUrl: string;
@@ -235,6 +275,22 @@ export type MetaConfig = {
   eventNaming: 'single' | 'outcome';
   graphBaseUrl: string;
   apiVersion: string;
+};
+
+export type Ga4Config = {
+  measurementId: string;
+  apiSecret: string;
+  baseUrl: string;
+  /** `close_convert_lead` (won; lost deals as `close_unconvert_lead`) or one `lead_closed` event. */
+  leadClosedEvent: 'close_convert_lead' | 'lead_closed';
+};
+
+export type TiktokConfig = {
+  pixelCode: string;
+  accessToken: string;
+  testEventCode: string | undefined;
+  baseUrl: string;
+  purchaseEvent: 'Purchase' | 'CompletePayment';
 };
 
 export type HubspotConfig = {
@@ -270,6 +326,8 @@ export type Config = {
   salesforce: SalesforceConfig;
   googleAds: GoogleAdsConfig | undefined;
   meta: MetaConfig | undefined;
+  ga4: Ga4Config | undefined;
+  tiktok: TiktokConfig | undefined;
   dryRun: boolean;
   defaultCurrency: string;
   closureReasonMap: Readonly<Record<string, string>>;
@@ -291,9 +349,15 @@ function buildGoogleAds(env: ParsedEnv, disabled: DisabledCapability[]): GoogleA
     GOOGLE_ADS_CLIENT_ID: env.GOOGLE_ADS_CLIENT_ID,
     GOOGLE_ADS_CLIENT_SECRET: env.GOOGLE_ADS_CLIENT_SECRET,
     GOOGLE_ADS_REFRESH_TOKEN: env.GOOGLE_ADS_REFRESH_TOKEN,
-    GOOGLE_ADS_CONVERSION_ACTION_WON: env.GOOGLE_ADS_CONVERSION_ACTION_WON,
+    // Either action makes Google useful: won deals (CRM) or orders (checkout_completed).
+    GOOGLE_ADS_CONVERSION_ACTION_WON:
+      env.GOOGLE_ADS_CONVERSION_ACTION_WON ?? env.GOOGLE_ADS_CONVERSION_ACTION_PURCHASE,
   };
-  const missing = missingNames(required);
+  const missing = missingNames(required).map((name) =>
+    name === 'GOOGLE_ADS_CONVERSION_ACTION_WON'
+      ? 'GOOGLE_ADS_CONVERSION_ACTION_WON or GOOGLE_ADS_CONVERSION_ACTION_PURCHASE'
+      : name,
+  );
   if (missing.length > 0) {
     disabled.push({ name: 'google-ads', missing });
     return undefined;
@@ -304,8 +368,10 @@ function buildGoogleAds(env: ParsedEnv, disabled: DisabledCapability[]): GoogleA
     clientId: required.GOOGLE_ADS_CLIENT_ID as string,
     clientSecret: required.GOOGLE_ADS_CLIENT_SECRET as string,
     refreshToken: required.GOOGLE_ADS_REFRESH_TOKEN as string,
-    conversionActionWon: required.GOOGLE_ADS_CONVERSION_ACTION_WON as string,
+    conversionActionWon: env.GOOGLE_ADS_CONVERSION_ACTION_WON,
     conversionActionLost: env.GOOGLE_ADS_CONVERSION_ACTION_LOST,
+    conversionActionPurchase: env.GOOGLE_ADS_CONVERSION_ACTION_PURCHASE,
+    merchantCenterId: env.GOOGLE_ADS_MERCHANT_CENTER_ID,
     uploadApi: env.GOOGLE_ADS_UPLOAD_API,
     apiVersion: env.GOOGLE_ADS_API_VERSION,
     dataManagerBaseUrl: env.GOOGLE_DATAMANAGER_BASE_URL as string,
@@ -331,6 +397,41 @@ function buildMeta(env: ParsedEnv, disabled: DisabledCapability[]): MetaConfig |
     eventNaming: env.META_EVENT_NAMING,
     graphBaseUrl: env.META_GRAPH_BASE_URL as string,
     apiVersion: env.META_API_VERSION,
+  };
+}
+
+function buildGa4(env: ParsedEnv, disabled: DisabledCapability[]): Ga4Config | undefined {
+  const missing = missingNames({
+    GA4_MEASUREMENT_ID: env.GA4_MEASUREMENT_ID,
+    GA4_API_SECRET: env.GA4_API_SECRET,
+  });
+  if (missing.length > 0) {
+    disabled.push({ name: 'ga4', missing });
+    return undefined;
+  }
+  return {
+    measurementId: env.GA4_MEASUREMENT_ID as string,
+    apiSecret: env.GA4_API_SECRET as string,
+    baseUrl: env.GA4_BASE_URL as string,
+    leadClosedEvent: env.GA4_LEAD_CLOSED_EVENT,
+  };
+}
+
+function buildTiktok(env: ParsedEnv, disabled: DisabledCapability[]): TiktokConfig | undefined {
+  const missing = missingNames({
+    TIKTOK_PIXEL_CODE: env.TIKTOK_PIXEL_CODE,
+    TIKTOK_ACCESS_TOKEN: env.TIKTOK_ACCESS_TOKEN,
+  });
+  if (missing.length > 0) {
+    disabled.push({ name: 'tiktok', missing });
+    return undefined;
+  }
+  return {
+    pixelCode: env.TIKTOK_PIXEL_CODE as string,
+    accessToken: env.TIKTOK_ACCESS_TOKEN as string,
+    testEventCode: env.TIKTOK_TEST_EVENT_CODE,
+    baseUrl: env.TIKTOK_BASE_URL as string,
+    purchaseEvent: env.TIKTOK_PURCHASE_EVENT,
   };
 }
 
@@ -377,6 +478,8 @@ export function loadConfig(env: Env): Config {
   const disabled: DisabledCapability[] = [];
   const googleAds = buildGoogleAds(parsed, disabled);
   const meta = buildMeta(parsed, disabled);
+  const ga4 = buildGa4(parsed, disabled);
+  const tiktok = buildTiktok(parsed, disabled);
   reportCrmGaps(parsed, disabled);
   return {
     port: parsed.PORT,
@@ -402,6 +505,8 @@ export function loadConfig(env: Env): Config {
     },
     googleAds,
     meta,
+    ga4,
+    tiktok,
     dryRun: parsed.DRY_RUN,
     defaultCurrency: parsed.DEFAULT_CURRENCY,
     closureReasonMap: parsed.CLOSURE_REASON_MAP,

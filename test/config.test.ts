@@ -41,7 +41,10 @@ describe('loadConfig', () => {
     expect(config.disabled).toContainEqual({ name: 'meta', missing: ['META_ACCESS_TOKEN'] });
     expect(config.disabled).toContainEqual({
       name: 'google-ads',
-      missing: Object.keys(GOOGLE),
+      missing: [
+        ...Object.keys(GOOGLE).filter((name) => name !== 'GOOGLE_ADS_CONVERSION_ACTION_WON'),
+        'GOOGLE_ADS_CONVERSION_ACTION_WON or GOOGLE_ADS_CONVERSION_ACTION_PURCHASE',
+      ],
     });
     expect(config.disabled.map((capability) => capability.name)).toEqual(
       expect.arrayContaining(['collect', 'hubspot-webhook', 'salesforce-webhook']),
@@ -128,5 +131,59 @@ describe('loadConfig', () => {
     ['', false],
   ])('reads DRY_RUN=%j as %s', (value, expected) => {
     expect(loadConfig({ DRY_RUN: value }).dryRun).toBe(expected);
+  });
+});
+
+describe('loadConfig: checkout_completed, GA4 and TikTok', () => {
+  it('enables Google for a shop with a purchase action and no won action', () => {
+    const { GOOGLE_ADS_CONVERSION_ACTION_WON: _won, ...rest } = GOOGLE;
+    const config = loadConfig({
+      ...rest,
+      GOOGLE_ADS_CONVERSION_ACTION_PURCHASE: '555',
+      GOOGLE_ADS_MERCHANT_CENTER_ID: '123456789',
+    });
+    expect(config.googleAds).toMatchObject({
+      conversionActionWon: undefined,
+      conversionActionPurchase: '555',
+      merchantCenterId: '123456789',
+    });
+  });
+
+  it('enables GA4 and TikTok with their defaults; disabled and listed when their credentials are absent', () => {
+    const config = loadConfig({
+      GA4_MEASUREMENT_ID: 'G-ABC123',
+      GA4_API_SECRET: 'secret',
+      TIKTOK_PIXEL_CODE: 'C4ABCDEF',
+      TIKTOK_ACCESS_TOKEN: 'token',
+    });
+    expect(config.ga4).toEqual({
+      measurementId: 'G-ABC123',
+      apiSecret: 'secret',
+      baseUrl: 'https://www.google-analytics.com',
+      leadClosedEvent: 'close_convert_lead',
+    });
+    expect(config.tiktok).toEqual({
+      pixelCode: 'C4ABCDEF',
+      accessToken: 'token',
+      testEventCode: undefined,
+      baseUrl: 'https://business-api.tiktok.com',
+      purchaseEvent: 'Purchase',
+    });
+
+    const none = loadConfig({ GA4_MEASUREMENT_ID: 'G-ABC123', TIKTOK_ACCESS_TOKEN: 'token' });
+    expect(none.ga4).toBeUndefined();
+    expect(none.tiktok).toBeUndefined();
+    expect(none.disabled).toContainEqual({ name: 'ga4', missing: ['GA4_API_SECRET'] });
+    expect(none.disabled).toContainEqual({ name: 'tiktok', missing: ['TIKTOK_PIXEL_CODE'] });
+  });
+
+  it.each([
+    ['GA4_MEASUREMENT_ID', 'UA-1234-1'],
+    ['GA4_LEAD_CLOSED_EVENT', 'won'],
+    ['TIKTOK_PURCHASE_EVENT', 'Order'],
+    ['GOOGLE_ADS_CONVERSION_ACTION_PURCHASE', 'purchase-action'],
+    ['GA4_BASE_URL', 'not a url'],
+  ])('refuses %s=%s naming the variable', (name, value) => {
+    expect(configError({ [name]: value }).variables).toEqual([name]);
   });
 });

@@ -1,6 +1,8 @@
 import type { Config } from '../config';
+import { createGa4Destination } from './ga4';
 import { createGoogleAdsDestination } from './google-ads';
 import { createMetaDestination } from './meta';
+import { createTiktokDestination } from './tiktok';
 import type { Destination } from './types';
 
 export type DestinationDependencies = { fetch: typeof fetch; now: () => number };
@@ -14,5 +16,7 @@ export function createDestinations(config: Config, dependencies: DestinationDepe
   const destinations: Destination[] = [];
   if (config.googleAds) destinations.push(createGoogleAdsDestination(config.googleAds, dependencies));
   if (config.meta) destinations.push(createMetaDestination(config.meta, dependencies));
+  if (config.ga4) destinations.push(createGa4Destination(config.ga4, dependencies));
+  if (config.tiktok) destinations.push(createTiktokDestination(config.tiktok, dependencies));
   return destinations;
 }

@@ -1,5 +1,5 @@
 import type { HashedIdentity } from '../leads/identity';
-import type { CloseRecord, ConsentRecord, DeliveryRecord, LeadRecord } from '../store/records';
+import type { CloseRecord, ConsentRecord, DeliveryRecord, LeadRecord, OrderRecord } from '../store/records';
 
 /**
  * The destination contract. A destination is one folder under lib/destinations/ that exports a factory
@@ -10,8 +10,8 @@ import type { CloseRecord, ConsentRecord, DeliveryRecord, LeadRecord } from '../
  * and no other destination — only lib/destinations/registry.ts, which lists them.
  */
 
-/** Event types a destination may map. Issue 7 adds `checkout_completed`. */
-export type ConversionEventType = 'lead_closed';
+/** Event types a destination may map: a CRM close, and an order pushed as `checkout_completed`. */
+export type ConversionEventType = 'lead_closed' | 'checkout_completed';
 
 /** What was last accepted by the platform for this delivery, so a changed close becomes an adjustment. */
 export type DeliveredState = NonNullable<DeliveryRecord['delivered']>;
@@ -29,7 +29,17 @@ export type LeadClosedConversion = {
   now: number;
 };
 
-export type Conversion = LeadClosedConversion;
+/** An order: it joins no lead; its own click IDs, hashed identity and consent were stored with it. */
+export type CheckoutCompletedConversion = {
+  type: 'checkout_completed';
+  order: OrderRecord;
+  identity: HashedIdentity;
+  consent: ConsentRecord | undefined;
+  delivered: DeliveredState | undefined;
+  now: number;
+};
+
+export type Conversion = LeadClosedConversion | CheckoutCompletedConversion;
 export type ConversionFor<TType extends ConversionEventType> = Extract<Conversion, { type: TType }>;
 
 /**

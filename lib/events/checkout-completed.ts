@@ -84,20 +84,48 @@ export const PaymentSchema = v.object({
 });
 
 /**
+ * The seed: "Do not fire checkout_completed if the payment is still pending or unverified (e.g. bank
+ * transfer awaiting confirmation, cash on delivery before pickup)". Sending only paid orders is the
+ * sender's duty; a `payment_status` that says otherwise is refused rather than inflating revenue.
+ */
+export function isUnpaidPaymentStatus(status: unknown): boolean {
+  if (typeof status !== 'string') return false;
+  const normalised = status
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+  return (
+    normalised.startsWith('pending') ||
+    normalised.startsWith('awaiting') ||
+    normalised === 'unpaid' ||
+    normalised === 'not_paid'
+  );
+}
+
+export const UNPAID_MESSAGE =
+  'the payment is not confirmed (pending, unpaid or awaiting): send checkout_completed once the order is paid';
+
+/**
  * DATA Reshape `checkout_completed` (reference/seeds/reshape-checkout_completed.txt): event{name, value,
  * currency, id}, products, shipping and payments are required; `event.id` is the order ID and the
  * de-duplication key.
  */
 export const CheckoutCompletedEventSchema = v.object({
-  event: v.object({
-    name: v.literal('checkout_completed'),
-    value: AmountSchema,
-    currency: CurrencySchema,
-    exchange_rate: v.optional(ExchangeRateSchema, 1),
-    id: IdSchema,
-    timestamp: v.optional(TimestampSchema),
-    properties: v.optional(PropertiesSchema),
-  }),
+  event: v.pipe(
+    v.object({
+      name: v.literal('checkout_completed'),
+      value: AmountSchema,
+      currency: CurrencySchema,
+      exchange_rate: v.optional(ExchangeRateSchema, 1),
+      id: IdSchema,
+      timestamp: v.optional(TimestampSchema),
+      properties: v.optional(PropertiesSchema),
+    }),
+    v.forward(
+      v.check((event) => !isUnpaidPaymentStatus(event.properties?.payment_status), UNPAID_MESSAGE),
+      ['properties', 'payment_status'],
+    ),
+  ),
   context: v.optional(ContextSchema),
   products: v.pipe(v.array(ProductSchema), v.minLength(1, 'must list every line item of the order')),
   shipping: v.array(ShippingSchema),

@@ -1,4 +1,4 @@
-import type { ClickIdsInput, Context } from '../events/common';
+import type { ClickIdsInput, Context, User } from '../events/common';
 import type { CroctLeadGenerated } from '../events/croct-lead-generated';
 import type { LeadCreatedEvent } from '../events/lead-created';
 import type { LeadRecord } from '../store/records';
@@ -21,7 +21,11 @@ function explicitClickIds(input: ClickIdsInput | undefined): ExplicitClickIds {
   return { ...rest, ...(ga_client_id ? { gaClientId: ga_client_id } : {}) };
 }
 
-function captureContext(context: Context | undefined, capturedAt: number) {
+/**
+ * What a capture keeps of the seed's `context`: click IDs (URL and explicit cookies), the page URL without
+ * its query, IP and user agent. Shared by leads and orders.
+ */
+export function captureContext(context: Context | undefined, capturedAt: number) {
   const clickIds: ClickIds = extractClickIds({
     url: context?.url,
     explicit: explicitClickIds(context?.click_ids),
@@ -36,6 +40,21 @@ function captureContext(context: Context | undefined, capturedAt: number) {
   };
 }
 
+/** The seed's User Object as stored: every identifier normalised per platform and hashed. */
+export function hashUserIdentity(user: User | undefined) {
+  return hashIdentity({
+    emails: [user?.email],
+    phones: [user?.phone],
+    firstName: user?.first_name,
+    lastName: user?.last_name,
+    street: user?.street,
+    city: user?.city,
+    region: user?.region,
+    postalCode: user?.postal_code,
+    country: user?.country,
+  });
+}
+
 /** A DATA Reshape `lead_created` as a lead capture: identifiers hashed, click IDs extracted. */
 export function captureFromReshape(event: LeadCreatedEvent, receivedAt: number): LeadCapture {
   const capturedAt = event.event.timestamp ?? receivedAt;
@@ -46,17 +65,7 @@ export function captureFromReshape(event: LeadCreatedEvent, receivedAt: number):
     source: 'reshape',
     capturedAt,
     ...captureContext(event.context, capturedAt),
-    identity: hashIdentity({
-      emails: [user?.email],
-      phones: [user?.phone],
-      firstName: user?.first_name,
-      lastName: user?.last_name,
-      street: user?.street,
-      city: user?.city,
-      region: user?.region,
-      postalCode: user?.postal_code,
-      country: user?.country,
-    }),
+    identity: hashUserIdentity(user),
     ...(user?.id ? { userId: user.id } : {}),
     ...(consent ? { consent } : {}),
     ...(event.event.value !== undefined ? { value: event.event.value } : {}),

@@ -1,9 +1,9 @@
-import type { Conversion, DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
+import type { DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
 import { ConcurrentUpdateError } from '../errors';
-import { mergeHashedIdentity } from '../leads/identity';
-import type { CloseRecord, DeliveryRecord, LeadRecord } from '../store/records';
+import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../store/records';
 import { type DeliveryExpectation, deliveryRefKey, type Store } from '../store/store';
 import { mapWithConcurrency } from './concurrency';
+import { conversionFor } from './conversion';
 import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './delivery-outcome';
 
 /**
@@ -12,7 +12,8 @@ import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './deli
  * dry-run, only describe), and record each delivery with one conditional write.
  */
 export type DeliveryJob = {
-  close: CloseRecord;
+  /** The delivery's subject: a close, or an order (lib/pipeline/conversion.ts tells them apart). */
+  close: ConversionSubject;
   delivery: DeliveryRecord;
   /** The stored state this job read: the final write is conditional on it (undefined: must not exist). */
   expected: DeliveryExpectation | undefined;
@@ -88,23 +89,8 @@ export function mergeSummaries(into: DeliverySummary, from: DeliverySummary): De
   return into;
 }
 
-/** The lead's identity completed with the CRM contact's (the lead's own values win). */
-function joinedIdentity(close: CloseRecord, lead: LeadRecord | undefined) {
-  if (!lead) return close.contactIdentity;
-  return close.contactIdentity ? mergeHashedIdentity(close.contactIdentity, lead.identity) : lead.identity;
-}
-
 function decide(job: DeliveryJob, destination: Destination, lead: LeadRecord | undefined, now: number) {
-  const { close } = job;
-  const conversion: Conversion = {
-    type: 'lead_closed',
-    close,
-    lead,
-    identity: joinedIdentity(close, lead),
-    consent: lead?.consent ?? close.consent,
-    delivered: job.delivery.delivered,
-    now,
-  };
+  const conversion = conversionFor(job.close, lead, job.delivery.delivered, now);
   const mapping = destination.mappings[conversion.type];
   if (!mapping) {
     return {
@@ -113,7 +99,8 @@ function decide(job: DeliveryJob, destination: Destination, lead: LeadRecord | u
       message: `${destination.name} does not take ${conversion.type}`,
     } as const;
   }
-  return mapping(conversion);
+  // The mapping is looked up by the conversion's own type, so the pair always matches.
+  return (mapping as (input: typeof conversion) => RowDecision<unknown>)(conversion);
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

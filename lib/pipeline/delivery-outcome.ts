@@ -1,5 +1,5 @@
 import type { DeliveredState, RowOutcome } from '../destinations/types';
-import type { CloseRecord, DeliveryRecord } from '../store/records';
+import type { ConversionSubject, DeliveryRecord } from '../store/records';
 
 /**
  * Pure rules for a delivery's next state: the retry schedule, the lead wait, and how an outcome is
@@ -32,13 +32,16 @@ export function retryDelayMs(
 }
 
 /** When the wait for a close's lead ends: counted from when the connector recorded the close. */
-export function leadWaitEndsAt(close: CloseRecord, leadWaitMs: number): number {
+export function leadWaitEndsAt(close: ConversionSubject, leadWaitMs: number): number {
   return close.recordedAt + leadWaitMs;
 }
 
-/** A close without a lead ID can never be joined to a lead: it goes out with the contact's identifiers. */
+/**
+ * A close without a lead ID can never be joined to a lead: it goes out with the contact's identifiers.
+ * An order has no lead ID: it never waits.
+ */
 export function shouldWaitForLead(
-  close: CloseRecord,
+  close: ConversionSubject,
   leadFound: boolean,
   now: number,
   leadWaitMs: number,
@@ -48,7 +51,7 @@ export function shouldWaitForLead(
 
 export function waitingDelivery(
   delivery: DeliveryRecord,
-  close: CloseRecord,
+  close: ConversionSubject,
   options: { now: number; leadWaitMs: number },
 ): DeliveryRecord {
   const waitEnd = leadWaitEndsAt(close, options.leadWaitMs);

@@ -1,9 +1,10 @@
-import type { CloseRecord } from '../store/records';
+import type { ConversionSubject } from '../store/records';
 import type { DeliveryRef } from '../store/store';
 import { type DeliveryJob, type DeliverySummary, deliverJobs, emptySummary } from './deliver';
 import { shouldWaitForLead } from './delivery-outcome';
 import { type PipelineOptions, resolveDeliverOptions } from './options';
 import { planCloses } from './plan-closes';
+import { leadKeysOf } from './subject-keys';
 
 /**
  * Entry point of the output side on the inline paths: a CRM webhook right after recording closes, and
@@ -19,8 +20,8 @@ import { planCloses } from './plan-closes';
  * second conversion.
  */
 export type DispatchOptions = PipelineOptions & {
-  /** Closes the caller has just read or written, to save reading them again. */
-  closes?: ReadonlyMap<string, CloseRecord>;
+  /** Closes (or orders) the caller has just read or written, to save reading them again. */
+  closes?: ReadonlyMap<string, ConversionSubject>;
 };
 
 export type DispatchSummary = { closes: number } & DeliverySummary;
@@ -28,6 +29,7 @@ export type DispatchSummary = { closes: number } & DeliverySummary;
 /** How long after its deadline an inline call still owns the deliveries it planned. */
 export const INLINE_CLAIM_GRACE_MS = 60_000;
 
+/** `closeKeys` may hold order subject keys (`order:<id>`, lib/store/keys.ts): orders go the same way. */
 export async function dispatchCloses(
   closeKeys: readonly string[],
   options: DispatchOptions,
@@ -44,13 +46,13 @@ export async function dispatchCloses(
   // One round of reads: a close is keyed by its lead ID whenever it has one, so the lead's key is known
   // before the close is read.
   const [closes, stored, leads] = await Promise.all([
-    options.closes ? Promise.resolve(options.closes) : options.store.getCloses(keys),
+    options.closes ? Promise.resolve(options.closes) : options.store.getSubjects(keys),
     options.store.getDeliveries(refs),
-    options.store.getLeads(keys),
+    options.store.getLeads(leadKeysOf(keys)),
   ]);
   const found = keys
     .map((key) => closes.get(key))
-    .filter((close): close is CloseRecord => close !== undefined);
+    .filter((close): close is ConversionSubject => close !== undefined);
   if (found.length === 0) return { closes: 0, ...emptySummary() };
 
   const { planned, existing, ready } = await planCloses(found, stored, resolved, {
@@ -71,7 +73,7 @@ export async function dispatchCloses(
   );
   // The claimed deliveries exist: the closes can leave the due index while the uploads run.
   const [, run] = await Promise.all([
-    Promise.all(ready.map((close) => options.store.markClosePlanned(close.closeKey, close.version))),
+    Promise.all(ready.map((close) => options.store.markSubjectPlanned(close.closeKey, close.version))),
     deliverJobs([...planned, ...waiting], leads, resolved),
   ]);
   return { closes: found.length, ...run.summary };

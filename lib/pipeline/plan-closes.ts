@@ -1,5 +1,5 @@
 import { ConcurrentUpdateError } from '../errors';
-import type { CloseRecord, DeliveryRecord } from '../store/records';
+import type { ConversionSubject, DeliveryRecord } from '../store/records';
 import { deliveryRefKey } from '../store/store';
 import { mapWithConcurrency } from './concurrency';
 import type { DeliverOptions, DeliveryJob } from './deliver';
@@ -20,13 +20,13 @@ export type PlanResult = {
   /** Deliveries already right for their close's version (written earlier, or by someone else). */
   existing: DeliveryJob[];
   /** Unplanned closes none of whose deliveries is blocked (a stale read or a lost race). */
-  ready: CloseRecord[];
+  ready: ConversionSubject[];
 };
 
 const PLAN_WRITE_CONCURRENCY = 32;
 
 export async function planCloses(
-  closes: readonly CloseRecord[],
+  closes: readonly ConversionSubject[],
   stored: ReadonlyMap<string, DeliveryRecord>,
   options: Pick<DeliverOptions, 'store' | 'destinations' | 'now' | 'dryRun'>,
   plan: { dueAt: number; claim: boolean },
@@ -78,8 +78,12 @@ export async function planCloses(
       blocked.add(job.close.closeKey);
     }
   });
+  // Writes finish in any order; keep the closes' order so that batches do not depend on write latency.
+  const order = new Map(planned.map((job, index) => [deliveryRefKey(job.delivery), index]));
+  const byInput = (a: DeliveryJob, b: DeliveryJob) =>
+    (order.get(deliveryRefKey(a.delivery)) ?? 0) - (order.get(deliveryRefKey(b.delivery)) ?? 0);
   return {
-    planned: claimed,
+    planned: claimed.sort(byInput),
     existing,
     ready: closes.filter((close) => !close.planned && !blocked.has(close.closeKey)),
   };
@@ -90,10 +94,10 @@ export async function planCloses(
  * these can leave the due index.
  */
 export function closesToMark(
-  ready: readonly CloseRecord[],
+  ready: readonly ConversionSubject[],
   planned: readonly DeliveryJob[],
   recorded: ReadonlySet<string>,
-): CloseRecord[] {
+): ConversionSubject[] {
   const unrecorded = new Set(
     planned.filter((job) => !recorded.has(deliveryRefKey(job.delivery))).map((job) => job.close.closeKey),
   );

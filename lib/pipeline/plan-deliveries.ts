@@ -1,8 +1,8 @@
-import type { CloseRecord, DeliveryRecord } from '../store/records';
+import type { ConversionSubject, DeliveryRecord } from '../store/records';
 import type { DeliveryExpectation } from '../store/store';
 
 /**
- * Planning (pure): one delivery per enabled destination per close version. A new close version
+ * Planning (pure): one delivery per enabled destination per close version (an order has one version). A new close version
  * re-plans the delivery (keeping what the platform accepted before, so the destination can adjust);
  * a delivery already at this version is left as it is, except a dry-run one when running for real.
  */
@@ -17,7 +17,7 @@ export type PlannedDelivery = {
 export const DRY_RUN_STATUS = 'skipped:dry_run';
 
 export function planDelivery(
-  close: CloseRecord,
+  close: ConversionSubject,
   destination: string,
   existing: DeliveryRecord | undefined,
   options: { now: number; dueAt: number; dryRun: boolean },

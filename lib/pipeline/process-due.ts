@@ -1,5 +1,5 @@
 import { ConcurrentUpdateError } from '../errors';
-import type { CloseRecord, DeliveryRecord } from '../store/records';
+import type { ConversionSubject, DeliveryRecord } from '../store/records';
 import { type DeliveryRef, type DueCursor, deliveryRefKey } from '../store/store';
 import {
   countStatus,
@@ -12,6 +12,7 @@ import {
 import { deliveryAfterOutcome } from './delivery-outcome';
 import { type PipelineOptions, resolveDeliverOptions } from './options';
 import { closesToMark, planCloses } from './plan-closes';
+import { leadKeysOf } from './subject-keys';
 
 /**
  * The backfill's worker: reads the due index (never the table), and processes what is due in rounds of
@@ -82,7 +83,7 @@ export async function processDueWork(options: ProcessDueOptions): Promise<Proces
       summary.more = true;
       break;
     }
-    const closeItems: CloseRecord[] = [];
+    const closeItems: ConversionSubject[] = [];
     const deliveryItems: DeliveryRecord[] = [];
     while (closeItems.length + deliveryItems.length < limit) {
       const page = await options.store.queryDue({
@@ -125,7 +126,7 @@ export async function processDueWork(options: ProcessDueOptions): Promise<Proces
 }
 
 async function processRound(
-  closeItems: readonly CloseRecord[],
+  closeItems: readonly ConversionSubject[],
   deliveryItems: readonly DeliveryRecord[],
   options: ProcessDueOptions,
   resolved: ReturnType<typeof resolveDeliverOptions>,
@@ -141,10 +142,10 @@ async function processRound(
   // Leads are keyed by lead ID, which is the close key whenever the close has one.
   const [closes, stored, leads] = await Promise.all([
     otherKeys.length > 0
-      ? options.store.getCloses(otherKeys)
-      : Promise.resolve(new Map<string, CloseRecord>()),
+      ? options.store.getSubjects(otherKeys)
+      : Promise.resolve(new Map<string, ConversionSubject>()),
     refs.length > 0 ? options.store.getDeliveries(refs) : Promise.resolve(new Map<string, DeliveryRecord>()),
-    options.store.getLeads([...plannedKeys, ...otherKeys]),
+    options.store.getLeads(leadKeysOf([...plannedKeys, ...otherKeys])),
   ]);
   for (const close of closeItems) closes.set(close.closeKey, close);
 
@@ -177,7 +178,7 @@ async function processRound(
   // Only now: a close leaves the due index once each of its deliveries is recorded.
   const marked = closesToMark(ready, planned, recorded);
   await Promise.all([
-    ...marked.map((close) => options.store.markClosePlanned(close.closeKey, close.version)),
+    ...marked.map((close) => options.store.markSubjectPlanned(close.closeKey, close.version)),
     ...orphans.map((delivery) => recordOrphan(delivery, options, resolved, summary)),
   ]);
   return { summary, closesPlanned: marked.length };

@@ -78,6 +78,76 @@ export type CloseRecord = CloseInput & {
   planned: boolean;
 };
 
+/**
+ * One line of an order, as the destinations need it (the seed's Product Object, trimmed). Amounts are in
+ * the order's currency (converted with the seed's `exchange_rate` when a product has its own currency).
+ */
+export type OrderLine = {
+  id: string;
+  name: string;
+  /** Selling price of one unit, after the product's own discounts (seed `price`). */
+  price: number;
+  /** One unit before discounts (seed `price_base`). */
+  basePrice: number;
+  quantity: number;
+  priceIncludesTax: boolean;
+  taxPercent?: number;
+  brand?: string;
+  category?: string;
+  variant?: string;
+  /** Product-level coupon names. */
+  coupons?: string[];
+};
+
+/**
+ * A `checkout_completed` as stored (`ORDER#<orderId>`): written once, never versioned (a repeated
+ * `event.id` is a duplicate, dropped). Like a lead it keeps click IDs, hashed identity and consent, never
+ * a plaintext email, phone, name or street.
+ */
+export type OrderRecord = {
+  kind: 'order';
+  orderId: string;
+  /**
+   * The pipeline's subject key (`order:<orderId>`, lib/store/keys.ts): the `closeKey` of this order's
+   * deliveries, under which the pipeline handles it like a close.
+   */
+  closeKey: string;
+  /** An order joins no lead: it brings its own click IDs and identity. */
+  leadId?: undefined;
+  /** Always 1: an order is never re-versioned (deliveries are planned per subject version). */
+  version: number;
+  /** When the order was completed (ms): the conversion time. */
+  occurredAt: number;
+  value: number;
+  currency: string;
+  lines: OrderLine[];
+  /** Total shipping charged, in the order's currency. */
+  shipping: number;
+  /** Tax contained in or added to the lines and shipping, derived from their `tax_percent`. */
+  tax?: number;
+  /** Order-level coupon names and the sum of their values. */
+  coupons: string[];
+  discount: number;
+  pageUrl?: string;
+  clickIds: ClickIds;
+  identity: HashedIdentity;
+  userId?: string;
+  consent?: ConsentRecord;
+  ipAddress?: string;
+  userAgent?: string;
+  recordedAt: number;
+  updatedAt: number;
+  /** Deliveries not yet planned: the order sits in the due index until they are. */
+  planned: boolean;
+};
+
+/** What the delivery pipeline delivers: a CRM close or an order. */
+export type ConversionSubject = CloseRecord | OrderRecord;
+
+export function isOrderSubject(subject: ConversionSubject): subject is OrderRecord {
+  return (subject as OrderRecord).kind === 'order';
+}
+
 export const DELIVERY_STATES = [
   'pending',
   'retry',
@@ -96,7 +166,7 @@ export type DeliveryStatus =
   | `skipped:${string}`
   | `failed:${string}`;
 
-/** One destination's fate for one close. */
+/** One destination's fate for one close (or order: `closeKey` is then the order's subject key). */
 export type DeliveryRecord = {
   closeKey: string;
   destination: string;
@@ -115,7 +185,8 @@ export type DeliveryRecord = {
   /** What the platform last accepted, so a re-valued or re-opened deal becomes an adjustment. */
   delivered?: {
     version: number;
-    outcome: CloseOutcome;
+    /** The close's outcome; `purchased` for an order. */
+    outcome: CloseOutcome | 'purchased';
     value: number;
     currency: string;
     at: number;

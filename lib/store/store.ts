@@ -9,8 +9,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../errors';
-import { DUE_SHARD, ITEM_TYPES, type ItemType, keys } from './keys';
-import type { Checkpoint, CloseRecord, DeliveryRecord, LeadRecord } from './records';
+import { DUE_SHARD, ITEM_TYPES, type ItemType, keys, orderIdOfSubjectKey } from './keys';
+import type {
+  Checkpoint,
+  CloseRecord,
+  ConversionSubject,
+  DeliveryRecord,
+  LeadRecord,
+  OrderRecord,
+} from './records';
 import { DUE_INDEX, TABLE_KEY, TTL_ATTRIBUTE } from './table';
 
 /**
@@ -30,6 +37,16 @@ export type Store = {
   putClose(close: CloseRecord, expectedVersion: number | undefined): Promise<void>;
   /** Takes a close out of the due index once its deliveries for `version` exist. False if it moved on. */
   markClosePlanned(closeKey: string, version: number): Promise<boolean>;
+  /**
+   * Writes a new order; false when one with this ID is already stored (a repeated `event.id`, or a
+   * concurrent delivery of the same push). An unplanned order enters the due index.
+   */
+  putOrder(order: OrderRecord): Promise<boolean>;
+  getOrder(orderId: string): Promise<OrderRecord | undefined>;
+  /** Closes and orders by subject key (a close key, or `order:<id>`), in one BatchGetItem per 100. */
+  getSubjects(subjectKeys: readonly string[]): Promise<Map<string, ConversionSubject>>;
+  /** `markClosePlanned` for either kind of subject. False if it moved on. */
+  markSubjectPlanned(subjectKey: string, version: number): Promise<boolean>;
   /** Remembers which close a CRM deal became, so a later non-terminal change can find it. */
   putDealPointer(crm: string, dealId: string, closeKey: string): Promise<void>;
   getDealPointers(crm: string, dealIds: readonly string[]): Promise<Map<string, string>>;
@@ -55,7 +72,10 @@ export type Store = {
 export type DeliveryRef = { closeKey: string; destination: string };
 export type DeliveryExpectation = { closeVersion: number; attempts: number };
 export type DueCursor = Record<string, unknown>;
-export type DueItem = { type: 'close'; close: CloseRecord } | { type: 'delivery'; delivery: DeliveryRecord };
+/** `close`: a subject (a close or an order) whose deliveries are not planned yet. */
+export type DueItem =
+  | { type: 'close'; close: ConversionSubject }
+  | { type: 'delivery'; delivery: DeliveryRecord };
 export type DuePage = { items: DueItem[]; cursor?: DueCursor };
 
 export function deliveryRefKey(ref: DeliveryRef): string {
@@ -151,6 +171,32 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     return { pk, type, ...record };
   }
 
+  /** The item of a subject key: `ORDER#<id>` for `order:<id>`, else `CLOSE#<closeKey>`. */
+  function subjectPk(subjectKey: string): string {
+    const orderId = orderIdOfSubjectKey(subjectKey);
+    return orderId === undefined ? keys.close(subjectKey) : keys.order(orderId);
+  }
+
+  /** markClosePlanned's update for any subject item (a close or an order). */
+  async function markPlanned(pk: string, version: number): Promise<boolean> {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: { pk },
+          UpdateExpression: 'SET planned = :true REMOVE #shard, #dueAt',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeNames: { '#shard': DUE_INDEX.partition, '#dueAt': DUE_INDEX.sort },
+          ExpressionAttributeValues: { ':true': true, ':version': version },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   return {
     tableName: TableName,
 
@@ -209,6 +255,42 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       }
     },
 
+    async putOrder(order) {
+      const item: Item = withType(ITEM_TYPES.order, keys.order(order.orderId), order);
+      if (!order.planned) {
+        item[DUE_INDEX.partition] = DUE_SHARD;
+        item[DUE_INDEX.sort] = order.updatedAt;
+      }
+      try {
+        await conditionalPut(item, 'attribute_not_exists(pk)');
+        return true;
+      } catch (error) {
+        if (error instanceof ConcurrentUpdateError) return false;
+        throw error;
+      }
+    },
+
+    async getOrder(orderId) {
+      const item = await getItem(keys.order(orderId));
+      return item ? toRecord<OrderRecord>(item) : undefined;
+    },
+
+    async getSubjects(subjectKeys) {
+      const pks = subjectKeys.map((key) => subjectPk(key));
+      const items = await batchGet(pks);
+      const subjects = new Map<string, ConversionSubject>();
+      for (const item of items) {
+        const subject =
+          item.type === ITEM_TYPES.order ? toRecord<OrderRecord>(item) : toRecord<CloseRecord>(item);
+        subjects.set(subject.closeKey, subject);
+      }
+      return subjects;
+    },
+
+    async markSubjectPlanned(subjectKey, version) {
+      return markPlanned(subjectPk(subjectKey), version);
+    },
+
     async putDealPointer(crm, dealId, closeKey) {
       await doc.send(
         new PutCommand({
@@ -262,7 +344,9 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       const items: DueItem[] = [];
       for (const item of result.Items ?? []) {
         if (item.type === ITEM_TYPES.close) items.push({ type: 'close', close: toRecord<CloseRecord>(item) });
-        else if (item.type === ITEM_TYPES.delivery) {
+        else if (item.type === ITEM_TYPES.order) {
+          items.push({ type: 'close', close: toRecord<OrderRecord>(item) });
+        } else if (item.type === ITEM_TYPES.delivery) {
           items.push({ type: 'delivery', delivery: toRecord<DeliveryRecord>(item) });
         }
       }

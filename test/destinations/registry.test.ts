@@ -21,6 +21,21 @@ describe('createDestinations', () => {
     expect(createDestinations(metaOnly, { fetch: fetchStub, now: Date.now }).map((d) => d.name)).toEqual([
       'meta',
     ]);
+    expect(none.disabled.map((capability) => capability.name)).toEqual(
+      expect.arrayContaining(['ga4', 'tiktok']),
+    );
+
+    const analyticsAndTiktok = loadConfig({
+      GA4_MEASUREMENT_ID: 'G-ABC123',
+      GA4_API_SECRET: 'secret',
+      TIKTOK_PIXEL_CODE: 'CABC123',
+      TIKTOK_ACCESS_TOKEN: 'token',
+    });
+    const built = createDestinations(analyticsAndTiktok, { fetch: fetchStub, now: Date.now });
+    expect(built.map((d) => d.name)).toEqual(['ga4', 'tiktok']);
+    // Every destination maps both event types.
+    for (const destination of built)
+      expect(Object.keys(destination.mappings).sort()).toEqual(['checkout_completed', 'lead_closed']);
   });
 });
 

@@ -150,3 +150,123 @@ describe('Meta fake', () => {
     expect(platforms.meta.violations.join('\n')).toContain(problem);
   });
 });
+
+describe('Meta fake: website events', () => {
+  it('refuses a website event without event_source_url or client_user_agent', async () => {
+    const purchase = {
+      event_name: 'Purchase',
+      event_time: Math.floor(clock.now() / 1000) - 60,
+      action_source: 'website',
+      event_id: 'ord-1',
+      user_data: { em: [hash] },
+      custom_data: { value: 1, currency: 'USD' },
+    };
+    const response = await post(`${platforms.meta.url}/v26.0/${ACCOUNTS.pixelId}/events`, {
+      data: [purchase],
+      access_token: ACCOUNTS.metaToken,
+    });
+    expect(response.status).toBe(400);
+    expect(platforms.meta.violations.join('\n')).toContain('event_source_url: required for website');
+    expect(platforms.meta.violations.join('\n')).toContain('client_user_agent: required for website');
+  });
+});
+
+describe('GA4 fake', () => {
+  const url = (secret: string = ACCOUNTS.ga4ApiSecret) =>
+    `${platforms.ga4.url}/mp/collect?measurement_id=${ACCOUNTS.ga4MeasurementId}&api_secret=${secret}`;
+  const RIGHT = ACCOUNTS.ga4ApiSecret;
+  const good = {
+    client_id: '123.456',
+    events: [
+      { name: 'purchase', params: { value: 1, currency: 'USD' }, timestamp_micros: clock.now() * 1000 },
+    ],
+  };
+
+  it('answers 2xx to a request that follows the contract and records its events', async () => {
+    const response = await post(url(), good);
+    expect(response.status).toBe(204);
+    expect(platforms.ga4.violations).toEqual([]);
+    expect(platforms.ga4.events).toHaveLength(1);
+  });
+
+  it.each([
+    ['a wrong API secret', 'wrong', good, 'api_secret'],
+    ['no client_id', RIGHT, { events: good.events }, 'client_id'],
+    [
+      'a millisecond timestamp',
+      RIGHT,
+      { ...good, events: [{ ...good.events[0], timestamp_micros: clock.now() }] },
+      'timestamp_micros: microseconds',
+    ],
+    [
+      'an event older than 72 hours',
+      RIGHT,
+      { ...good, events: [{ ...good.events[0], timestamp_micros: (clock.now() - 73 * 3_600_000) * 1000 }] },
+      'older than 72 hours',
+    ],
+    ['26 events', RIGHT, { ...good, events: Array.from({ length: 26 }, () => good.events[0]) }, '1 to 25'],
+    [
+      'a 41-character event name',
+      RIGHT,
+      { ...good, events: [{ name: 'x'.repeat(41), params: {} }] },
+      'invalid event name',
+    ],
+    [
+      'a plaintext email',
+      RIGHT,
+      { ...good, events: [{ name: 'purchase', params: { email: 'jane@example.com' } }] },
+      'plaintext identifier',
+    ],
+  ])(
+    'still answers 2xx to %s, as GA4 does, but records the violation',
+    async (_name, secret, body, problem) => {
+      const response = await post(url(secret), body);
+      expect(response.status).toBe(204);
+      expect(platforms.ga4.violations.join('\n')).toContain(problem);
+      expect(platforms.ga4.events).toHaveLength(0);
+    },
+  );
+});
+
+describe('TikTok fake', () => {
+  const url = () => `${platforms.tiktok.url}/open_api/v1.3/event/track/`;
+  const good = {
+    event_source: 'web',
+    event_source_id: ACCOUNTS.tiktokPixel,
+    data: [
+      {
+        event: 'Purchase',
+        event_time: Math.floor(clock.now() / 1000) - 60,
+        event_id: 'ord-1',
+        user: { email: [hash] },
+        properties: { value: 1, currency: 'USD' },
+      },
+    ],
+  };
+
+  it('answers code 0 to a request that follows the contract', async () => {
+    const response = await post(url(), good, { 'access-token': ACCOUNTS.tiktokToken });
+    expect(await response.json()).toMatchObject({ code: 0, message: 'OK' });
+    expect(platforms.tiktok.events.size).toBe(1);
+  });
+
+  it('answers 40105 for a wrong token', async () => {
+    const response = await post(url(), good, { 'access-token': 'wrong' });
+    expect(await response.json()).toMatchObject({ code: 40105 });
+  });
+
+  it.each([
+    ['an unknown pixel', { ...good, event_source_id: 'OTHER' }, 'event_source_id'],
+    ['an unknown event_source', { ...good, event_source: 'email' }, 'event_source'],
+    ['milliseconds', { ...good, data: [{ ...good.data[0], event_time: clock.now() }] }, 'integer seconds'],
+    [
+      'an unhashed email',
+      { ...good, data: [{ ...good.data[0], user: { email: ['jane@example.com'] } }] },
+      'user.email',
+    ],
+  ])('refuses %s with code 40002 and records the violation', async (_name, bad, problem) => {
+    const response = await post(url(), bad, { 'access-token': ACCOUNTS.tiktokToken });
+    expect(await response.json()).toMatchObject({ code: 40002 });
+    expect(platforms.tiktok.violations.join('\n')).toContain(problem);
+  });
+});

@@ -194,16 +194,29 @@ describe('POST /v1/events (collect)', () => {
     expect(await response.json()).toMatchObject({ issues: [{ field: '(body)', message: 'not valid JSON' }] });
   });
 
-  it('answers 400 for event kinds this version does not store yet, naming the event', async () => {
-    const response = await post(
-      JSON.parse(
-        readFileSync(join(__dirname, '..', 'fixtures', 'seeds', 'checkout-completed-fashion.json'), 'utf8'),
-      ),
+  it('accepts a checkout_completed and stores its order; a pending payment is a 400 that writes nothing', async () => {
+    const seed = JSON.parse(
+      readFileSync(join(__dirname, '..', 'fixtures', 'seeds', 'checkout-completed-fashion.json'), 'utf8'),
     );
+    const pending = { ...seed, event: { ...seed.event, properties: { payment_status: 'Pending' } } };
 
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as ErrorBody).issues?.[0]?.field).toBe('event.name');
+    const refused = await post(pending);
+
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as ErrorBody).issues).toEqual([
+      {
+        field: 'event.properties.payment_status',
+        message:
+          'the payment is not confirmed (pending, unpaid or awaiting): send checkout_completed once the order is paid',
+      },
+    ]);
     expect(await scanAll(table)).toEqual([]);
+
+    const response = await post(seed);
+
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: ['ord_abc123'] });
+    expect(await table.store.getOrder('ord_abc123')).toMatchObject({ orderId: 'ord_abc123', value: 134.97 });
   });
 
   it('answers 413 over 1 MB and writes nothing', async () => {

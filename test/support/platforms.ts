@@ -1,7 +1,9 @@
+import { createGa4Fake, type Ga4Fake } from './fakes/ga4';
 import { createGoogleAdsFake, type GoogleAdsFake } from './fakes/google-ads';
 import { createDataManagerFake, type DataManagerFake } from './fakes/google-datamanager';
 import { createGoogleOAuthFake, type GoogleOAuthFake, TEST_GOOGLE_CLIENT } from './fakes/google-oauth';
 import { createMetaFake, type MetaFake } from './fakes/meta';
+import { createTiktokFake, type TiktokFake } from './fakes/tiktok';
 
 /** The test accounts the fakes know, and the env that points the connector at them. */
 export const ACCOUNTS = {
@@ -11,6 +13,12 @@ export const ACCOUNTS = {
   lost: '222222',
   pixelId: '1234567890123456',
   metaToken: 'EAAtest-meta-access-token',
+  purchase: '333333',
+  merchantCenterId: '7654321',
+  ga4MeasurementId: 'G-TEST123',
+  ga4ApiSecret: 'ga4-test-api-secret',
+  tiktokPixel: 'CTESTPIXEL123',
+  tiktokToken: 'tiktok-test-access-token',
 } as const;
 
 export type Platforms = {
@@ -18,6 +26,12 @@ export type Platforms = {
   dataManager: DataManagerFake;
   ads: GoogleAdsFake;
   meta: MetaFake;
+  ga4: Ga4Fake;
+  tiktok: TiktokFake;
+  /**
+   * The env pointing the connector at the fakes. GA4, TikTok and the purchase action are in it only when
+   * asked for (`extended`), so tests written for Google and Meta alone keep their exact expectations.
+   */
   env: Record<string, string>;
   /** Every contract violation any fake saw. */
   violations(): string[];
@@ -31,6 +45,9 @@ export async function startPlatforms(options: {
   testEventCode?: string;
   lostAction?: boolean;
   uploadApi?: 'datamanager' | 'ads';
+  /** Also GA4, TikTok, the Google purchase action and a Merchant Center ID. */
+  extended?: boolean;
+  tiktokTestEventCode?: string;
 }): Promise<Platforms> {
   const oauth = await createGoogleOAuthFake();
   const loginCustomerId = options.loginCustomerId ? ACCOUNTS.loginCustomerId : undefined;
@@ -38,7 +55,7 @@ export async function startPlatforms(options: {
     oauth,
     customerId: ACCOUNTS.customerId,
     ...(loginCustomerId ? { loginCustomerId } : {}),
-    productDestinationIds: [ACCOUNTS.won, ACCOUNTS.lost],
+    productDestinationIds: [ACCOUNTS.won, ACCOUNTS.lost, ACCOUNTS.purchase],
   });
   const ads = await createGoogleAdsFake({
     oauth,
@@ -52,7 +69,32 @@ export async function startPlatforms(options: {
     now: options.now,
     ...(options.testEventCode ? { testEventCode: options.testEventCode } : {}),
   });
+  const ga4 = await createGa4Fake({
+    measurementId: ACCOUNTS.ga4MeasurementId,
+    apiSecret: ACCOUNTS.ga4ApiSecret,
+    now: options.now,
+  });
+  const tiktok = await createTiktokFake({
+    pixelCode: ACCOUNTS.tiktokPixel,
+    accessToken: ACCOUNTS.tiktokToken,
+    now: options.now,
+    ...(options.tiktokTestEventCode ? { testEventCode: options.tiktokTestEventCode } : {}),
+  });
+  const extended: Record<string, string> = options.extended
+    ? {
+        GOOGLE_ADS_CONVERSION_ACTION_PURCHASE: ACCOUNTS.purchase,
+        GOOGLE_ADS_MERCHANT_CENTER_ID: ACCOUNTS.merchantCenterId,
+        GA4_MEASUREMENT_ID: ACCOUNTS.ga4MeasurementId,
+        GA4_API_SECRET: ACCOUNTS.ga4ApiSecret,
+        GA4_BASE_URL: ga4.url,
+        TIKTOK_PIXEL_CODE: ACCOUNTS.tiktokPixel,
+        TIKTOK_ACCESS_TOKEN: ACCOUNTS.tiktokToken,
+        TIKTOK_BASE_URL: tiktok.url,
+        ...(options.tiktokTestEventCode ? { TIKTOK_TEST_EVENT_CODE: options.tiktokTestEventCode } : {}),
+      }
+    : {};
   const env: Record<string, string> = {
+    ...extended,
     GOOGLE_ADS_CUSTOMER_ID: ACCOUNTS.customerId,
     GOOGLE_ADS_CLIENT_ID: TEST_GOOGLE_CLIENT.clientId,
     GOOGLE_ADS_CLIENT_SECRET: TEST_GOOGLE_CLIENT.clientSecret,
@@ -75,10 +117,26 @@ export async function startPlatforms(options: {
     dataManager,
     ads,
     meta,
+    ga4,
+    tiktok,
     env,
-    violations: () => [...oauth.violations, ...dataManager.violations, ...ads.violations, ...meta.violations],
+    violations: () => [
+      ...oauth.violations,
+      ...dataManager.violations,
+      ...ads.violations,
+      ...meta.violations,
+      ...ga4.violations,
+      ...tiktok.violations,
+    ],
     async close() {
-      await Promise.all([oauth.close(), dataManager.close(), ads.close(), meta.close()]);
+      await Promise.all([
+        oauth.close(),
+        dataManager.close(),
+        ads.close(),
+        meta.close(),
+        ga4.close(),
+        tiktok.close(),
+      ]);
     },
   };
 }

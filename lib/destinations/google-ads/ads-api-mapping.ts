@@ -8,7 +8,7 @@ import {
   conversionActionFor,
   type GoogleActions,
   precheckGoogle,
-  skipLostNotConfigured,
+  skipActionNotConfigured,
   skipNoIdentifier,
   usableClickId,
 } from './rules';
@@ -21,6 +21,16 @@ import {
 
 export type AdsUserIdentifier = { hashedEmail: string } | { hashedPhoneNumber: string };
 
+/**
+ * Google Ads API CartData / CartData.Item (reference rpc/v26 CartData: merchant_id int64, feed_country_code,
+ * feed_language_code, local_transaction_cost, items[{product_id, quantity int32, unit_price}]).
+ */
+export type AdsCartData = {
+  merchantId: string;
+  localTransactionCost?: number;
+  items: { productId: string; quantity: number; unitPrice: number }[];
+};
+
 export type ClickConversion = {
   gclid?: string;
   gbraid?: string;
@@ -32,6 +42,7 @@ export type ClickConversion = {
   orderId: string;
   userIdentifiers?: AdsUserIdentifier[];
   consent?: { adUserData: 'GRANTED' | 'DENIED' };
+  cartData?: AdsCartData;
 };
 
 export type ConversionAdjustment = {
@@ -100,6 +111,22 @@ const ClickConversionSchema = v.pipe(
       ),
     ),
     consent: v.optional(v.object({ adUserData: v.picklist(['GRANTED', 'DENIED']) })),
+    cartData: v.optional(
+      v.strictObject({
+        merchantId: v.pipe(v.string(), v.regex(/^\d+$/)),
+        localTransactionCost: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+        items: v.pipe(
+          v.array(
+            v.strictObject({
+              productId: v.pipe(v.string(), v.minLength(1)),
+              quantity: v.pipe(v.number(), v.integer(), v.minValue(1)),
+              unitPrice: v.pipe(v.number(), v.finite(), v.minValue(0)),
+            }),
+          ),
+          v.minLength(1),
+        ),
+      }),
+    ),
   }),
   v.check(
     (conversion) => [conversion.gclid, conversion.gbraid, conversion.wbraid].filter(Boolean).length <= 1,
@@ -218,7 +245,7 @@ export function buildAdsApiDecision(
     return { kind: 'skip', reason: 'reopened', message: 'the deal was re-opened before anything was sent' };
   }
   const actionId = conversionActionFor(close.outcome, settings.actions);
-  if (!actionId) return skipLostNotConfigured();
+  if (!actionId) return skipActionNotConfigured(close.outcome);
   const { clickId, expired } = usableClickId(conversion);
   const userIdentifiers = adsUserIdentifiers(conversion.identity);
   if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(expired);

@@ -8,7 +8,7 @@ import {
   conversionActionFor,
   type GoogleActions,
   precheckGoogle,
-  skipLostNotConfigured,
+  skipActionNotConfigured,
   skipNoIdentifier,
   usableClickId,
 } from './rules';
@@ -28,21 +28,35 @@ export type DataManagerUserIdentifier =
   | { phoneNumber: string }
   | { address: { givenName: string; familyName: string; regionCode: string; postalCode: string } };
 
+/**
+ * Data Manager CartData / Item (REST reference: CartData{merchantId, merchantFeedLabel,
+ * merchantFeedLanguageCode, transactionDiscount, items[], couponCodes[]}, Item{merchantProductId,
+ * quantity (int64, a string in JSON), unitPrice}); every field optional.
+ */
+export type DataManagerCartData = {
+  merchantId?: string;
+  transactionDiscount?: number;
+  couponCodes?: string[];
+  items: { merchantProductId: string; quantity: string; unitPrice: number }[];
+};
+
 export type DataManagerEvent = {
-  /** Which destination of the request the event is for (`won` / `lost`); Event.destinationReferences. */
+  /** Which destination of the request the event is for (`won` / `lost` / `purchase`). */
   destinationReferences: [DestinationReference];
   transactionId: string;
   eventTimestamp: string;
   lastUpdatedTimestamp: string;
   conversionValue: number;
   currency: string;
-  eventSource: 'OTHER';
+  /** OTHER for a CRM close; WEB for an order placed on the website. */
+  eventSource: 'OTHER' | 'WEB';
   adIdentifiers?: { gclid: string } | { gbraid: string } | { wbraid: string };
   userData?: { userIdentifiers: DataManagerUserIdentifier[] };
   consent?: { adUserData: ConsentStatus; adPersonalization: ConsentStatus };
+  cartData?: DataManagerCartData;
 };
 
-export type DestinationReference = 'won' | 'lost';
+export type DestinationReference = 'won' | 'lost' | 'purchase';
 
 export type DataManagerSettings = {
   customerId: string;
@@ -61,7 +75,7 @@ function consentStatus(granted: boolean): ConsentStatus {
   return granted ? 'CONSENT_GRANTED' : 'CONSENT_DENIED';
 }
 
-function consentOf(consent: ConsentRecord | undefined): DataManagerEvent['consent'] {
+export function consentOf(consent: ConsentRecord | undefined): DataManagerEvent['consent'] {
   if (!consent) return undefined;
   return {
     adUserData: consentStatus(consent.adUserData),
@@ -105,14 +119,33 @@ const HEX_SHA256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a lower
 const ClickIdValue = v.pipe(v.string(), v.minLength(1), v.maxLength(512), v.regex(/^[\x21-\x7e]+$/));
 
 /** What we check before sending: one bad row would reject the whole request (fail-fast model). */
+const CartDataSchema = v.strictObject({
+  merchantId: v.optional(v.pipe(v.string(), v.regex(/^\d+$/))),
+  transactionDiscount: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  couponCodes: v.optional(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(256)))),
+  items: v.pipe(
+    v.array(
+      v.strictObject({
+        merchantProductId: v.pipe(v.string(), v.minLength(1), v.maxLength(150)),
+        quantity: v.pipe(
+          v.string(),
+          v.regex(/^[1-9]\d*$/, 'must be a positive whole number (int64 as a string)'),
+        ),
+        unitPrice: v.pipe(v.number(), v.finite(), v.minValue(0)),
+      }),
+    ),
+    v.minLength(1),
+  ),
+});
+
 export const DataManagerEventSchema = v.object({
-  destinationReferences: v.tuple([v.picklist(['won', 'lost'])]),
+  destinationReferences: v.tuple([v.picklist(['won', 'lost', 'purchase'])]),
   transactionId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   eventTimestamp: v.pipe(v.string(), v.isoTimestamp('must be RFC 3339')),
   lastUpdatedTimestamp: v.pipe(v.string(), v.isoTimestamp('must be RFC 3339')),
   conversionValue: v.pipe(v.number(), v.finite(), v.minValue(0)),
   currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')),
-  eventSource: v.literal('OTHER'),
+  eventSource: v.picklist(['OTHER', 'WEB']),
   adIdentifiers: v.optional(
     v.union(
       [
@@ -151,6 +184,7 @@ export const DataManagerEventSchema = v.object({
       adPersonalization: v.picklist(['CONSENT_GRANTED', 'CONSENT_DENIED']),
     }),
   ),
+  cartData: v.optional(CartDataSchema),
 });
 
 /** The first problem with an event, as `field: message` (no values), or undefined when it is valid. */
@@ -195,7 +229,7 @@ export function buildDataManagerDecision(
     return { kind: 'skip', reason: 'reopened', message: 'the deal was re-opened before anything was sent' };
   }
   const reference: DestinationReference = close.outcome;
-  if (!conversionActionFor(close.outcome, settings.actions)) return skipLostNotConfigured();
+  if (!conversionActionFor(close.outcome, settings.actions)) return skipActionNotConfigured(close.outcome);
 
   const { clickId, expired } = usableClickId(conversion);
   const userIdentifiers = googleUserIdentifiers(conversion.identity);
@@ -241,7 +275,7 @@ function productAccount(accountId: string) {
 }
 
 /**
- * The `events:ingest` body. Won and lost events share one request: each Destination has a `reference`
+ * The `events:ingest` body. Won, lost and purchase events share one request: each Destination has a `reference`
  * and each event names its own in `destinationReferences` (an event without one would go to every
  * destination of the request; ≤ 10 destinations a request). So 5,000 closes are 3 requests whatever
  * their outcomes.
@@ -251,13 +285,15 @@ export function buildIngestRequest(
   settings: DataManagerSettings,
 ): RequestDescription {
   const references = new Set(events.map((event) => event.destinationReferences[0]));
-  const destinations = (['won', 'lost'] as const)
+  const destinations = (['won', 'lost', 'purchase'] as const)
     .filter((reference) => references.has(reference))
     .map((reference) => ({
       reference,
       operatingAccount: productAccount(settings.customerId),
       ...(settings.loginCustomerId ? { loginAccount: productAccount(settings.loginCustomerId) } : {}),
-      productDestinationId: conversionActionFor(reference, settings.actions) as string,
+      productDestinationId: (reference === 'purchase'
+        ? settings.actions.purchase
+        : conversionActionFor(reference, settings.actions)) as string,
     }));
   return {
     method: 'POST',

@@ -15,6 +15,7 @@ import {
   type DataManagerEvent,
 } from './data-manager-mapping';
 import { createGoogleTokenProvider } from './oauth';
+import { buildAdsApiPurchaseDecision, buildDataManagerPurchaseDecision } from './purchase-mapping';
 
 export const GOOGLE_ADS_DESTINATION = 'google-ads';
 
@@ -37,7 +38,12 @@ export function createGoogleAdsDestination(
     fetch: dependencies.fetch,
     now: dependencies.now,
   });
-  const actions = { won: config.conversionActionWon, lost: config.conversionActionLost };
+  const actions = {
+    won: config.conversionActionWon,
+    lost: config.conversionActionLost,
+    purchase: config.conversionActionPurchase,
+  };
+  const purchase = { actions, merchantCenterId: config.merchantCenterId };
 
   if (config.uploadApi === 'ads') {
     const settings = {
@@ -51,7 +57,11 @@ export function createGoogleAdsDestination(
     const client = createAdsApiClient({ settings, tokens, ...dependencies });
     return defineDestination<AdsApiRow>({
       name: GOOGLE_ADS_DESTINATION,
-      mappings: { lead_closed: (conversion) => buildAdsApiDecision(conversion, settings) },
+      mappings: {
+        lead_closed: (conversion) => buildAdsApiDecision(conversion, settings),
+        checkout_completed: (conversion) =>
+          buildAdsApiPurchaseDecision(conversion, { ...purchase, customerId: config.customerId }),
+      },
       maxBatchSize: () => ADS_MAX_OPERATIONS,
       describe: (rows, batch) => buildAdsApiRequest(rows, batch, settings),
       upload: (rows, batch, context) => client.upload(rows, batch, context),
@@ -67,7 +77,10 @@ export function createGoogleAdsDestination(
   const client = createDataManagerClient({ settings, tokens, ...dependencies });
   return defineDestination<DataManagerEvent>({
     name: GOOGLE_ADS_DESTINATION,
-    mappings: { lead_closed: (conversion) => buildDataManagerDecision(conversion, settings) },
+    mappings: {
+      lead_closed: (conversion) => buildDataManagerDecision(conversion, settings),
+      checkout_completed: (conversion) => buildDataManagerPurchaseDecision(conversion, purchase),
+    },
     maxBatchSize: () => DATA_MANAGER_MAX_EVENTS,
     describe: (rows) => buildIngestRequest(rows, settings),
     upload: (rows, _batch, context) => client.upload(rows, context),

@@ -1,6 +1,6 @@
 import type { ClickIds } from '../../leads/click-ids';
 import type { CloseOutcome } from '../../store/records';
-import type { LeadClosedConversion, RowDecision } from '../types';
+import type { Conversion, LeadClosedConversion, RowDecision } from '../types';
 
 /**
  * Google rules shared by the Data Manager and the legacy Ads API mappings (pure).
@@ -36,7 +36,12 @@ export function usableClickId(conversion: LeadClosedConversion): {
   return { clickId, expired: false };
 }
 
-export type GoogleActions = { won: string; lost: string | undefined };
+/** Conversion action IDs: won and lost deals, and orders (`purchase`). Unset → that kind is not sent. */
+export type GoogleActions = {
+  won: string | undefined;
+  lost: string | undefined;
+  purchase?: string | undefined;
+};
 
 /** The conversion action an outcome goes to; lost deals only when a lost action is configured. */
 export function conversionActionFor(outcome: CloseOutcome, actions: GoogleActions): string | undefined {
@@ -46,11 +51,26 @@ export function conversionActionFor(outcome: CloseOutcome, actions: GoogleAction
 }
 
 /** Rules every Google upload obeys before any mapping: consent first (DESIGN.md: consent false → no upload). */
-export function precheckGoogle(conversion: LeadClosedConversion): RowDecision<never> | undefined {
+export function precheckGoogle(
+  conversion: Pick<Conversion, 'consent' | 'type'>,
+): RowDecision<never> | undefined {
   if (conversion.consent?.marketing === false) {
-    return { kind: 'skip', reason: 'consent', message: 'the lead refused marketing consent' };
+    const who = conversion.type === 'checkout_completed' ? 'buyer' : 'lead';
+    return { kind: 'skip', reason: 'consent', message: `the ${who} refused marketing consent` };
   }
   return undefined;
+}
+
+/** Lost deals keep their established reason; a won deal or an order without its action is `not_configured`. */
+export function skipActionNotConfigured(kind: 'won' | 'lost' | 'purchase'): RowDecision<never> {
+  if (kind === 'lost') return skipLostNotConfigured();
+  const variable =
+    kind === 'won' ? 'GOOGLE_ADS_CONVERSION_ACTION_WON' : 'GOOGLE_ADS_CONVERSION_ACTION_PURCHASE';
+  return {
+    kind: 'skip',
+    reason: 'not_configured',
+    message: `${kind === 'won' ? 'won deals' : 'orders'} go to Google only when ${variable} is set`,
+  };
 }
 
 export function skipLostNotConfigured(): RowDecision<never> {

@@ -10,6 +10,7 @@ import {
   type MetaServerEvent,
   type MetaSettings,
 } from './mapping';
+import { buildMetaPurchaseDecision, type MetaPurchaseEvent } from './purchase-mapping';
 
 export const META_DESTINATION = 'meta';
 const META_REQUEST_TIMEOUT_MS = 30_000;
@@ -29,13 +30,16 @@ export function createMetaDestination(config: MetaConfig, dependencies: MetaDepe
     graphBaseUrl: config.graphBaseUrl,
     apiVersion: config.apiVersion,
   };
-  return defineDestination<MetaServerEvent>({
+  return defineDestination<MetaServerEvent | MetaPurchaseEvent>({
     name: META_DESTINATION,
-    mappings: { lead_closed: (conversion) => buildMetaDecision(conversion, settings) },
+    mappings: {
+      lead_closed: (conversion) => buildMetaDecision(conversion, settings),
+      checkout_completed: (conversion) => buildMetaPurchaseDecision(conversion),
+    },
     maxBatchSize: () => META_MAX_EVENTS,
     describe: (rows) => buildMetaRequest(rows, settings),
     async upload(rows, _batch, context) {
-      const send = async (part: readonly MetaServerEvent[]): Promise<BatchAnswer> => {
+      const send = async (part: readonly (MetaServerEvent | MetaPurchaseEvent)[]): Promise<BatchAnswer> => {
         const request = buildMetaRequest(part, settings);
         const response = await postRequest({
           fetch: dependencies.fetch,

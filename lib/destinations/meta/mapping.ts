@@ -264,10 +264,7 @@ export function buildMetaDecision(
 }
 
 /** The request body without the access token (the client adds it; it is never recorded). */
-export function buildMetaRequest(
-  events: readonly MetaServerEvent[],
-  settings: MetaSettings,
-): RequestDescription {
+export function buildMetaRequest(events: readonly unknown[], settings: MetaSettings): RequestDescription {
   return {
     method: 'POST',
     url: `${settings.graphBaseUrl}/${settings.apiVersion}/${settings.pixelId}/events`,

@@ -93,6 +93,24 @@ function checkConversion(row: unknown, path: string, customerId: string, problem
   }
   if (clickIds.length === 0 && identifiers === undefined)
     problems.push(`${path}: no click id and no user identifiers`);
+  if (row.cartData !== undefined) {
+    const cart = row.cartData as Json;
+    if (!/^\d+$/.test(String(cart.merchantId))) problems.push(`${path}.cartData.merchantId: int64 required`);
+    const items = cart.items;
+    if (
+      !Array.isArray(items) ||
+      items.some(
+        (item) =>
+          !isObject(item) ||
+          typeof item.productId !== 'string' ||
+          !Number.isInteger(item.quantity) ||
+          typeof item.unitPrice !== 'number',
+      )
+    ) {
+      problems.push(`${path}.cartData.items: {productId, quantity (int32), unitPrice}`);
+    }
+  }
+
   if (row.consent !== undefined) {
     const consent = row.consent as Json;
     if (

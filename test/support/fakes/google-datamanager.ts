@@ -82,6 +82,56 @@ function checkAccount(account: unknown, expectedId: string, path: string, proble
   if (account.accountType !== 'GOOGLE_ADS') problems.push(`${path}.accountType: must be GOOGLE_ADS`);
 }
 
+const CART_KEYS = new Set([
+  'merchantId',
+  'merchantFeedLabel',
+  'merchantFeedLanguageCode',
+  'transactionDiscount',
+  'items',
+  'couponCodes',
+]);
+const ITEM_KEYS = new Set([
+  'merchantProductId',
+  'quantity',
+  'unitPrice',
+  'itemId',
+  'additionalItemParameters',
+]);
+
+/** CartData / Item of the REST reference; int64 fields (merchantId, quantity) are JSON strings. */
+function checkCartData(cart: unknown, path: string, problems: string[]) {
+  if (!isObject(cart)) {
+    problems.push(`${path}: not an object`);
+    return;
+  }
+  for (const key of Object.keys(cart))
+    if (!CART_KEYS.has(key)) problems.push(`${path}.${key}: unknown field`);
+  if (cart.merchantId !== undefined && !/^\d+$/.test(String(cart.merchantId)))
+    problems.push(`${path}.merchantId: int64`);
+  if (cart.transactionDiscount !== undefined && typeof cart.transactionDiscount !== 'number')
+    problems.push(`${path}.transactionDiscount: number`);
+  if (cart.couponCodes !== undefined && !Array.isArray(cart.couponCodes))
+    problems.push(`${path}.couponCodes: array`);
+  if (!Array.isArray(cart.items)) {
+    problems.push(`${path}.items: array`);
+    return;
+  }
+  cart.items.forEach((item, index) => {
+    const at = `${path}.items[${index}]`;
+    if (!isObject(item)) {
+      problems.push(`${at}: not an object`);
+      return;
+    }
+    for (const key of Object.keys(item))
+      if (!ITEM_KEYS.has(key)) problems.push(`${at}.${key}: unknown field`);
+    if (typeof item.merchantProductId !== 'string' || item.merchantProductId === '')
+      problems.push(`${at}.merchantProductId: required`);
+    if (typeof item.quantity !== 'string' || !/^\d+$/.test(item.quantity))
+      problems.push(`${at}.quantity: int64 as a JSON string`);
+    if (typeof item.unitPrice !== 'number' || item.unitPrice < 0) problems.push(`${at}.unitPrice: number`);
+  });
+}
+
 function checkEvent(
   event: unknown,
   path: string,
@@ -138,6 +188,7 @@ function checkEvent(
       }
     }
   }
+  if (event.cartData !== undefined) checkCartData(event.cartData, `${path}.cartData`, problems);
   if (event.userData !== undefined) {
     const identifiers = isObject(event.userData) ? event.userData.userIdentifiers : undefined;
     if (!Array.isArray(identifiers) || identifiers.length === 0 || identifiers.length > 10) {

@@ -91,6 +91,14 @@ function checkEvent(event: unknown, path: string, nowS: number, problems: string
     if (userData.lead_id !== undefined && !/^\d{15,17}$/.test(String(userData.lead_id)))
       problems.push(`${path}.user_data.lead_id: 15–17 digits`);
   }
+  // Meta: "Website events shared using the Conversions API require the client_user_agent, action_source,
+  // and event_source_url parameters".
+  if (event.action_source === 'website') {
+    if (typeof event.event_source_url !== 'string')
+      problems.push(`${path}.event_source_url: required for website`);
+    if (!isObject(userData) || typeof userData.client_user_agent !== 'string')
+      problems.push(`${path}.user_data.client_user_agent: required for website`);
+  }
   const customData = event.custom_data;
   if (event.action_source === 'system_generated') {
     if (

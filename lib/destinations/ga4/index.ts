@@ -1,0 +1,58 @@
+import type { Ga4Config } from '../../config';
+import { postRequest } from '../http';
+import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
+import { type Destination, defineDestination } from '../types';
+import { classifyGa4Response } from './errors';
+import {
+  buildGa4LeadDecision,
+  buildGa4PurchaseDecision,
+  buildGa4Request,
+  GA4_MAX_EVENTS,
+  type Ga4Row,
+  type Ga4Settings,
+} from './mapping';
+
+export const GA4_DESTINATION = 'ga4';
+const GA4_REQUEST_TIMEOUT_MS = 10_000;
+
+export type Ga4Dependencies = { fetch: typeof fetch; now: () => number };
+
+/**
+ * GA4 Measurement Protocol: `POST {GA4_BASE_URL}/mp/collect?measurement_id=…&api_secret=…`. The API secret
+ * can only travel in the query string (the protocol has no other place for it); it is added here, at the
+ * last moment, and is never part of a recorded request or a log line.
+ */
+export function createGa4Destination(config: Ga4Config, dependencies: Ga4Dependencies): Destination {
+  const settings: Ga4Settings = {
+    measurementId: config.measurementId,
+    baseUrl: config.baseUrl,
+    leadClosedEvent: config.leadClosedEvent,
+  };
+  return defineDestination<Ga4Row>({
+    name: GA4_DESTINATION,
+    mappings: {
+      lead_closed: (conversion) => buildGa4LeadDecision(conversion, settings),
+      checkout_completed: (conversion) => buildGa4PurchaseDecision(conversion),
+    },
+    maxBatchSize: () => GA4_MAX_EVENTS,
+    describe: (rows) => buildGa4Request(rows, settings),
+    async upload(rows, _batch, context) {
+      const send = async (part: readonly Ga4Row[]): Promise<BatchAnswer> => {
+        const request = buildGa4Request(part, settings);
+        const response = await postRequest({
+          fetch: dependencies.fetch,
+          url: `${request.url}&api_secret=${encodeURIComponent(config.apiSecret)}`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(request.body),
+          now: dependencies.now,
+          deadline: context.deadline,
+          timeoutMs: GA4_REQUEST_TIMEOUT_MS,
+        });
+        const verdict = classifyGa4Response(response, dependencies.now());
+        if (verdict.kind === 'error') throw verdict.error;
+        return verdict;
+      };
+      return uploadIsolatingInvalidRows(rows, send);
+    },
+  });
+}

@@ -1,0 +1,55 @@
+import type { TiktokConfig } from '../../config';
+import { postRequest } from '../http';
+import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
+import { type Destination, defineDestination } from '../types';
+import { classifyTiktokResponse } from './errors';
+import {
+  buildTiktokLeadDecision,
+  buildTiktokPurchaseDecision,
+  buildTiktokRequest,
+  TIKTOK_MAX_EVENTS,
+  type TiktokEvent,
+  type TiktokSettings,
+} from './mapping';
+
+export const TIKTOK_DESTINATION = 'tiktok';
+const TIKTOK_REQUEST_TIMEOUT_MS = 30_000;
+
+export type TiktokDependencies = { fetch: typeof fetch; now: () => number };
+
+/** TikTok Events API 2.0: `POST {TIKTOK_BASE_URL}/open_api/v1.3/event/track/`, header `Access-Token`. */
+export function createTiktokDestination(config: TiktokConfig, dependencies: TiktokDependencies): Destination {
+  const settings: TiktokSettings = {
+    pixelCode: config.pixelCode,
+    testEventCode: config.testEventCode,
+    baseUrl: config.baseUrl,
+    purchaseEvent: config.purchaseEvent,
+  };
+  return defineDestination<TiktokEvent>({
+    name: TIKTOK_DESTINATION,
+    mappings: {
+      lead_closed: (conversion) => buildTiktokLeadDecision(conversion),
+      checkout_completed: (conversion) => buildTiktokPurchaseDecision(conversion, settings),
+    },
+    maxBatchSize: () => TIKTOK_MAX_EVENTS,
+    describe: (rows, batch) => buildTiktokRequest(rows, batch, settings),
+    async upload(rows, batch, context) {
+      const send = async (part: readonly TiktokEvent[]): Promise<BatchAnswer> => {
+        const request = buildTiktokRequest(part, batch, settings);
+        const response = await postRequest({
+          fetch: dependencies.fetch,
+          url: request.url,
+          headers: { 'content-type': 'application/json', 'access-token': config.accessToken },
+          body: JSON.stringify(request.body),
+          now: dependencies.now,
+          deadline: context.deadline,
+          timeoutMs: TIKTOK_REQUEST_TIMEOUT_MS,
+        });
+        const verdict = classifyTiktokResponse(response, dependencies.now());
+        if (verdict.kind === 'error') throw verdict.error;
+        return verdict;
+      };
+      return uploadIsolatingInvalidRows(rows, send);
+    },
+  });
+}

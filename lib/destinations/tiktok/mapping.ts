@@ -1,0 +1,264 @@
+import * as v from 'valibot';
+import { API_VERSIONS } from '../../config';
+import type { ClickIds } from '../../leads/click-ids';
+import { sha256Hex } from '../../leads/hash';
+import type { HashedIdentity } from '../../leads/identity';
+import type { CrmName } from '../../store/records';
+import { decideUnadjustableChange } from '../close-changes';
+import type {
+  CheckoutCompletedConversion,
+  DeliveredState,
+  LeadClosedConversion,
+  RequestDescription,
+  RowDecision,
+} from '../types';
+
+/**
+ * Closes and orders → TikTok Events API 2.0 events (pure). `POST /open_api/v1.3/event/track/` with
+ * {event_source, event_source_id, test_event_code?, data:[{event, event_time (s), event_id, user{email,
+ * phone, external_id (SHA-256), ttclid, ttp, ip, user_agent}, properties{contents[{content_id,
+ * content_name, quantity, price}], content_type, value, currency, order_id}, page{url}}]} (platform-apis.md
+ * §3, marked third-party there; field names cross-checked against public Events API integrations).
+ *
+ * Names: a close is the custom event `LeadClosed` (the seed: "TikTok … a custom CamelCase event
+ * LeadClosed"). An order is `Purchase`: TikTok's supported-standard-events page (Sept 2025) lists
+ * `Purchase`, and its reserved-events page lists `CompletePayment` as a reserved name mapped to `Purchase`;
+ * TIKTOK_PURCHASE_EVENT=CompletePayment keeps the older name for pixels that still send it (the browser's
+ * and the server's event must share a name for TikTok to de-duplicate them).
+ */
+export type TiktokEventSource = 'crm' | 'web';
+export type TiktokPurchaseEvent = 'Purchase' | 'CompletePayment';
+export type TiktokSettings = {
+  pixelCode: string;
+  testEventCode: string | undefined;
+  baseUrl: string;
+  purchaseEvent: TiktokPurchaseEvent;
+};
+
+export type TiktokUser = {
+  email?: string[];
+  phone?: string[];
+  external_id?: string[];
+  ttclid?: string;
+  ttp?: string;
+  ip?: string;
+  user_agent?: string;
+};
+
+export type TiktokContent = { content_id: string; content_name?: string; quantity: number; price: number };
+
+export type TiktokEvent = {
+  event: string;
+  event_time: number;
+  event_id: string;
+  user: TiktokUser;
+  properties: {
+    value: number;
+    currency: string;
+    content_type?: 'product';
+    contents?: TiktokContent[];
+    order_id?: string;
+    close_outcome?: 'won' | 'lost';
+    closure_reason?: string;
+    sales_cycle_days?: number;
+    lead_event_source?: string;
+  };
+  page?: { url: string };
+};
+
+/**
+ * Events a request: TikTok's own limit could not be verified from here (a third-party integration guide
+ * says 1,000); 1,000 is used, the same bound as Meta's, and a request TikTok refused for size would be
+ * reported, not lost.
+ */
+export const TIKTOK_MAX_EVENTS = 1000;
+export const TIKTOK_LEAD_EVENT = 'LeadClosed';
+
+const CRM_NAMES: Record<CrmName, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', api: 'API' };
+
+function tiktokUser(
+  identity: HashedIdentity | undefined,
+  clickIds: ClickIds | undefined,
+  extra: { externalId: string | undefined; ip: string | undefined; userAgent: string | undefined },
+): TiktokUser {
+  // TikTok: email SHA-256 of the trimmed, lower-cased address (= Meta `em`); phone SHA-256 of E.164 with
+  // its "+" (= Google's phone hash).
+  const email = identity?.meta?.em ?? [];
+  const phone = identity?.google?.phones ?? [];
+  const user: TiktokUser = {
+    ...(email.length > 0 ? { email } : {}),
+    ...(phone.length > 0 ? { phone } : {}),
+    ...(extra.externalId ? { external_id: [sha256Hex(extra.externalId)] } : {}),
+    ...(clickIds?.ttclid ? { ttclid: clickIds.ttclid } : {}),
+    ...(clickIds?.ttp ? { ttp: clickIds.ttp } : {}),
+    ...(extra.ip ? { ip: extra.ip } : {}),
+    ...(extra.userAgent ? { user_agent: extra.userAgent } : {}),
+  };
+  return user;
+}
+
+/** Something TikTok can match a person on: hashed email or phone, its click ID or its browser cookie. */
+function hasMatchKey(user: TiktokUser): boolean {
+  return Boolean(user.email?.length || user.phone?.length || user.ttclid || user.ttp);
+}
+
+const HEX = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256'));
+const TiktokEventSchema = v.object({
+  event: v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,49}$/)),
+  event_time: v.pipe(v.number(), v.integer(), v.minValue(1_000_000_000), v.maxValue(9_999_999_999)),
+  event_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  user: v.object({
+    email: v.optional(v.array(HEX)),
+    phone: v.optional(v.array(HEX)),
+    external_id: v.optional(v.array(HEX)),
+    ttclid: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(512))),
+    ttp: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(512))),
+    ip: v.optional(v.pipe(v.string(), v.ip())),
+    user_agent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
+  }),
+  properties: v.object({
+    value: v.pipe(v.number(), v.finite(), v.minValue(0)),
+    currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
+    content_type: v.optional(v.literal('product')),
+    contents: v.optional(
+      v.array(
+        v.object({
+          content_id: v.pipe(v.string(), v.minLength(1)),
+          content_name: v.optional(v.string()),
+          quantity: v.pipe(v.number(), v.integer(), v.minValue(1)),
+          price: v.pipe(v.number(), v.finite(), v.minValue(0)),
+        }),
+      ),
+    ),
+    order_id: v.optional(v.pipe(v.string(), v.minLength(1))),
+    close_outcome: v.optional(v.picklist(['won', 'lost'])),
+    closure_reason: v.optional(v.string()),
+    sales_cycle_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    lead_event_source: v.optional(v.string()),
+  }),
+  page: v.optional(v.object({ url: v.pipe(v.string(), v.url()) })),
+});
+
+export function validateTiktokEvent(event: TiktokEvent): string | undefined {
+  const result = v.safeParse(TiktokEventSchema, event);
+  if (result.success) return undefined;
+  const issue = result.issues[0];
+  const field = (issue?.path ?? []).map((item) => String(item.key)).join('.') || 'event';
+  return `${field}: ${issue?.message ?? 'invalid'}`;
+}
+
+function decide(
+  event: TiktokEvent,
+  source: TiktokEventSource,
+  accepted: DeliveredState,
+): RowDecision<TiktokEvent> {
+  if (!hasMatchKey(event.user)) {
+    return {
+      kind: 'skip',
+      reason: 'no_identifier',
+      message: 'no hashed email or phone, no ttclid and no _ttp cookie',
+    };
+  }
+  const problem = validateTiktokEvent(event);
+  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
+  // `event_source` belongs to the request: closes (crm) and orders (web) go in requests of their own.
+  return { kind: 'send', row: event, batch: source, accepted };
+}
+
+export function buildTiktokLeadDecision(conversion: LeadClosedConversion): RowDecision<TiktokEvent> {
+  const { close, lead } = conversion;
+  if (conversion.consent?.marketing === false) {
+    return { kind: 'skip', reason: 'consent', message: 'the lead refused marketing consent' };
+  }
+  const change = decideUnadjustableChange(conversion, { platform: 'TikTok', outcomeNamed: false });
+  if (change) return change;
+  const leadKey = close.leadId ?? close.closeKey;
+  const outcome = close.outcome as 'won' | 'lost';
+  const event: TiktokEvent = {
+    event: TIKTOK_LEAD_EVENT,
+    event_time: Math.floor(Math.min(close.closedAt, conversion.now) / 1000),
+    // The lead ID: stable across retries and replays, so TikTok's de-duplication drops any repeat.
+    event_id: leadKey,
+    user: tiktokUser(conversion.identity, lead?.clickIds, {
+      externalId: leadKey,
+      ip: lead?.ipAddress,
+      userAgent: lead?.userAgent,
+    }),
+    properties: {
+      value: close.value,
+      currency: close.currency,
+      close_outcome: outcome,
+      ...(close.closureReason ? { closure_reason: close.closureReason } : {}),
+      ...(close.salesCycleDays !== undefined ? { sales_cycle_days: close.salesCycleDays } : {}),
+      lead_event_source: CRM_NAMES[close.crm] ?? close.crm,
+    },
+  };
+  return decide(event, 'crm', {
+    version: close.version,
+    outcome: close.outcome,
+    value: close.value,
+    currency: close.currency,
+    at: conversion.now,
+    conversionAt: close.closedAt,
+  });
+}
+
+export function buildTiktokPurchaseDecision(
+  conversion: CheckoutCompletedConversion,
+  settings: Pick<TiktokSettings, 'purchaseEvent'>,
+): RowDecision<TiktokEvent> {
+  const { order } = conversion;
+  if (conversion.consent?.marketing === false) {
+    return { kind: 'skip', reason: 'consent', message: 'the buyer refused marketing consent' };
+  }
+  const event: TiktokEvent = {
+    event: settings.purchaseEvent,
+    event_time: Math.floor(Math.min(order.occurredAt, conversion.now) / 1000),
+    // The order ID, as the browser pixel sends it: TikTok keeps one of the two.
+    event_id: order.orderId,
+    user: tiktokUser(conversion.identity, order.clickIds, {
+      externalId: order.userId,
+      ip: order.ipAddress,
+      userAgent: order.userAgent,
+    }),
+    properties: {
+      value: order.value,
+      currency: order.currency,
+      content_type: 'product',
+      contents: order.lines.map((line) => ({
+        content_id: line.id,
+        content_name: line.name,
+        quantity: line.quantity,
+        price: line.price,
+      })),
+      order_id: order.orderId,
+    },
+    ...(order.pageUrl ? { page: { url: order.pageUrl } } : {}),
+  };
+  return decide(event, 'web', {
+    version: order.version,
+    outcome: 'purchased',
+    value: order.value,
+    currency: order.currency,
+    at: conversion.now,
+    conversionAt: order.occurredAt,
+  });
+}
+
+/** The request body; the access token travels in the `Access-Token` header, never here. */
+export function buildTiktokRequest(
+  rows: readonly TiktokEvent[],
+  batch: string,
+  settings: TiktokSettings,
+): RequestDescription {
+  return {
+    method: 'POST',
+    url: `${settings.baseUrl}/open_api/${API_VERSIONS.tiktok}/event/track/`,
+    body: {
+      event_source: batch as TiktokEventSource,
+      event_source_id: settings.pixelCode,
+      ...(settings.testEventCode ? { test_event_code: settings.testEventCode } : {}),
+      data: rows,
+    },
+  };
+}

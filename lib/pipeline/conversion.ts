@@ -1,0 +1,41 @@
+import type { Conversion, DeliveredState } from '../destinations/types';
+import { mergeHashedIdentity } from '../leads/identity';
+import { type CloseRecord, type ConversionSubject, isOrderSubject, type LeadRecord } from '../store/records';
+
+/**
+ * What a destination's mapping is given for one delivery (pure). The pipeline plans, batches, uploads
+ * and records closes and orders alike; only here do they part: a close is joined to its lead (whose
+ * identity is completed with the CRM contact's), an order brings its own click IDs, identity and consent.
+ */
+export function conversionFor(
+  subject: ConversionSubject,
+  lead: LeadRecord | undefined,
+  delivered: DeliveredState | undefined,
+  now: number,
+): Conversion {
+  if (isOrderSubject(subject)) {
+    return {
+      type: 'checkout_completed',
+      order: subject,
+      identity: subject.identity,
+      consent: subject.consent,
+      delivered,
+      now,
+    };
+  }
+  return {
+    type: 'lead_closed',
+    close: subject,
+    lead,
+    identity: joinedIdentity(subject, lead),
+    consent: lead?.consent ?? subject.consent,
+    delivered,
+    now,
+  };
+}
+
+/** The lead's identity completed with the CRM contact's (the lead's own values win). */
+function joinedIdentity(close: CloseRecord, lead: LeadRecord | undefined) {
+  if (!lead) return close.contactIdentity;
+  return close.contactIdentity ? mergeHashedIdentity(close.contactIdentity, lead.identity) : lead.identity;
+}
