@@ -81,7 +81,9 @@ export function createCollectHandler(source: RuntimeSource) {
       accepted.push(capture.leadId);
       leadIds.push(capture.leadId);
     }
-    const closeKeys = changedCloseKeys(await recordCloses(runtime.store, closes, runtime.now));
+    const closeKeys = changedCloseKeys(
+      await recordCloses(runtime.store, closes, runtime.now, { metrics: runtime.metrics }),
+    );
     await dispatchInline(closeKeys, {
       ...runtime,
       deadline: inlineDispatchDeadline({

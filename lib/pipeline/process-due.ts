@@ -9,6 +9,7 @@ import {
   emptySummary,
   mergeSummaries,
 } from './deliver';
+import { countRecordedDelivery, logGivenUp } from './delivery-metrics';
 import { deliveryAfterOutcome } from './delivery-outcome';
 import { type PipelineOptions, resolveDeliverOptions } from './options';
 import { closesToMark, planCloses } from './plan-closes';
@@ -206,6 +207,8 @@ async function recordOrphan(
       attempts: delivery.attempts,
     });
     countStatus(summary, next.destination, next.status);
+    countRecordedDelivery(resolved.metrics, next);
+    logGivenUp(resolved.logger, [next]);
   } catch (error) {
     if (!(error instanceof ConcurrentUpdateError)) throw error;
     summary.conflicts++;

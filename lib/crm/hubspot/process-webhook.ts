@@ -1,3 +1,4 @@
+import type { MetricsRecorder } from '../../observability/metrics';
 import type { RecordCloseResult } from '../../pipeline/record-close';
 import type { CloseInput } from '../../store/records';
 import type { Store } from '../../store/store';
@@ -41,6 +42,8 @@ export type HubspotIntakeDeps = {
   /** Epoch ms by which the CRM API calls must be done (they share HubSpot's 5-second answer window). */
   apiDeadline: number;
   logger: IntakeLogger;
+  /** Counts ClosesRecorded by CRM when given. */
+  metrics?: MetricsRecorder;
 };
 
 export type HubspotIntakeSummary = {
@@ -200,7 +203,7 @@ async function processSubscription(
         : 'set HUBSPOT_ACCESS_TOKEN for custom pipelines',
     });
   }
-  const results = await recordCloses(deps.store, closes, deps.now);
+  const results = await recordCloses(deps.store, closes, deps.now, deps);
   await putReceipts(
     deps.store,
     HUBSPOT_RECEIPT_SOURCE,
@@ -254,7 +257,7 @@ async function processWorkflow(deal: WorkflowDeal, deps: HubspotIntakeDeps): Pro
     }
     return ignored;
   }
-  const results = await recordCloses(deps.store, [decision.close], deps.now);
+  const results = await recordCloses(deps.store, [decision.close], deps.now, deps);
   return { received: 1, duplicates: 0, ignored: 0, results };
 }
 
