@@ -16,7 +16,10 @@ export type BackfillResult = BackfillSummary | BackfillRefusal;
 export const BACKFILL_SAFETY_MARGIN_MS = 20_000;
 
 export type BackfillHandlerOptions = Partial<
-  Pick<BackfillDeps, 'onProgress' | 'pollShare' | 'limit' | 'pageSize' | 'reserveMs' | 'random' | 'hubspot'>
+  Pick<
+    BackfillDeps,
+    'onProgress' | 'pollShare' | 'limit' | 'pageSize' | 'reserveMs' | 'random' | 'hubspot' | 'sleep'
+  >
 > & { safetyMarginMs?: number };
 
 function describeRun(request: BackfillRequest) {

@@ -54,13 +54,10 @@ export type BackfillDeps = {
   pageSize?: number;
   reserveMs?: number;
   random?: () => number;
-  /** HubSpot search tuning: result cap, spacing between searches, narrowest window, sleep. */
-  hubspot?: {
-    resultCap?: number;
-    searchIntervalMs?: number;
-    minWindowMs?: number;
-    sleep?: (ms: number) => Promise<void>;
-  };
+  /** HubSpot search tuning: result cap, spacing between searches, narrowest window. */
+  hubspot?: { resultCap?: number; searchIntervalMs?: number; minWindowMs?: number };
+  /** How the CRM clients wait (Retry-After, back-off, request spacing); injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
 };
 
 export type DryRunPreview = {
@@ -153,7 +150,7 @@ async function pollCrms(
       accessToken: hubspotConfig.accessToken,
       fetch: counted.fetch,
       now: deps.now,
-      ...(deps.hubspot?.sleep ? { sleep: deps.hubspot.sleep } : {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
     });
     return pollHubspot({
       ...context,
@@ -163,6 +160,7 @@ async function pollCrms(
       closureReasonMap: deps.config.closureReasonMap,
       requests: counted.count,
       ...(deps.hubspot ?? {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
     });
   };
   const salesforce = async () => {
@@ -182,6 +180,7 @@ async function pollCrms(
       apiVersion: salesforceConfig.apiVersion,
       fetch: counted.fetch,
       now: deps.now,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
     });
     return pollSalesforce({
       ...context,
