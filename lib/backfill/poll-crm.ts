@@ -64,7 +64,10 @@ export type PollContext = {
   onProgress?: (progress: PollProgress) => void;
 };
 
-/** What polling one window did: finished, ran out of time, or must be split first (HubSpot's cap). */
+/**
+ * What polling one window did: finished, ran out of time, or must be polled again as these windows first
+ * (HubSpot: halves of a window over the result cap, or the same window when it changed while paged).
+ */
 export type WindowOutcome =
   | { kind: 'done' }
   | { kind: 'deadline' }
@@ -79,18 +82,26 @@ export function emptyPollSummary(crm: CrmPollSummary['crm']): CrmPollSummary {
   return { crm, status: 'done', found: 0, recorded: 0, unchanged: 0, requests: 0 };
 }
 
-/** Folds one page's recording into the summary and the run's recorded keys. */
+/**
+ * Folds one page's recording into the summary and the run's recorded keys; a close met again in the same
+ * run (a window read twice, the overlap) is counted once.
+ */
 export function countRecorded(
   summary: CrmPollSummary,
   results: readonly RecordCloseResult[],
   recordedCloseKeys: Set<string>,
+  seen: Set<string>,
 ): void {
-  summary.found += results.length;
   for (const result of results) {
-    if (result.action === 'created' || result.action === 'updated') {
+    const changed = result.action === 'created' || result.action === 'updated';
+    if (changed) {
       summary.recorded++;
       recordedCloseKeys.add(result.closeKey);
-    } else summary.unchanged++;
+    }
+    if (seen.has(result.closeKey)) continue;
+    seen.add(result.closeKey);
+    summary.found++;
+    if (!changed) summary.unchanged++;
   }
 }
 

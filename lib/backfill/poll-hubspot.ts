@@ -25,6 +25,12 @@ export const HUBSPOT_SEARCH_RESULT_CAP = 10_000;
 export const HUBSPOT_SEARCH_INTERVAL_MS = 250;
 /** A window is not split below this; one still over the cap is read up to the cap and reported. */
 export const HUBSPOT_MIN_WINDOW_MS = 1000;
+/**
+ * `after` is an offset: a deal of the window that changes (or is deleted) while the window is paged leaves
+ * it, and the deal after the page boundary slides onto a page already read. Such a window is read again,
+ * up to this many times (recording is idempotent); a window that keeps changing is accepted and logged.
+ */
+export const HUBSPOT_MAX_WINDOW_READS = 3;
 
 export type HubspotPollOptions = PollContext & {
   client: HubspotClient;
@@ -43,6 +49,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 export async function pollHubspot(options: HubspotPollOptions): Promise<CrmPollSummary> {
   const summary = emptyPollSummary('hubspot');
+  const seen = new Set<string>();
   const cap = options.resultCap ?? HUBSPOT_SEARCH_RESULT_CAP;
   const minWindowMs = options.minWindowMs ?? HUBSPOT_MIN_WINDOW_MS;
   const spacer = createRequestSpacer({
@@ -51,10 +58,16 @@ export async function pollHubspot(options: HubspotPollOptions): Promise<CrmPollS
     sleep: options.sleep ?? defaultSleep,
   });
   const properties = dealProperties(options.leadIdProperty);
+  const reads = new Map<string, number>();
 
   const pollWindow = async (window: PollWindow): Promise<WindowOutcome> => {
+    const windowKey = `${window.since}-${window.until}`;
+    const reading = (reads.get(windowKey) ?? 0) + 1;
+    reads.set(windowKey, reading);
     let after: string | undefined;
     let read = 0;
+    let lastTotal: number | undefined;
+    let shrank = false;
     for (;;) {
       if (options.deadline - options.now() < MIN_POLL_STEP_MS) return { kind: 'deadline' };
       await spacer.wait();
@@ -90,10 +103,20 @@ export async function pollHubspot(options: HubspotPollOptions): Promise<CrmPollS
         apiDeadline: options.deadline,
         ...(options.metrics ? { metrics: options.metrics } : {}),
       });
-      countRecorded(summary, recorded.results, options.recordedCloseKeys);
+      countRecorded(summary, recorded.results, options.recordedCloseKeys, seen);
       read += page.deals.length;
       summary.requests = options.requests();
-      if (page.after === undefined || read >= cap) return { kind: 'done' };
+      if (lastTotal !== undefined && page.total < lastTotal) shrank = true;
+      lastTotal = page.total;
+      if (page.after === undefined || read >= cap) {
+        if (!shrank) return { kind: 'done' };
+        if (reading < HUBSPOT_MAX_WINDOW_READS) return { kind: 'split', windows: [window] };
+        options.logger.warn('a HubSpot search window kept changing while it was paged; accepted as read', {
+          since: new Date(window.since).toISOString(),
+          reads: reading,
+        });
+        return { kind: 'done' };
+      }
       after = page.after;
     }
   };

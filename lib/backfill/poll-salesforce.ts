@@ -29,6 +29,7 @@ export type SalesforcePollOptions = PollContext & {
 
 export async function pollSalesforce(options: SalesforcePollOptions): Promise<CrmPollSummary> {
   const summary = emptyPollSummary('salesforce');
+  const seen = new Set<string>();
 
   const pollWindow = async (window: PollWindow): Promise<WindowOutcome> => {
     const soql = closedOpportunitiesSoql({
@@ -55,7 +56,7 @@ export async function pollSalesforce(options: SalesforcePollOptions): Promise<Cr
         logger: options.logger,
         ...(options.metrics ? { metrics: options.metrics } : {}),
       });
-      countRecorded(summary, recorded.results, options.recordedCloseKeys);
+      countRecorded(summary, recorded.results, options.recordedCloseKeys, seen);
       summary.requests = options.requests();
       if (page.done || !page.nextRecordsUrl) return { kind: 'done' };
     }

@@ -31,6 +31,8 @@ let log: ReturnType<typeof createRecordingLogger>;
 let failCrmRequest: ((url: string, body: string) => boolean) | undefined;
 /** Time each CRM API request takes on the test clock. */
 let crmRequestMs = 0;
+/** Called after each CRM API answer: lets a test change the CRM between two pages. */
+let afterCrmRequest: ((url: string, body: string) => void) | undefined;
 
 function crmEnv() {
   return {
@@ -49,6 +51,9 @@ const crmFetch: typeof fetch = async (input, init) => {
     if (failCrmRequest?.(url, String(init?.body ?? ''))) {
       return new Response(JSON.stringify({ status: 'error', category: 'INTERNAL_ERROR' }), { status: 500 });
     }
+    const response = await fetch(input, init);
+    afterCrmRequest?.(url, String(init?.body ?? ''));
+    return response;
   }
   return fetch(input, init);
 };
@@ -79,6 +84,7 @@ beforeEach(async () => {
   log = createRecordingLogger();
   failCrmRequest = undefined;
   crmRequestMs = 0;
+  afterCrmRequest = undefined;
 });
 
 afterEach(async () => {
@@ -220,6 +226,39 @@ describe('HubSpot polling', () => {
     expect(closes).toHaveLength(45);
     // Every search stayed within the cap (the fake records paging past it as a violation).
     expect(hubspot.requests.filter((request) => request.route === 'deals.search').length).toBeGreaterThan(3);
+  });
+
+  it('reads a window again when a deal left it while it was paged, so no deal slides past a page boundary', async () => {
+    const runtime = createRuntime();
+    await startCheckpoints(runtime, T0 - HOUR);
+    // 200 open deals fill the first page; the 5 closes come after them.
+    for (let index = 0; index < 200; index++) {
+      hubspot.deals.set(
+        String(10_000 + index),
+        hubspotDeal(`lead-open-${index}`, T0 - 50 * MINUTE + index * 10, {
+          dealstage: 'contractsent',
+          hs_is_closed: 'false',
+          hs_is_closed_won: 'false',
+        }),
+      );
+    }
+    for (let index = 0; index < 5; index++) {
+      hubspot.deals.set(String(20_000 + index), hubspotDeal(`lead-paged-${index}`, T0 - 10 * MINUTE + index));
+    }
+    // Once the first page is read, an open deal of the window is edited: it leaves the window, and the first
+    // close slides from offset 200 to 199, onto the page already read.
+    afterCrmRequest = (url, body) => {
+      if (!url.endsWith('/deals/search') || body.includes('"after"')) return;
+      const deal = hubspot.deals.get('10003');
+      if (deal) deal.hs_lastmodifieddate = new Date(T0).toISOString();
+      afterCrmRequest = undefined;
+    };
+
+    const summary = assertSummary(await invokeBackfill(runtime, clock));
+
+    expect(summary.crm.hubspot).toMatchObject({ status: 'done', found: 5, recorded: 5 });
+    const closes = (await scanTable(table)).filter((item) => item.type === 'close');
+    expect(closes).toHaveLength(5);
   });
 
   it('reads a window that stays over the cap at its narrowest up to the cap, and says so', async () => {
