@@ -1,6 +1,7 @@
 import type { SalesforceClient, SoqlPage } from '../crm/salesforce/client';
 import { closedOpportunitiesSoql } from '../crm/salesforce/client';
 import { recordPolledOpportunities } from '../crm/salesforce/record-polled-opportunities';
+import { ConnectorError } from '../errors';
 import {
   type CrmPollSummary,
   countRecorded,
@@ -27,23 +28,49 @@ export type SalesforcePollOptions = PollContext & {
   requests: () => number;
 };
 
+/**
+ * Salesforce's answer to a field the org does not have (`CurrencyIsoCode` outside multi-currency orgs).
+ */
+function isInvalidField(error: unknown): boolean {
+  const cause = (error as { cause?: { status?: number; code?: string } })?.cause;
+  return error instanceof ConnectorError && cause?.status === 400 && cause.code === 'INVALID_FIELD';
+}
+
 export async function pollSalesforce(options: SalesforcePollOptions): Promise<CrmPollSummary> {
   const summary = emptyPollSummary('salesforce');
   const seen = new Set<string>();
+  // A multi-currency org's webhooks carry CurrencyIsoCode; a poll without it would record the default
+  // currency and turn every close it finds again into a re-valued version. It is asked for first, and left
+  // out for the rest of the run once Salesforce says the org has no such field.
+  let multiCurrency = true;
+  const firstPage = async (window: PollWindow): Promise<SoqlPage> => {
+    const query = () =>
+      options.client.query(
+        closedOpportunitiesSoql({
+          since: window.since,
+          until: window.until,
+          leadIdField: options.leadIdField,
+          lossReasonField: options.lossReasonField,
+          multiCurrency,
+        }),
+        { deadline: options.deadline },
+      );
+    try {
+      return await query();
+    } catch (error) {
+      if (!multiCurrency || !isInvalidField(error)) throw error;
+      multiCurrency = false;
+      return query();
+    }
+  };
 
   const pollWindow = async (window: PollWindow): Promise<WindowOutcome> => {
-    const soql = closedOpportunitiesSoql({
-      since: window.since,
-      until: window.until,
-      leadIdField: options.leadIdField,
-      lossReasonField: options.lossReasonField,
-    });
     let page: SoqlPage | undefined;
     for (;;) {
       if (options.deadline - options.now() < MIN_POLL_STEP_MS) return { kind: 'deadline' };
       const next: SoqlPage =
         page === undefined
-          ? await options.client.query(soql, { deadline: options.deadline })
+          ? await firstPage(window)
           : await options.client.queryMore(page.nextRecordsUrl as string, { deadline: options.deadline });
       page = next;
       const recorded = await recordPolledOpportunities(page.records, {

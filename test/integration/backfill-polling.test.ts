@@ -393,6 +393,52 @@ describe('Salesforce polling', () => {
     expect(platforms.meta.eventsReceived).toBe(3);
   });
 
+  it('reads CurrencyIsoCode in a multi-currency org, so a close its webhook recorded is found unchanged', async () => {
+    const runtime = createRuntime();
+    await startCheckpoints(runtime, T0 - HOUR);
+    const opportunity = salesforceOpportunity('0065g00000PoLL6AAA', 'lead-sf-gbp', T0 - 30 * MINUTE, {
+      CurrencyIsoCode: 'GBP',
+    });
+    salesforce.records.push(opportunity);
+    const recorded = await storeClose(
+      runtime.store,
+      closeInput('lead-sf-gbp', {
+        crm: 'salesforce',
+        dealId: '0065g00000PoLL6AAA',
+        value: 12000,
+        currency: 'GBP',
+        sourceUpdatedAt: T0 - 30 * MINUTE,
+      }),
+      T0 - 29 * MINUTE,
+    );
+    await runtime.store.markClosePlanned(recorded.closeKey, recorded.version);
+
+    const summary = assertSummary(await invokeBackfill(runtime, clock));
+
+    expect(salesforce.queries[0]).toContain('CurrencyIsoCode');
+    expect(summary.crm.salesforce).toMatchObject({ found: 1, recorded: 0, unchanged: 1 });
+    expect(await runtime.store.getClose('lead-sf-gbp')).toMatchObject({ version: 1, currency: 'GBP' });
+  });
+
+  it('leaves CurrencyIsoCode out once Salesforce says the org has no such field', async () => {
+    const runtime = createRuntime();
+    await startCheckpoints(runtime, T0 - HOUR);
+    await storeLead(runtime.store, 'lead-sf-usd');
+    salesforce.records.push(salesforceOpportunity('0065g00000PoLL7AAA', 'lead-sf-usd', T0 - 30 * MINUTE));
+    salesforce.inject('query', {
+      status: 400,
+      body: [
+        { message: "No such column 'CurrencyIsoCode' on entity 'Opportunity'.", errorCode: 'INVALID_FIELD' },
+      ],
+    });
+
+    const summary = assertSummary(await invokeBackfill(runtime, clock));
+
+    expect(summary.crm.salesforce).toMatchObject({ status: 'done', recorded: 1, requests: 2 });
+    expect(salesforce.queries.at(-1)).not.toContain('CurrencyIsoCode');
+    expect(await runtime.store.getClose('lead-sf-usd')).toMatchObject({ currency: 'USD' });
+  });
+
   it('stops on REQUEST_LIMIT_EXCEEDED and keeps the checkpoint for the next run', async () => {
     const runtime = createRuntime();
     await startCheckpoints(runtime, T0 - HOUR);
