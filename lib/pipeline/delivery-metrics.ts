@@ -1,6 +1,6 @@
 import { METRIC_NAMES, type MetricsRecorder } from '../observability/metrics';
-import { type CloseRecord, type DeliveryRecord, deliveryState, type LeadRecord } from '../store/records';
-import type { DeliveryJob, PipelineLogger } from './deliver';
+import { type DeliveryRecord, deliveryState } from '../store/records';
+import type { PipelineLogger } from './deliver';
 
 /**
  * What recorded deliveries tell operators (README → Deploy, Observability): `Deliveries` by destination
@@ -50,14 +50,18 @@ export function logGivenUp(logger: PipelineLogger | undefined, recorded: readonl
  */
 export function countLeadJoinMisses(
   metrics: MetricsRecorder | undefined,
-  jobs: readonly DeliveryJob[],
-  leads: ReadonlyMap<string, LeadRecord>,
+  jobs: readonly {
+    // Structural: whatever the job's subject is, only a lead ID can miss its lead.
+    close: { closeKey: string; leadId?: string | undefined; crm?: string };
+    delivery: Pick<DeliveryRecord, 'status'>;
+  }[],
+  leads: ReadonlyMap<string, unknown>,
 ): void {
   if (!metrics) return;
-  const missed = new Map<string, CloseRecord>();
+  const missed = new Map<string, string>();
   for (const { close, delivery } of jobs) {
     if (!close.leadId || leads.has(close.leadId) || delivery.status === 'waiting_for_lead') continue;
-    missed.set(close.closeKey, close);
+    missed.set(close.closeKey, close.crm ?? 'unknown');
   }
-  for (const close of missed.values()) metrics.count(METRIC_NAMES.leadJoinMisses, { crm: close.crm });
+  for (const crm of missed.values()) metrics.count(METRIC_NAMES.leadJoinMisses, { crm });
 }
