@@ -11,7 +11,7 @@ import type { CloseRecord, DeliveryRecord } from '../store/records';
 /** First retry after about a minute, doubling, never more than 6 hours apart (platform throttles lift by then). */
 export const RETRY_BASE_MS = 60_000;
 export const RETRY_CAP_MS = 6 * 3_600_000;
-/** After this many attempts a delivery gives up (≈ a day and a half of back-off) and says why. */
+/** After this many attempts a delivery gives up (10 to 20 hours of back-off, by the jitter) and says why. */
 export const MAX_ATTEMPTS = 12;
 /**
  * …or once it has been retrying this long, whatever the count: long `Retry-After`s (Google's 6-hour
