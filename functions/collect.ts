@@ -91,7 +91,9 @@ export function createCollectHandler(source: RuntimeSource) {
       accepted.push(capture.leadId);
       leadIds.push(capture.leadId);
     }
-    const closeKeys = changedCloseKeys(await recordCloses(runtime.store, closes, runtime.now));
+    const closeKeys = changedCloseKeys(
+      await recordCloses(runtime.store, closes, runtime.now, { metrics: runtime.metrics }),
+    );
     const recordedOrders = await recordOrders(runtime.store, orders);
     const newOrderKeys = recordedOrders.filter((result) => result.created).map(({ order }) => order.closeKey);
     const duplicates = recordedOrders.filter((result) => !result.created).map(({ order }) => order.orderId);

@@ -68,6 +68,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
         now: runtime.now,
         apiDeadline: startedAt + API_BUDGET_MS,
         logger: runtime.logger,
+        metrics: runtime.metrics,
       });
     } catch (error) {
       // Our dependency failed, not the caller: HubSpot retries a 5xx (honouring Retry-After), and the

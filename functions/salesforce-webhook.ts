@@ -68,6 +68,7 @@ export function createSalesforceWebhookHandler(source: RuntimeSource) {
       closureReasonMap: runtime.config.closureReasonMap,
       now: runtime.now,
       logger: runtime.logger,
+      metrics: runtime.metrics,
     });
     const closeKeys = changedCloseKeys(summary.results);
     await dispatchInline(closeKeys, {

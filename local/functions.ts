@@ -16,6 +16,8 @@ export async function loadHandler(name: FunctionName): Promise<AnyHandler | unde
       return (await import('../functions/hubspot-webhook')).handler;
     case 'salesforce-webhook':
       return (await import('../functions/salesforce-webhook')).handler;
+    case 'backfill':
+      return (await import('../functions/backfill')).handler;
     default:
       return undefined;
   }

@@ -2,15 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { HttpEvent } from '../lib/http/request';
 import { FUNCTION_NAMES, type FunctionName } from '../lib/http/routes';
+import { formatBackfillProgress } from './backfill-progress';
 import { useLocalDynamo } from './dynamo';
 import { applyLocalDefaults } from './env';
-import { loadHandler } from './functions';
+import { type AnyHandler, loadHandler } from './functions';
 import { prepareHubspotSample } from './hubspot-signing';
 import { createLambdaContext } from './lambda-context';
 
 const USAGE = `usage: npm run invoke -- <function> <event-file>
 functions: ${FUNCTION_NAMES.join(', ')}
 example:   npm run invoke -- collect events/collect/reshape-lead-created.json
+           npm run invoke -- backfill events/backfill/manual-window.json   (progress on stderr when it is a terminal)
 HubSpot samples are re-signed with HUBSPOT_CLIENT_SECRET and a fresh timestamp (bad-signature*, bad-stale* excepted).`;
 
 /**
@@ -35,7 +37,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const dynamo = await useLocalDynamo();
   try {
-    const handler = await loadHandler(name as FunctionName);
+    const handler =
+      name === 'backfill' && process.stderr.isTTY
+        ? await backfillWithProgress()
+        : await loadHandler(name as FunctionName);
     if (!handler) {
       console.error(`${name} is not available in this version`);
       return 2;
@@ -46,6 +51,17 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await dynamo.stop();
   }
+}
+
+/** The deployed backfill handler, printing its progress to the terminal (a long manual window can take minutes). */
+async function backfillWithProgress(): Promise<AnyHandler> {
+  const [{ createBackfillHandler }, { getDefaultRuntime }] = await Promise.all([
+    import('../functions/backfill'),
+    import('../functions/runtime'),
+  ]);
+  return createBackfillHandler(getDefaultRuntime, {
+    onProgress: (progress) => process.stderr.write(`${formatBackfillProgress(progress)}\n`),
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -124,3 +124,44 @@ export function formatStatusReport(report: StatusReport, now: number): string {
   );
   return sections.join('\n\n');
 }
+
+/** The CRM polling checkpoints: how far each CRM's changes are known to be recorded. */
+export type CheckpointStatus = { crm: string; until?: number; updatedAt?: number };
+
+function ago(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+/**
+ * The backfill's side of the report: how far each CRM has been polled, and how many deliveries gave up
+ * (a manual `retryNow` takes them up again).
+ */
+export function formatBackfillStatus(
+  report: StatusReport,
+  checkpoints: CheckpointStatus[],
+  now: number,
+): string {
+  const rows = checkpoints.map((checkpoint) => [
+    checkpoint.crm,
+    checkpoint.until === undefined
+      ? 'never polled'
+      : `${iso(checkpoint.until)} (${ago(now - checkpoint.until)})`,
+    checkpoint.updatedAt === undefined ? '' : iso(checkpoint.updatedAt),
+  ]);
+  const failed = Object.values(report.totals)
+    .flatMap((byStatus) => Object.entries(byStatus))
+    .filter(([status]) => deliveryState(status as DeliveryRecord['status']) === 'failed')
+    .reduce((sum, [, count]) => sum + count, 0);
+  const sections = [
+    `CRM polling (backfill):\n${table(['crm', 'changes recorded up to', 'checkpoint written'], rows)}`,
+  ];
+  sections.push(
+    failed === 0
+      ? 'gave up: none'
+      : `gave up: ${failed} — retry them all now with \`npm run invoke -- backfill events/backfill/retry-now.json\``,
+  );
+  return sections.join('\n\n');
+}

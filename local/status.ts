@@ -3,7 +3,12 @@ import { loadConfig } from '../lib/config';
 import type { DeliveryRecord } from '../lib/store/records';
 import { createStore } from '../lib/store/store';
 import { applyLocalDefaults } from './env';
-import { buildStatusReport, formatStatusReport } from './status-report';
+import {
+  buildStatusReport,
+  type CheckpointStatus,
+  formatBackfillStatus,
+  formatStatusReport,
+} from './status-report';
 
 /**
  * `npm run status [-- --json]`: deliveries by destination and status, the oldest waiting ones and the
@@ -29,10 +34,17 @@ async function main(argv: string[]): Promise<void> {
     cursor = page.cursor;
   } while (cursor);
   const report = buildStatusReport(deliveries);
-  if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
+  const checkpoints: CheckpointStatus[] = await Promise.all(
+    (['hubspot', 'salesforce'] as const).map(async (crm) => {
+      const checkpoint = await store.getCheckpoint(crm);
+      return checkpoint ? { crm, until: checkpoint.until, updatedAt: checkpoint.updatedAt } : { crm };
+    }),
+  );
+  if (argv.includes('--json')) console.log(JSON.stringify({ ...report, checkpoints }, null, 2));
   else {
     console.log(`table ${config.tableName} at ${config.dynamodbEndpoint ?? `AWS ${config.awsRegion}`}\n`);
     console.log(formatStatusReport(report, Date.now()));
+    console.log(`\n${formatBackfillStatus(report, checkpoints, Date.now())}`);
   }
   client.destroy();
 }

@@ -1,3 +1,4 @@
+import { METRIC_NAMES, type MetricsRecorder } from '../observability/metrics';
 import { dispatchCloses } from '../pipeline/dispatch';
 import type { PipelineOptions } from '../pipeline/options';
 import { type RecordCloseResult, recordClose } from '../pipeline/record-close';
@@ -43,8 +44,18 @@ export async function recordCloses(
   store: Store,
   closes: readonly CloseInput[],
   now: () => number,
+  options: { metrics?: MetricsRecorder | undefined } = {},
 ): Promise<RecordCloseResult[]> {
-  return mapWithConcurrency(closes, WRITE_CONCURRENCY, (close) => recordClose(store, close, now()));
+  const results = await mapWithConcurrency(closes, WRITE_CONCURRENCY, (close) =>
+    recordClose(store, close, now()),
+  );
+  // A new close or a new version of one; a repeat or an older report records nothing and counts nothing.
+  for (const result of results) {
+    if (result.close && (result.action === 'created' || result.action === 'updated')) {
+      options.metrics?.count(METRIC_NAMES.closesRecorded, { crm: result.close.crm });
+    }
+  }
+  return results;
 }
 
 export async function putReceipts(

@@ -1,9 +1,12 @@
 import type { DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
 import { ConcurrentUpdateError } from '../errors';
+import { mergeHashedIdentity } from '../leads/identity';
+import type { MetricsRecorder } from '../observability/metrics';
 import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../store/records';
 import { type DeliveryExpectation, deliveryRefKey, type Store } from '../store/store';
 import { mapWithConcurrency } from './concurrency';
 import { conversionFor } from './conversion';
+import { countLeadJoinMisses, countRecordedDelivery, logGivenUp } from './delivery-metrics';
 import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './delivery-outcome';
 
 /**
@@ -35,6 +38,8 @@ export type DeliverOptions = {
   leadWaitMs: number;
   random: () => number;
   logger?: PipelineLogger;
+  /** Deliveries, give-ups and lead join misses are counted here when given (see delivery-metrics.ts). */
+  metrics?: MetricsRecorder;
 };
 
 export type DeliverySummary = {
@@ -271,6 +276,8 @@ export async function deliverJobs(
     }
   }
 
+  countLeadJoinMisses(options.metrics, jobs, leads);
+  const written: DeliveryRecord[] = [];
   await mapWithConcurrency(results, WRITE_CONCURRENCY, async (result) => {
     const key = deliveryRefKey(result.job.delivery);
     if (!result.next) {
@@ -281,6 +288,8 @@ export async function deliverJobs(
       await options.store.putDelivery(result.next, result.job.expected);
       recorded.add(key);
       countStatus(summary, result.next.destination, result.next.status);
+      countRecordedDelivery(options.metrics, result.next);
+      written.push(result.next);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) {
         summary.conflicts++;
@@ -295,6 +304,7 @@ export async function deliverJobs(
       });
     }
   });
+  logGivenUp(options.logger, written);
   if (summary.conflicts > 0)
     options.logger?.info('deliveries changed concurrently', { conflicts: summary.conflicts });
   return { summary, recorded };

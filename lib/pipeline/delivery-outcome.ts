@@ -11,8 +11,14 @@ import type { ConversionSubject, DeliveryRecord } from '../store/records';
 /** First retry after about a minute, doubling, never more than 6 hours apart (platform throttles lift by then). */
 export const RETRY_BASE_MS = 60_000;
 export const RETRY_CAP_MS = 6 * 3_600_000;
-/** After this many attempts a delivery gives up (≈ a day and a half of back-off) and says why. */
+/** After this many attempts a delivery gives up (10 to 20 hours of back-off, by the jitter) and says why. */
 export const MAX_ATTEMPTS = 12;
+/**
+ * …or once it has been retrying this long, whatever the count: long `Retry-After`s (Google's 6-hour
+ * TOO_RECENT_*, throttling) would otherwise stretch twelve attempts over many days, past Meta's 7-day
+ * window and far from when the deal closed.
+ */
+export const RETRY_GIVE_UP_MS = 72 * 3_600_000;
 /** A delivery waiting for its lead is looked at again this often, in case the lead's trigger was lost. */
 export const LEAD_RECHECK_MS = 3_600_000;
 
@@ -62,7 +68,18 @@ export function waitingDelivery(
     updatedAt: options.now,
     lastError: undefined,
     lastErrorCode: undefined,
+    retrying: undefined,
   };
+}
+
+/**
+ * The current run of retries: carried on while the delivery retries; a new one starts otherwise. A
+ * delivery revived from `failed:*` counts its attempts afresh; one retrying from before this field
+ * existed counts from its first attempt, as it always did.
+ */
+export function retryBudget(delivery: DeliveryRecord, now: number): { since: number; fromAttempt: number } {
+  if (delivery.status === 'retry') return delivery.retrying ?? { since: now, fromAttempt: 0 };
+  return { since: now, fromAttempt: delivery.status.startsWith('failed:') ? delivery.attempts : 0 };
 }
 
 /** The delivery after one attempt with this outcome. `accepted` is what a delivered row told the platform. */
@@ -79,6 +96,7 @@ export function deliveryAfterOutcome(
     nextAttemptAt: undefined,
     lastError: undefined,
     lastErrorCode: undefined,
+    retrying: undefined,
     ...(options.payload !== undefined ? { payload: options.payload } : {}),
   };
   switch (outcome.kind) {
@@ -103,21 +121,30 @@ export function deliveryAfterOutcome(
         lastError: outcome.message,
         lastErrorCode: outcome.code,
       };
-    case 'retry':
-      if (attempts >= MAX_ATTEMPTS) {
+    case 'retry': {
+      const budget = retryBudget(delivery, options.now);
+      const used = attempts - budget.fromAttempt;
+      const retryingFor = options.now - budget.since;
+      if (used >= MAX_ATTEMPTS || retryingFor >= RETRY_GIVE_UP_MS) {
+        const why =
+          used >= MAX_ATTEMPTS
+            ? `${used} attempts`
+            : `${Math.round(retryingFor / 3_600_000)} h of retries (${used} attempts)`;
         return {
           ...base,
           status: 'failed:retries_exhausted',
-          lastError: `gave up after ${attempts} attempts; last: ${outcome.message}`,
+          lastError: `gave up after ${why}; last: ${outcome.message}`,
           lastErrorCode: outcome.code,
         };
       }
       return {
         ...base,
         status: 'retry',
-        nextAttemptAt: options.now + retryDelayMs(attempts, outcome.retryAfterMs, options.random),
+        nextAttemptAt: options.now + retryDelayMs(used, outcome.retryAfterMs, options.random),
         lastError: outcome.message,
         lastErrorCode: outcome.code,
+        retrying: budget,
       };
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Destination } from '../destinations/types';
+import type { MetricsRecorder } from '../observability/metrics';
 import type { Store } from '../store/store';
 import type { DeliverOptions, PipelineLogger } from './deliver';
 
@@ -22,6 +23,8 @@ export type PipelineOptions = {
   logger?: PipelineLogger;
   /** Jitter source; injectable so tests can pin the back-off. */
   random?: () => number;
+  /** The runtime's metrics (Deliveries, DeliveriesGivenUp, LeadJoinMisses); none counted without it. */
+  metrics?: MetricsRecorder;
 };
 
 /** DESIGN.md / lib/config.ts default: LEAD_WAIT_HOURS = 72. */
@@ -37,5 +40,6 @@ export function resolveDeliverOptions(options: PipelineOptions): DeliverOptions 
     leadWaitMs: options.leadWaitMs ?? options.config?.leadWaitMs ?? DEFAULT_LEAD_WAIT_MS,
     random: options.random ?? Math.random,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
 }

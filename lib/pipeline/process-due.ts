@@ -1,6 +1,6 @@
 import { ConcurrentUpdateError } from '../errors';
 import type { ConversionSubject, DeliveryRecord } from '../store/records';
-import { type DeliveryRef, type DueCursor, deliveryRefKey } from '../store/store';
+import { type DeliveryRef, type DueCursor, type DuePage, deliveryRefKey } from '../store/store';
 import {
   countStatus,
   type DeliveryJob,
@@ -9,6 +9,7 @@ import {
   emptySummary,
   mergeSummaries,
 } from './deliver';
+import { countRecordedDelivery, logGivenUp } from './delivery-metrics';
 import { deliveryAfterOutcome } from './delivery-outcome';
 import { type PipelineOptions, resolveDeliverOptions } from './options';
 import { closesToMark, planCloses } from './plan-closes';
@@ -21,13 +22,25 @@ import { leadKeysOf } from './subject-keys';
  * plus its share of one Query page and two BatchGetItem calls (closes and leads, 100 keys each).
  *
  * `retryNow` takes every pending, retrying or waiting delivery at once, ignoring back-off (a waiting one
- * still waits while its lead may come, unless the wait is over). It stops reading new work when less
+ * still waits while its lead may come, unless the wait is over), then every failed one (read from its
+ * own partition of the index, so still no Scan), each with a fresh retry budget. It stops reading new work when less
  * than `reserveMs` is left before the deadline, so that the last round's uploads and writes still fit.
  */
 export type ProcessDueOptions = PipelineOptions & {
   /** Due items per round (default 10,000: five full Meta batches, five Data Manager ones). */
   limit?: number;
+  /**
+   * Everything in the due index whatever its time, then every failed delivery (their own partition of
+   * the index), each once: a manual "retry now" after an outage or a configuration fix.
+   */
   retryNow?: boolean;
+  /**
+   * Closes the caller recorded itself (the backfill's CRM polling): processed at once, where a fresh
+   * close recorded by someone else is left to that caller's inline dispatch (FRESH_CLOSE_GRACE_MS).
+   */
+  ownedCloseKeys?: ReadonlySet<string>;
+  /** Called after each round with the summary so far (progress of a long manual run). */
+  onRound?: (summary: Readonly<ProcessDueSummary>) => void;
   /** Items per Query page (DynamoDB also stops a page at 1 MB). */
   pageSize?: number;
   /** Time kept free before the deadline when deciding to start another round. */
@@ -46,6 +59,8 @@ export type ProcessDueSummary = DeliverySummary & {
   read: number;
   /** Unplanned closes planned in this run. */
   closesPlanned: number;
+  /** Failed deliveries a `retryNow` run took up again. */
+  failedRetried: number;
   rounds: number;
   /** True when the run stopped for the deadline with due work left. */
   more: boolean;
@@ -69,7 +84,14 @@ export async function processDueWork(options: ProcessDueOptions): Promise<Proces
   const limit = Math.max(1, options.limit ?? DEFAULT_LIMIT);
   const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
   const reserveMs = options.reserveMs ?? DEFAULT_RESERVE_MS;
-  const summary: ProcessDueSummary = { ...emptySummary(), read: 0, closesPlanned: 0, rounds: 0, more: false };
+  const summary: ProcessDueSummary = {
+    ...emptySummary(),
+    read: 0,
+    closesPlanned: 0,
+    failedRetried: 0,
+    rounds: 0,
+    more: false,
+  };
   if (resolved.destinations.length === 0) return summary;
 
   // retryNow: everything in the index, whatever its time; items rewritten during the run are seen once.
@@ -77,8 +99,19 @@ export async function processDueWork(options: ProcessDueOptions): Promise<Proces
   const dueBy = options.retryNow ? Number.MAX_SAFE_INTEGER : startedAt;
   const seen = new Set<string>();
   let cursor: DueCursor | undefined;
-  let exhausted = false;
-  while (!exhausted) {
+  // The due partition first; with retryNow, the failed partition after it.
+  let reading: 'due' | 'failed' | 'done' = 'due';
+  const readPage = async (room: number): Promise<DuePage> => {
+    if (reading === 'due') {
+      return options.store.queryDue({ now: dueBy, limit: room, ...(cursor ? { cursor } : {}) });
+    }
+    const page = await options.store.queryFailed({ limit: room, ...(cursor ? { cursor } : {}) });
+    return {
+      items: page.deliveries.map((delivery) => ({ type: 'delivery' as const, delivery })),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    };
+  };
+  while (reading !== 'done') {
     if (options.deadline - resolved.now() < reserveMs) {
       summary.more = true;
       break;
@@ -86,30 +119,38 @@ export async function processDueWork(options: ProcessDueOptions): Promise<Proces
     const closeItems: ConversionSubject[] = [];
     const deliveryItems: DeliveryRecord[] = [];
     while (closeItems.length + deliveryItems.length < limit) {
-      const page = await options.store.queryDue({
-        now: dueBy,
-        limit: Math.min(pageSize, limit - closeItems.length - deliveryItems.length),
-        ...(cursor ? { cursor } : {}),
-      });
+      const fromFailed = reading === 'failed';
+      const page = await readPage(Math.min(pageSize, limit - closeItems.length - deliveryItems.length));
       for (const item of page.items) {
         const key = item.type === 'close' ? `close:${item.close.closeKey}` : deliveryRefKey(item.delivery);
         if (seen.has(key)) continue;
         seen.add(key);
-        if (item.type === 'delivery') deliveryItems.push(item.delivery);
-        else if (item.close.updatedAt <= startedAt - FRESH_CLOSE_GRACE_MS) closeItems.push(item.close);
+        if (item.type === 'delivery') {
+          deliveryItems.push(item.delivery);
+          if (fromFailed) summary.failedRetried++;
+        } else if (
+          item.close.updatedAt <= startedAt - FRESH_CLOSE_GRACE_MS ||
+          options.ownedCloseKeys?.has(item.close.closeKey)
+        ) {
+          closeItems.push(item.close);
+        }
       }
       summary.read += page.items.length;
       cursor = page.cursor;
       if (!cursor) {
-        exhausted = true;
-        break;
+        reading = reading === 'due' && options.retryNow ? 'failed' : 'done';
+        if (reading === 'done') break;
       }
     }
-    if (closeItems.length + deliveryItems.length === 0) break;
+    if (closeItems.length + deliveryItems.length === 0) {
+      if (reading === 'done') break;
+      continue;
+    }
     summary.rounds++;
     const round = await processRound(closeItems, deliveryItems, options, resolved, dueBy);
     summary.closesPlanned += round.closesPlanned;
     mergeSummaries(summary, round.summary);
+    options.onRound?.(summary);
     if (round.summary.deferred > 0) {
       summary.more = true;
       break;
@@ -207,6 +248,8 @@ async function recordOrphan(
       attempts: delivery.attempts,
     });
     countStatus(summary, next.destination, next.status);
+    countRecordedDelivery(resolved.metrics, next);
+    logGivenUp(resolved.logger, [next]);
   } catch (error) {
     if (!(error instanceof ConcurrentUpdateError)) throw error;
     summary.conflicts++;

@@ -16,6 +16,12 @@ export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
 /** The due index's single partition: the whole backlog is one ordered range by `dueAt`. */
 export const DUE_SHARD = 'DUE';
+/**
+ * A second partition of the same sparse index: deliveries that gave up (`failed:<reason>`), newest last by
+ * `updatedAt`. The scheduled backfill never reads it; a manual `retryNow` does, so failed deliveries are
+ * found without a table Scan and without a second index.
+ */
+export const FAILED_SHARD = 'FAILED';
 
 export const keys = {
   lead: (leadId: string) => `LEAD#${leadId}`,

@@ -197,6 +197,12 @@ export type DeliveryRecord = {
   };
   /** The exact payload built for the platform (recorded in dry-run, and on the last attempt). */
   payload?: unknown;
+  /**
+   * While the delivery is retrying: when this run of retries began and how many attempts came before it,
+   * so that the give-up rule (attempts or age) counts this run only — a failed delivery revived by a
+   * manual `retryNow` gets a fresh budget.
+   */
+  retrying?: { since: number; fromAttempt: number };
 };
 
 export function deliveryState(status: DeliveryStatus): DeliveryState {

@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../errors';
-import { DUE_SHARD, ITEM_TYPES, type ItemType, keys, orderIdOfSubjectKey } from './keys';
+import { DUE_SHARD, FAILED_SHARD, ITEM_TYPES, type ItemType, keys, orderIdOfSubjectKey } from './keys';
 import type {
   Checkpoint,
   CloseRecord,
@@ -58,6 +58,11 @@ export type Store = {
   putDelivery(delivery: DeliveryRecord, expected: DeliveryExpectation | undefined): Promise<void>;
   /** Due work, oldest first, from the sparse index only. */
   queryDue(options: { now: number; limit: number; cursor?: DueCursor }): Promise<DuePage>;
+  /**
+   * Deliveries that gave up (`failed:<reason>`), from their own partition of the due index: oldest failure
+   * first, or newest first with `newestFirst`. Only a manual `retryNow` and the status report read it.
+   */
+  queryFailed(options: { limit: number; cursor?: DueCursor; newestFirst?: boolean }): Promise<FailedPage>;
   /** Records a webhook receipt; false when it was already there (a CRM retry or a concurrent delivery). */
   putReceipt(source: string, receiptId: string, expiresAt: number): Promise<boolean>;
   getReceipts(source: string, receiptIds: readonly string[]): Promise<Set<string>>;
@@ -77,6 +82,7 @@ export type DueItem =
   | { type: 'close'; close: ConversionSubject }
   | { type: 'delivery'; delivery: DeliveryRecord };
 export type DuePage = { items: DueItem[]; cursor?: DueCursor };
+export type FailedPage = { deliveries: DeliveryRecord[]; cursor?: DueCursor };
 
 export function deliveryRefKey(ref: DeliveryRef): string {
   return keys.delivery(ref.closeKey, ref.destination);
@@ -319,6 +325,9 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       if (isDue(delivery)) {
         item[DUE_INDEX.partition] = DUE_SHARD;
         item[DUE_INDEX.sort] = delivery.nextAttemptAt;
+      } else if (delivery.status.startsWith('failed:')) {
+        item[DUE_INDEX.partition] = FAILED_SHARD;
+        item[DUE_INDEX.sort] = delivery.updatedAt;
       }
       if (expected === undefined) await conditionalPut(item, 'attribute_not_exists(pk)');
       else {
@@ -351,6 +360,25 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
         }
       }
       return { items, cursor: result.LastEvaluatedKey };
+    },
+
+    async queryFailed({ limit, cursor, newestFirst }) {
+      const result = await doc.send(
+        new QueryCommand({
+          TableName,
+          IndexName: DUE_INDEX.name,
+          KeyConditionExpression: '#shard = :shard',
+          ExpressionAttributeNames: { '#shard': DUE_INDEX.partition },
+          ExpressionAttributeValues: { ':shard': FAILED_SHARD },
+          ScanIndexForward: !newestFirst,
+          Limit: limit,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      const deliveries = (result.Items ?? [])
+        .filter((item) => item.type === ITEM_TYPES.delivery)
+        .map((item) => toRecord<DeliveryRecord>(item));
+      return { deliveries, cursor: result.LastEvaluatedKey };
     },
 
     async putReceipt(source, receiptId, expiresAt) {

@@ -4,6 +4,7 @@ import type { Runtime } from '../../functions/runtime';
 import { captureFromReshape, mergeLead } from '../../lib/leads/capture';
 import { mapWithConcurrency } from '../../lib/pipeline/concurrency';
 import { decideCloseWrite } from '../../lib/pipeline/record-close';
+import { assertSummary, invokeBackfill } from '../support/backfill';
 import { closeInput, createClock, DAY, HOUR, leadCreatedEvent, T0 } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import { createReadyTable, runBackfill } from '../support/pipeline';
@@ -72,19 +73,21 @@ afterEach(async () => {
 });
 
 describe('processDueWork at volume', () => {
-  it(`uploads ${CLOSES} closes in full batches: 3 Data Manager and 5 Meta requests, no Scan`, async () => {
+  it(`uploads ${CLOSES} closes in full batches through the backfill handler: 3 Data Manager and 5 Meta requests, no Scan`, async () => {
     await seed(CLOSES);
     clock.advance(HOUR);
     runtime = createTestRuntime(table, platforms.env, { now: clock.now, dynamo: countingClient() });
 
-    const summary = await runBackfill(runtime, { deadline: clock.now() + 600_000 });
+    const summary = assertSummary(await invokeBackfill(runtime, clock, { source: 'schedule' }));
 
     expect(platforms.dataManager.ingestRequests()).toHaveLength(3);
     expect(platforms.meta.eventRequests()).toHaveLength(5);
     expect(platforms.dataManager.conversions.size).toBe(CLOSES);
     expect(platforms.meta.events.size).toBe(CLOSES);
     expect(summary.deliveries).toEqual({ 'google-ads': { delivered: CLOSES }, meta: { delivered: CLOSES } });
-    expect(summary.closesPlanned).toBe(CLOSES);
+    expect(summary.requests).toEqual({ 'google-ads': 3, meta: 5 });
+    expect(summary.due.closesPlanned).toBe(CLOSES);
+    expect(summary.more).toBe(false);
     expect(commands).not.toContain('ScanCommand');
     // Per delivery: one conditional write, half a close mark, and a share of the batched reads.
     expect(commands.length / (2 * CLOSES)).toBeLessThanOrEqual(2);
@@ -93,10 +96,10 @@ describe('processDueWork at volume', () => {
     // Everything is done: nothing is due any more.
     commands.length = 0;
     clock.advance(DAY);
-    const again = await runBackfill(runtime);
-    expect(again.read).toBe(0);
+    const again = assertSummary(await invokeBackfill(runtime, clock, { source: 'schedule' }));
+    expect(again.due.read).toBe(0);
     expect(commands).toEqual(['QueryCommand']);
-  }, 120_000);
+  }, 240_000);
 
   it('retries due deliveries with one write each plus batched reads', async () => {
     await seed(600);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../../lib/store/records';
-import { buildStatusReport, formatStatusReport } from '../../local/status-report';
+import { buildStatusReport, formatBackfillStatus, formatStatusReport } from '../../local/status-report';
 
 const HOUR = 3_600_000;
 const delivery = (overrides: Partial<DeliveryRecord>): DeliveryRecord => ({
@@ -66,5 +66,26 @@ describe('buildStatusReport', () => {
 
   it('says so when there is nothing yet', () => {
     expect(formatStatusReport(buildStatusReport([]), 0)).toBe('deliveries: 0\n(no deliveries yet)');
+  });
+});
+
+describe('formatBackfillStatus', () => {
+  it('shows how far each CRM was polled and how many deliveries gave up', () => {
+    const report = buildStatusReport([
+      delivery({ closeKey: 'x', status: 'failed:retries_exhausted' }),
+      delivery({ closeKey: 'y', destination: 'google-ads', status: 'failed:invalid_row' }),
+      delivery({ closeKey: 'z', status: 'delivered' }),
+    ]);
+    const now = Date.parse('2026-11-23T16:00:00Z');
+
+    const text = formatBackfillStatus(
+      report,
+      [{ crm: 'hubspot', until: now - 5 * 60_000, updatedAt: now - 4 * 60_000 }, { crm: 'salesforce' }],
+      now,
+    );
+
+    expect(text).toContain('hubspot     2026-11-23T15:55:00Z (5 min ago)');
+    expect(text).toContain('salesforce  never polled');
+    expect(text).toContain('gave up: 2 — retry them all now');
   });
 });

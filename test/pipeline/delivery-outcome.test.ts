@@ -4,6 +4,7 @@ import {
   LEAD_RECHECK_MS,
   MAX_ATTEMPTS,
   RETRY_CAP_MS,
+  RETRY_GIVE_UP_MS,
   retryDelayMs,
   shouldWaitForLead,
   waitingDelivery,
@@ -152,5 +153,50 @@ describe('planDelivery', () => {
     const dry = { ...pending, status: 'skipped:dry_run' as const, attempts: 1 };
     expect(planDelivery(closeRecord('lead_1'), 'meta', dry, options)?.write).toBe(true);
     expect(planDelivery(closeRecord('lead_1'), 'meta', dry, { ...options, dryRun: true })?.write).toBe(false);
+  });
+});
+
+describe('give-up rules', () => {
+  const retry = { kind: 'retry' as const, code: 'HTTP_503', message: 'down' };
+
+  it('counts the attempts and the age of the current run of retries', () => {
+    const first = deliveryAfterOutcome(pending, retry, { now: T0, random: () => 1 });
+    expect(first.retrying).toEqual({ since: T0, fromAttempt: 0 });
+    const second = deliveryAfterOutcome(first, retry, { now: T0 + HOUR, random: () => 1 });
+    expect(second).toMatchObject({ status: 'retry', attempts: 2, retrying: { since: T0, fromAttempt: 0 } });
+  });
+
+  it('gives up once retrying longer than RETRY_GIVE_UP_MS, whatever the attempt count', () => {
+    const retrying: DeliveryRecord = {
+      ...pending,
+      status: 'retry',
+      attempts: 3,
+      retrying: { since: T0, fromAttempt: 0 },
+    };
+    expect(
+      deliveryAfterOutcome(retrying, retry, { now: T0 + RETRY_GIVE_UP_MS - 1, random: () => 1 }).status,
+    ).toBe('retry');
+    const given = deliveryAfterOutcome(retrying, retry, { now: T0 + RETRY_GIVE_UP_MS, random: () => 1 });
+    expect(given).toMatchObject({ status: 'failed:retries_exhausted', lastErrorCode: 'HTTP_503' });
+    expect(given.lastError).toContain('72 h of retries (4 attempts)');
+    expect(given.retrying).toBeUndefined();
+  });
+
+  it('gives a failed delivery revived by retryNow a fresh budget, keeping its attempt count', () => {
+    const failed: DeliveryRecord = { ...pending, status: 'failed:retries_exhausted', attempts: MAX_ATTEMPTS };
+    const revived = deliveryAfterOutcome(failed, retry, { now: T0 + DAY, random: () => 1 });
+    expect(revived).toMatchObject({
+      status: 'retry',
+      attempts: MAX_ATTEMPTS + 1,
+      nextAttemptAt: T0 + DAY + 60_000,
+      retrying: { since: T0 + DAY, fromAttempt: MAX_ATTEMPTS },
+    });
+  });
+
+  it('drops the retry budget once the delivery leaves retry', () => {
+    const retrying: DeliveryRecord = { ...pending, status: 'retry', retrying: { since: T0, fromAttempt: 0 } };
+    expect(
+      deliveryAfterOutcome(retrying, { kind: 'delivered' }, { now: T0, random: () => 0 }).retrying,
+    ).toBeUndefined();
   });
 });

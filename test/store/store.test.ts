@@ -150,6 +150,42 @@ describe('createStore', () => {
     expect(second.items).toHaveLength(3);
   });
 
+  it('keeps failed deliveries in their own partition of the index, out of the due work', async () => {
+    const { store } = table;
+    await store.putDelivery(delivery('f1', { status: 'failed:invalid_row', updatedAt: 700 }), undefined);
+    await store.putDelivery(
+      delivery('f2', { status: 'failed:retries_exhausted', updatedAt: 800 }),
+      undefined,
+    );
+    await store.putDelivery(delivery('f3', { status: 'skipped:consent', updatedAt: 900 }), undefined);
+
+    const due = (await store.queryDue({ now: Number.MAX_SAFE_INTEGER, limit: 500 })).items.map((item) =>
+      item.type === 'delivery' ? item.delivery.closeKey : item.close.closeKey,
+    );
+    expect(due).not.toContain('f1');
+    expect(due).not.toContain('f2');
+    const oldestFirst = await store.queryFailed({ limit: 1 });
+    const next = await store.queryFailed({
+      limit: 10,
+      ...(oldestFirst.cursor ? { cursor: oldestFirst.cursor } : {}),
+    });
+    expect(oldestFirst.deliveries.map((found) => found.closeKey)).toEqual(['f1']);
+    expect(next.deliveries.map((found) => found.closeKey)).toEqual(['f2']);
+    expect((await store.queryFailed({ limit: 10, newestFirst: true })).deliveries[0]).toMatchObject({
+      closeKey: 'f2',
+      status: 'failed:retries_exhausted',
+    });
+
+    // Retried and delivered: it leaves the failed partition.
+    await store.putDelivery(delivery('f2', { status: 'delivered', attempts: 1, nextAttemptAt: undefined }), {
+      closeVersion: 1,
+      attempts: 0,
+    });
+    expect((await store.queryFailed({ limit: 10 })).deliveries.map((found) => found.closeKey)).toEqual([
+      'f1',
+    ]);
+  });
+
   it('records a receipt once', async () => {
     expect(await table.store.putReceipt('hubspot', 'evt-1', 123)).toBe(true);
     expect(await table.store.putReceipt('hubspot', 'evt-1', 123)).toBe(false);

@@ -1,8 +1,9 @@
+import type { MetricsRecorder } from '../../observability/metrics';
 import type { RecordCloseResult } from '../../pipeline/record-close';
 import type { CloseInput } from '../../store/records';
 import type { Store } from '../../store/store';
 import { type IntakeLogger, putReceipts, recordCloses } from '../intake';
-import type { HubspotClient, HubspotObject, HubspotPipeline, HubspotProperties } from './client';
+import type { HubspotClient, HubspotPipeline, HubspotProperties } from './client';
 import {
   collectDealActivity,
   type DealActivity,
@@ -10,11 +11,9 @@ import {
   viewFromApi,
   viewFromWorkflow,
 } from './deal-activity';
+import { enrichDeals } from './enrich-deals';
 import {
-  CONTACT_PROPERTIES,
-  classifyDealStage,
   type DealDecision,
-  dealProperties,
   type HubspotDealView,
   type HubspotMappingContext,
   mapHubspotDeal,
@@ -41,6 +40,8 @@ export type HubspotIntakeDeps = {
   /** Epoch ms by which the CRM API calls must be done (they share HubSpot's 5-second answer window). */
   apiDeadline: number;
   logger: IntakeLogger;
+  /** Counts ClosesRecorded by CRM when given. */
+  metrics?: MetricsRecorder;
 };
 
 export type HubspotIntakeSummary = {
@@ -50,57 +51,11 @@ export type HubspotIntakeSummary = {
   results: RecordCloseResult[];
 };
 
-type Enrichment = {
-  deals: Map<string, HubspotObject>;
-  pipelines: HubspotPipeline[] | undefined;
-  contacts: Map<string, HubspotProperties>;
-};
-
-/**
- * Reads the deals, and only when needed the pipelines (cached) and the closed deals' first contacts:
- * at most four requests whatever the batch size (≤ 100 deals, one batch request each).
- */
-async function enrichDeals(
-  client: HubspotClient,
-  dealIds: readonly string[],
-  deps: Pick<HubspotIntakeDeps, 'leadIdProperty' | 'apiDeadline'>,
-): Promise<Enrichment> {
-  const deadline = deps.apiDeadline;
-  const deals = await client.readDeals(dealIds, {
-    properties: dealProperties(deps.leadIdProperty),
-    deadline,
-  });
-  const needsPipelines = [...deals.values()].some(
-    (deal) => classifyDealStage(deal.properties, undefined) === 'unknown' && deal.properties.dealstage,
-  );
-  const pipelines = needsPipelines ? await client.getDealPipelines({ deadline }) : undefined;
-  const closedDealIds = [...deals.values()]
-    .filter((deal) => {
-      const outcome = classifyDealStage(deal.properties, pipelines);
-      return outcome === 'won' || outcome === 'lost';
-    })
-    .map((deal) => deal.id);
-  const contacts = new Map<string, HubspotProperties>();
-  if (closedDealIds.length === 0) return { deals, pipelines, contacts };
-  const associated = await client.readDealContactIds(closedDealIds, { deadline });
-  // The first associated contact stands for the deal; one per deal keeps the read at one request.
-  const firstContact = new Map<string, string>();
-  for (const [dealId, contactIds] of associated) {
-    if (contactIds[0] !== undefined) firstContact.set(dealId, contactIds[0]);
-  }
-  if (firstContact.size === 0) return { deals, pipelines, contacts };
-  const found = await client.readContacts([...new Set(firstContact.values())], {
-    properties: CONTACT_PROPERTIES,
-    deadline,
-  });
-  for (const [dealId, contactId] of firstContact) {
-    const contact = found.get(contactId);
-    if (contact) contacts.set(dealId, contact.properties);
-  }
-  return { deals, pipelines, contacts };
-}
-
-function context(deps: HubspotIntakeDeps, pipelines: HubspotPipeline[] | undefined): HubspotMappingContext {
+/** How deals are mapped in this deployment; shared with the backfill's polling (record-polled-deals.ts). */
+export function hubspotMappingContext(
+  deps: Pick<HubspotIntakeDeps, 'leadIdProperty' | 'defaultCurrency' | 'closureReasonMap' | 'now'>,
+  pipelines: HubspotPipeline[] | undefined,
+): HubspotMappingContext {
   return {
     leadIdProperty: deps.leadIdProperty,
     defaultCurrency: deps.defaultCurrency,
@@ -154,7 +109,7 @@ async function processSubscription(
   const closes: CloseInput[] = [];
   if (deps.client) {
     const enrichment = await enrichDeals(deps.client, dealIds, deps);
-    const mapping = context(deps, enrichment.pipelines);
+    const mapping = hubspotMappingContext(deps, enrichment.pipelines);
     const missing = dealIds.filter((dealId) => !enrichment.deals.has(dealId)).length;
     if (missing > 0) {
       // Deleted since the event, or (with a token for one portal) a deal of another portal.
@@ -173,7 +128,7 @@ async function processSubscription(
       decisions.push(mapHubspotDeal(view, mapping));
     }
   } else {
-    const mapping = context(deps, undefined);
+    const mapping = hubspotMappingContext(deps, undefined);
     const revalueCandidates: { activity: DealActivity; pointerCloseKey: string }[] = [];
     for (const deal of activity) {
       const pointerCloseKey = pointers.get(deal.dealId);
@@ -200,7 +155,7 @@ async function processSubscription(
         : 'set HUBSPOT_ACCESS_TOKEN for custom pipelines',
     });
   }
-  const results = await recordCloses(deps.store, closes, deps.now);
+  const results = await recordCloses(deps.store, closes, deps.now, deps);
   await putReceipts(
     deps.store,
     HUBSPOT_RECEIPT_SOURCE,
@@ -247,14 +202,14 @@ async function processWorkflow(deal: WorkflowDeal, deps: HubspotIntakeDeps): Pro
       { contact: enrichment.contacts.get(deal.dealId) ?? fromPayload.contact, pointerCloseKey },
     );
   }
-  const decision = mapHubspotDeal(view, context(deps, pipelines));
+  const decision = mapHubspotDeal(view, hubspotMappingContext(deps, pipelines));
   if (decision.action === 'ignore') {
     if (decision.reason === 'unclassified_stage') {
       deps.logger.warn('deal stage could not be classified; ignored', { deals: 1 });
     }
     return ignored;
   }
-  const results = await recordCloses(deps.store, [decision.close], deps.now);
+  const results = await recordCloses(deps.store, [decision.close], deps.now, deps);
   return { received: 1, duplicates: 0, ignored: 0, results };
 }
 

@@ -94,11 +94,13 @@ export function soqlDateTime(ms: number): string {
 }
 
 /**
- * The backfill's query: closed Opportunities changed since a time, oldest change first. `CurrencyIsoCode`
- * exists only in multi-currency orgs (querying it elsewhere fails), so it is asked for only when told.
+ * The backfill's query: closed Opportunities changed since a time (and before `until`, when given), oldest
+ * change first. `CurrencyIsoCode` exists only in multi-currency orgs (querying it elsewhere fails), so it is
+ * asked for only when told.
  */
 export function closedOpportunitiesSoql(options: {
   since: number;
+  until?: number;
   leadIdField: string;
   lossReasonField: string;
   multiCurrency?: boolean;
@@ -122,5 +124,6 @@ export function closedOpportunitiesSoql(options: {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(field))
       throw new ConnectorError(`not a Salesforce field name: ${field}`);
   }
-  return `SELECT ${[...new Set(fields)].join(',')} FROM Opportunity WHERE IsClosed = true AND SystemModstamp >= ${soqlDateTime(options.since)} ORDER BY SystemModstamp`;
+  const until = options.until === undefined ? '' : ` AND SystemModstamp < ${soqlDateTime(options.until)}`;
+  return `SELECT ${[...new Set(fields)].join(',')} FROM Opportunity WHERE IsClosed = true AND SystemModstamp >= ${soqlDateTime(options.since)}${until} ORDER BY SystemModstamp`;
 }

@@ -1,3 +1,4 @@
+import type { MetricsRecorder } from '../../observability/metrics';
 import type { RecordCloseResult } from '../../pipeline/record-close';
 import type { Store } from '../../store/store';
 import { type IntakeLogger, putReceipts, recordCloses } from '../intake';
@@ -18,6 +19,8 @@ export type SalesforceIntakeDeps = {
   closureReasonMap: Readonly<Record<string, string>>;
   now: () => number;
   logger: IntakeLogger;
+  /** Counts ClosesRecorded by CRM when given. */
+  metrics?: MetricsRecorder;
 };
 
 export type SalesforceIntakeSummary = {
@@ -60,7 +63,7 @@ export async function processSalesforceWebhook(
     });
   }
   const closes = decisions.flatMap((decision) => (decision.action === 'record' ? [decision.close] : []));
-  const results = await recordCloses(deps.store, closes, deps.now);
+  const results = await recordCloses(deps.store, closes, deps.now, deps);
   await putReceipts(
     deps.store,
     SALESFORCE_RECEIPT_SOURCE,

@@ -27,6 +27,11 @@ export type FakeHubspot = FakeServer<HubspotRoute> & {
   pipelines: FakePipeline[];
   /** Deal properties every batch read must ask for (the connector's contract with its mapping). */
   requiredDealProperties: string[];
+  /**
+   * HubSpot's search returns at most 10,000 results per query (reference §4): paging past it is a 400
+   * and a contract violation. Lower it to exercise window splitting with few deals.
+   */
+  searchCap: number;
 };
 
 export const DEFAULT_PIPELINE: FakePipeline = {
@@ -231,8 +236,10 @@ export async function startFakeHubspot(options: { token?: string; requiredDealPr
           .filter(({ modified }) => modified >= Number(gte.value) && modified < Number(lt.value))
           .sort((a, b) => a.modified - b.modified);
         const offset = body.after === undefined ? 0 : Number(body.after);
-        const page = matching.slice(offset, offset + limit);
-        const next = offset + limit < matching.length ? String(offset + limit) : undefined;
+        const cap = fake.searchCap;
+        if (offset >= cap) return problem(`paging past the ${cap}-result search cap (after=${offset})`);
+        const page = matching.slice(offset, Math.min(offset + limit, cap));
+        const next = offset + limit < Math.min(matching.length, cap) ? String(offset + limit) : undefined;
         return {
           status: 200,
           body: {
@@ -255,6 +262,7 @@ export async function startFakeHubspot(options: { token?: string; requiredDealPr
     associations,
     pipelines,
     requiredDealProperties: required,
+    searchCap: 10_000,
   };
   return fake;
 }

@@ -9,7 +9,10 @@ export type SalesforceRoute = 'query' | 'queryMore';
 export type FakeSalesforce = FakeServer<SalesforceRoute> & {
   token: string;
   apiVersion: string;
-  /** What every query returns (the fake does not evaluate SOQL; it records it). */
+  /**
+   * What queries return. The fake does not evaluate SOQL, except the backfill's `SystemModstamp >= … AND
+   * SystemModstamp < …` window, which it applies to records that carry a SystemModstamp.
+   */
   records: Record<string, unknown>[];
   pageSize: number;
   queries: string[];
@@ -33,14 +36,29 @@ export async function startFakeSalesforce(
     return undefined;
   };
 
+  // The result of the last query, paged by queryMore (one query at a time is enough for the tests).
+  let result: Record<string, unknown>[] = records;
+  const inWindow = (soql: string) => {
+    const since = /SystemModstamp >= (\S+)/.exec(soql)?.[1];
+    const until = /SystemModstamp < (\S+)/.exec(soql)?.[1];
+    return records.filter((record) => {
+      const modified = Date.parse(String(record.SystemModstamp));
+      if (Number.isNaN(modified)) return true;
+      return (
+        (since === undefined || modified >= Date.parse(since)) &&
+        (until === undefined || modified < Date.parse(until))
+      );
+    });
+  };
+
   const page = (offset: number) => {
-    const slice = records.slice(offset, offset + state.pageSize);
+    const slice = result.slice(offset, offset + state.pageSize);
     const next = offset + state.pageSize;
-    const done = next >= records.length;
+    const done = next >= result.length;
     return {
       status: 200,
       body: {
-        totalSize: records.length,
+        totalSize: result.length,
         done,
         ...(done ? {} : { nextRecordsUrl: `${base}/01gFAKE-${next}` }),
         records: slice.map((record) => ({ attributes: { type: 'Opportunity' }, ...record })),
@@ -60,6 +78,7 @@ export async function startFakeSalesforce(
       if (!soql || !/^SELECT\s.+\sFROM\s+\w+/i.test(soql))
         return problem(`q must be a SOQL SELECT, got ${soql}`);
       queries.push(soql);
+      result = inWindow(soql);
       return page(0);
     }
     const offset = Number(cursor.exec(request.path)?.[1]);

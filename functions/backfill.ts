@@ -1,0 +1,56 @@
+import { type BackfillRequest, parseBackfillInput } from '../lib/backfill/input';
+import { type BackfillDeps, type BackfillSummary, runBackfill } from '../lib/backfill/run-backfill';
+import { type FieldIssue, PayloadValidationError } from '../lib/errors';
+import { type RuntimeSource, taskHandler } from './middleware';
+import { getDefaultRuntime } from './runtime';
+
+/**
+ * The backfill (EventBridge every 15 minutes, or invoked by hand with `{ since?, until?, dryRun?,
+ * retryNow? }`): validate the input, give the run the Lambda's remaining time less a margin, run it, log
+ * and return its summary. Bad input is answered with the fields named, never thrown.
+ */
+export type BackfillRefusal = { ok: false; error: string; issues: FieldIssue[] };
+export type BackfillResult = BackfillSummary | BackfillRefusal;
+
+/** Kept after the run's deadline for its last writes, the summary log and the metrics flush. */
+export const BACKFILL_SAFETY_MARGIN_MS = 20_000;
+
+export type BackfillHandlerOptions = Partial<
+  Pick<
+    BackfillDeps,
+    'onProgress' | 'pollShare' | 'limit' | 'pageSize' | 'reserveMs' | 'random' | 'hubspot' | 'sleep'
+  >
+> & { safetyMarginMs?: number };
+
+function describeRun(request: BackfillRequest) {
+  return {
+    trigger: request.trigger,
+    dryRun: request.dryRun,
+    retryNow: request.retryNow,
+    ...(request.since === undefined ? {} : { since: new Date(request.since).toISOString() }),
+    ...(request.until === undefined ? {} : { until: new Date(request.until).toISOString() }),
+  };
+}
+
+export function createBackfillHandler(source: RuntimeSource, options: BackfillHandlerOptions = {}) {
+  const { safetyMarginMs, ...tuning } = options;
+  return taskHandler<unknown, BackfillResult>(source, async (event, runtime, context) => {
+    let request: BackfillRequest;
+    try {
+      request = parseBackfillInput(event);
+    } catch (error) {
+      if (!(error instanceof PayloadValidationError)) throw error;
+      runtime.logger.warn('backfill input refused', { issues: error.issues });
+      return { ok: false, error: 'invalid backfill input', issues: error.issues };
+    }
+    const deadline =
+      runtime.now() + context.getRemainingTimeInMillis() - (safetyMarginMs ?? BACKFILL_SAFETY_MARGIN_MS);
+    runtime.logger.info('backfill started', describeRun(request));
+    const summary = await runBackfill(request, { ...runtime, deadline, ...tuning });
+    const { preview: _preview, ...logged } = summary;
+    runtime.logger.info('backfill finished', logged);
+    return summary;
+  });
+}
+
+export const handler = createBackfillHandler(getDefaultRuntime);

@@ -1,0 +1,281 @@
+import type { Config } from '../config';
+import { createHubspotClient } from '../crm/hubspot/client';
+import { createSalesforceClient } from '../crm/salesforce/client';
+import type { Destination } from '../destinations/types';
+import type { MetricsRecorder } from '../observability/metrics';
+import type { DeliverySummary } from '../pipeline/deliver';
+import { type ProcessDueSummary, processDueWork } from '../pipeline/process-due';
+import type { DeliveryStatus } from '../store/records';
+import type { Store } from '../store/store';
+import type { BackfillRequest } from './input';
+import {
+  type CrmPollSummary,
+  emptyPollSummary,
+  type PollContext,
+  type PollLogger,
+  type PollProgress,
+} from './poll-crm';
+import { pollHubspot } from './poll-hubspot';
+import { pollSalesforce } from './poll-salesforce';
+import { createReadOnlyStore } from './read-only-store';
+
+/**
+ * One backfill run: first poll each configured CRM for closes whose webhook never came (recording them
+ * exactly as the webhooks would), then process the due work — retries, closes waiting for their lead,
+ * closes no inline call finished, and what the polling just recorded — in full platform batches until
+ * nothing is due or the time is up. Every step is safe to repeat, so a run cut short leaves the rest due
+ * for the next one; nothing is half-done.
+ */
+export type BackfillProgress =
+  | ({ phase: 'poll' } & PollProgress)
+  | {
+      phase: 'deliver';
+      read: number;
+      rounds: number;
+      deliveries: number;
+      requests: number;
+    };
+
+export type BackfillDeps = {
+  store: Store;
+  config: Config;
+  destinations: readonly Destination[];
+  now: () => number;
+  fetch: typeof fetch;
+  logger: PollLogger;
+  metrics?: MetricsRecorder;
+  /** Epoch ms by which everything, final writes included, is done. */
+  deadline: number;
+  onProgress?: (progress: BackfillProgress) => void;
+  /** Share of the run's time the CRM polling may take (default ½; the due work gets the rest). */
+  pollShare?: number;
+  /** processDueWork tuning (items per round, per Query page, time kept for the last round). */
+  limit?: number;
+  pageSize?: number;
+  reserveMs?: number;
+  random?: () => number;
+  /** HubSpot search tuning: result cap, spacing between searches, narrowest window. */
+  hubspot?: { resultCap?: number; searchIntervalMs?: number; minWindowMs?: number };
+  /** How the CRM clients wait (Retry-After, back-off, request spacing); injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+};
+
+export type DryRunPreview = {
+  closeKey: string;
+  destination: string;
+  status: DeliveryStatus;
+  reason?: string;
+  payload?: unknown;
+};
+
+export type BackfillSummary = {
+  ok: true;
+  trigger: BackfillRequest['trigger'];
+  dryRun: boolean;
+  retryNow: boolean;
+  crm: { hubspot: CrmPollSummary; salesforce: CrmPollSummary };
+  /** Closes found by polling, per CRM (whether new or already recorded). */
+  closesFound: { hubspot: number; salesforce: number };
+  /** Closes the polling recorded: their webhook never came, or the deal changed since. */
+  closesRecorded: number;
+  /** Destination → recorded status → count. */
+  deliveries: DeliverySummary['deliveries'];
+  /** Platform requests, per destination. */
+  requests: DeliverySummary['requests'];
+  due: Pick<
+    ProcessDueSummary,
+    'read' | 'rounds' | 'closesPlanned' | 'failedRetried' | 'conflicts' | 'deferred'
+  >;
+  /** True when the run stopped with work left (due deliveries or CRM windows): the next run continues. */
+  more: boolean;
+  /** Dry run only: the first deliveries it would have recorded, with their exact payloads. */
+  preview?: DryRunPreview[];
+  durationMs: number;
+};
+
+const DEFAULT_POLL_SHARE = 0.5;
+const PREVIEW_SIZE = 10;
+
+function countingFetch(fetch: typeof globalThis.fetch): {
+  fetch: typeof globalThis.fetch;
+  count: () => number;
+} {
+  let requests = 0;
+  return {
+    fetch: (input, init) => {
+      requests++;
+      return fetch(input, init);
+    },
+    count: () => requests,
+  };
+}
+
+function disabled(crm: CrmPollSummary['crm'], missing: string[]): CrmPollSummary {
+  return { ...emptyPollSummary(crm), status: 'disabled', reason: `${missing.join(', ')} not set` };
+}
+
+async function pollCrms(
+  request: BackfillRequest,
+  deps: BackfillDeps,
+  store: Store,
+  recordedCloseKeys: Set<string>,
+): Promise<{ hubspot: CrmPollSummary; salesforce: CrmPollSummary }> {
+  const startedAt = deps.now();
+  const share = deps.pollShare ?? DEFAULT_POLL_SHARE;
+  const context: PollContext = {
+    store,
+    now: deps.now,
+    logger: deps.logger,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    deadline: startedAt + Math.max(0, deps.deadline - startedAt) * share,
+    recordedCloseKeys,
+    ...(request.since !== undefined || request.until !== undefined
+      ? {
+          manual: {
+            ...(request.since === undefined ? {} : { since: request.since }),
+            ...(request.until === undefined ? {} : { until: request.until }),
+          },
+        }
+      : {}),
+    ...(deps.onProgress
+      ? { onProgress: (progress: PollProgress) => deps.onProgress?.({ phase: 'poll', ...progress }) }
+      : {}),
+  };
+  const { hubspot: hubspotConfig, salesforce: salesforceConfig } = deps.config;
+  const hubspot = async () => {
+    if (!hubspotConfig.accessToken) return disabled('hubspot', ['HUBSPOT_ACCESS_TOKEN']);
+    const counted = countingFetch(deps.fetch);
+    const client = createHubspotClient({
+      baseUrl: hubspotConfig.apiBaseUrl,
+      accessToken: hubspotConfig.accessToken,
+      fetch: counted.fetch,
+      now: deps.now,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
+    return pollHubspot({
+      ...context,
+      client,
+      leadIdProperty: hubspotConfig.leadIdProperty,
+      defaultCurrency: deps.config.defaultCurrency,
+      closureReasonMap: deps.config.closureReasonMap,
+      requests: counted.count,
+      ...(deps.hubspot ?? {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
+  };
+  const salesforce = async () => {
+    if (!salesforceConfig.instanceUrl || !salesforceConfig.accessToken) {
+      return disabled(
+        'salesforce',
+        [
+          salesforceConfig.instanceUrl ? undefined : 'SALESFORCE_INSTANCE_URL',
+          salesforceConfig.accessToken ? undefined : 'SALESFORCE_ACCESS_TOKEN',
+        ].filter((name): name is string => name !== undefined),
+      );
+    }
+    const counted = countingFetch(deps.fetch);
+    const client = createSalesforceClient({
+      instanceUrl: salesforceConfig.instanceUrl,
+      accessToken: salesforceConfig.accessToken,
+      apiVersion: salesforceConfig.apiVersion,
+      fetch: counted.fetch,
+      now: deps.now,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
+    return pollSalesforce({
+      ...context,
+      client,
+      leadIdField: salesforceConfig.leadIdField,
+      lossReasonField: salesforceConfig.lossReasonField,
+      defaultCurrency: deps.config.defaultCurrency,
+      closureReasonMap: deps.config.closureReasonMap,
+      requests: counted.count,
+    });
+  };
+  // Two different APIs with their own limits: polled side by side.
+  const [hubspotSummary, salesforceSummary] = await Promise.all([hubspot(), salesforce()]);
+  return { hubspot: hubspotSummary, salesforce: salesforceSummary };
+}
+
+function totalCount(byDestination: Record<string, Record<string, number> | number>): number {
+  return Object.values(byDestination).reduce<number>(
+    (sum, value) =>
+      sum + (typeof value === 'number' ? value : Object.values(value).reduce((a, b) => a + b, 0)),
+    0,
+  );
+}
+
+export async function runBackfill(request: BackfillRequest, deps: BackfillDeps): Promise<BackfillSummary> {
+  const startedAt = deps.now();
+  const readOnly = request.dryRun ? createReadOnlyStore(deps.store) : undefined;
+  const store = readOnly ?? deps.store;
+  const recordedCloseKeys = new Set<string>();
+
+  const crm = await pollCrms(request, deps, store, recordedCloseKeys);
+
+  const due = await processDueWork({
+    store,
+    now: deps.now,
+    deadline: deps.deadline,
+    destinations: deps.destinations,
+    config: deps.config,
+    ...(request.dryRun ? { dryRun: true } : {}),
+    retryNow: request.retryNow,
+    ownedCloseKeys: recordedCloseKeys,
+    logger: deps.logger,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.limit === undefined ? {} : { limit: deps.limit }),
+    ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }),
+    ...(deps.reserveMs === undefined ? {} : { reserveMs: deps.reserveMs }),
+    ...(deps.onProgress
+      ? {
+          onRound: (so: Readonly<ProcessDueSummary>) =>
+            deps.onProgress?.({
+              phase: 'deliver',
+              read: so.read,
+              rounds: so.rounds,
+              deliveries: totalCount(so.deliveries),
+              requests: totalCount(so.requests),
+            }),
+        }
+      : {}),
+  });
+
+  const pollLeft = [crm.hubspot, crm.salesforce].some(
+    (summary) => summary.status === 'partial' || summary.status === 'failed',
+  );
+  const summary: BackfillSummary = {
+    ok: true,
+    trigger: request.trigger,
+    dryRun: request.dryRun,
+    retryNow: request.retryNow,
+    crm,
+    closesFound: { hubspot: crm.hubspot.found, salesforce: crm.salesforce.found },
+    closesRecorded: crm.hubspot.recorded + crm.salesforce.recorded,
+    deliveries: due.deliveries,
+    requests: due.requests,
+    due: {
+      read: due.read,
+      rounds: due.rounds,
+      closesPlanned: due.closesPlanned,
+      failedRetried: due.failedRetried,
+      conflicts: due.conflicts,
+      deferred: due.deferred,
+    },
+    more: due.more || pollLeft,
+    ...(readOnly
+      ? {
+          preview: readOnly.wouldWrite.slice(0, PREVIEW_SIZE).map((delivery) => ({
+            closeKey: delivery.closeKey,
+            destination: delivery.destination,
+            status: delivery.status,
+            ...(delivery.lastErrorCode ? { reason: delivery.lastErrorCode } : {}),
+            ...(delivery.payload === undefined ? {} : { payload: delivery.payload }),
+          })),
+        }
+      : {}),
+    durationMs: deps.now() - startedAt,
+  };
+  return summary;
+}

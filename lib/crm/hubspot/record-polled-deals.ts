@@ -1,0 +1,67 @@
+import type { RecordCloseResult } from '../../pipeline/record-close';
+import type { CloseInput } from '../../store/records';
+import { recordCloses } from '../intake';
+import type { HubspotClient, HubspotObject } from './client';
+import { viewFromApi } from './deal-activity';
+import { enrichReadDeals } from './enrich-deals';
+import { classifyDealStage, mapHubspotDeal } from './map-deal';
+import { type HubspotIntakeDeps, hubspotMappingContext } from './process-webhook';
+
+/**
+ * Deals the backfill found by searching HubSpot → the webhook path's enrichment, views, mapping and
+ * recording, so a close whose webhook never came is recorded exactly as the webhook would have recorded it
+ * (and one already recorded is left unchanged). The search returned each deal's current properties, so
+ * only the pipelines (when needed) and the closed deals' first contacts are read; open deals are looked up
+ * by their deal pointer, so a deal re-opened after its close was recorded is reported as a webhook would.
+ */
+export type PolledDealsDeps = Pick<
+  HubspotIntakeDeps,
+  'store' | 'leadIdProperty' | 'defaultCurrency' | 'closureReasonMap' | 'now' | 'logger' | 'metrics'
+> & { client: HubspotClient; apiDeadline: number };
+
+export type PolledDealsResult = {
+  results: RecordCloseResult[];
+  /** Deals that are (or were) closes: won, lost, or re-opened after a recorded close. */
+  closes: number;
+  /** Open deals never seen closed, and stages that could not be classified. */
+  ignored: number;
+};
+
+export async function recordPolledHubspotDeals(
+  deals: readonly HubspotObject[],
+  deps: PolledDealsDeps,
+): Promise<PolledDealsResult> {
+  if (deals.length === 0) return { results: [], closes: 0, ignored: 0 };
+  const enrichment = await enrichReadDeals(deps.client, new Map(deals.map((deal) => [deal.id, deal])), {
+    deadline: deps.apiDeadline,
+  });
+  const openDealIds = deals
+    .filter((deal) => classifyDealStage(deal.properties, enrichment.pipelines) === 'open')
+    .map((deal) => deal.id);
+  const pointers =
+    openDealIds.length > 0
+      ? await deps.store.getDealPointers('hubspot', openDealIds)
+      : new Map<string, string>();
+  const mapping = hubspotMappingContext(deps, enrichment.pipelines);
+  const closes: CloseInput[] = [];
+  let unclassified = 0;
+  for (const deal of deals) {
+    const pointerCloseKey = pointers.get(deal.id);
+    const contact = enrichment.contacts.get(deal.id);
+    const view = viewFromApi(deal, undefined, {
+      ...(contact ? { contact } : {}),
+      ...(pointerCloseKey ? { pointerCloseKey } : {}),
+    });
+    const decision = mapHubspotDeal(view, mapping);
+    if (decision.action === 'record') closes.push(decision.close);
+    else if (decision.reason === 'unclassified_stage') unclassified++;
+  }
+  if (unclassified > 0) {
+    deps.logger.warn('deal stages that could not be classified were ignored', {
+      deals: unclassified,
+      hint: 'stage missing from the pipelines API',
+    });
+  }
+  const results = await recordCloses(deps.store, closes, deps.now, deps);
+  return { results, closes: closes.length, ignored: deals.length - closes.length };
+}

@@ -1,0 +1,194 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_NAMES, HTTP_ROUTES } from '../../lib/http/routes';
+import { describeTable, TTL_ATTRIBUTE } from '../../lib/store/table';
+
+/**
+ * `serverless package` (osls) exactly as a deploy would run it, offline and without AWS credentials;
+ * then the generated CloudFormation is read: the deployment users get is the one tested here.
+ */
+const ROOT = join(__dirname, '..', '..');
+const OUT = mkdtempSync(join(tmpdir(), 'crm-conversions-package-'));
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: unknown };
+let resources: Record<string, Resource>;
+
+/** The single file in a zip produced by osls (stored or deflated), read without a zip library. */
+function bundleOf(zipFile: string): { name: string; bytes: number; content: Buffer } {
+  const zip = readFileSync(zipFile);
+  const nameLength = zip.readUInt16LE(26);
+  const extraLength = zip.readUInt16LE(28);
+  const method = zip.readUInt16LE(8);
+  const name = zip.subarray(30, 30 + nameLength).toString('utf8');
+  let compressed = zip.readUInt32LE(18);
+  const start = 30 + nameLength + extraLength;
+  // Sizes may sit in the data descriptor instead (general purpose bit 3); the central directory has them.
+  if (compressed === 0) {
+    const central = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    compressed = zip.readUInt32LE(central + 20);
+  }
+  const data = zip.subarray(start, start + compressed);
+  const content = method === 8 ? inflateRawSync(data) : data;
+  return { name, bytes: content.byteLength, content };
+}
+
+function statementsOf(resource: Resource): { Effect: string; Action: unknown; Resource?: unknown }[] {
+  const policies = (resource.Properties.Policies ?? []) as { PolicyDocument: { Statement: [] } }[];
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+/** osls names `hubspot-webhook`'s resources `HubspotDashwebhook…`. */
+const logicalName = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replace(/-/g, 'Dash');
+
+beforeAll(async () => {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: OUT,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete env[name];
+  await promisify(execFile)(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
+      'package',
+      '--stage',
+      'ci',
+      '--package',
+      OUT,
+    ],
+    { cwd: ROOT, env, timeout: 240_000 },
+  );
+  resources = JSON.parse(
+    readFileSync(join(OUT, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ).Resources;
+}, 300_000);
+
+describe('serverless package', () => {
+  it.each(FUNCTION_NAMES)(
+    'declares %s on a current Node.js runtime, arm64, traced, with the Powertools layer',
+    (name) => {
+      const fn = resources[`${logicalName(name)}LambdaFunction`];
+      expect(fn?.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Layers: [{ Ref: 'PowertoolsLayerArn' }],
+        FunctionName: `crm-conversions-ci-${name}`,
+      });
+    },
+  );
+
+  it('routes DESIGN.md HTTP routes, and nothing else, to their functions', () => {
+    const routes = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+      .map((resource) => resource.Properties.RouteKey)
+      .sort();
+    expect(routes).toEqual(HTTP_ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it('runs the backfill every 15 minutes, one at a time, with a long timeout', () => {
+    const rule = Object.values(resources).find((resource) => resource.Type === 'AWS::Events::Rule');
+    expect(rule?.Properties).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    expect(resources.BackfillLambdaFunction?.Properties).toMatchObject({
+      ReservedConcurrentExecutions: 1,
+      Timeout: 900,
+    });
+  });
+
+  it('gives each function its own role, and no IAM statement a wildcard action or resource', () => {
+    const roles = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::IAM::Role');
+    expect(roles.map(([id]) => id).sort()).toEqual([
+      'BackfillRole',
+      'CollectRole',
+      'HubspotWebhookRole',
+      'SalesforceWebhookRole',
+    ]);
+    for (const [id, role] of roles) {
+      for (const statement of statementsOf(role)) {
+        const actions = [statement.Action].flat();
+        const targets = [statement.Resource].flat();
+        expect(
+          actions.some((action) => String(action).includes('*')),
+          `${id} action`,
+        ).toBe(false);
+        expect(
+          targets.some((target) => target === '*'),
+          `${id} resource`,
+        ).toBe(false);
+      }
+    }
+    const managed = Object.values(resources).filter(
+      (resource) => resource.Type === 'AWS::IAM::ManagedPolicy' || resource.Type === 'AWS::IAM::Policy',
+    );
+    expect(managed).toEqual([]);
+  });
+
+  it('grants only the table actions each function performs, and the due index only to the backfill', () => {
+    const tableActions = (role: string) =>
+      statementsOf(resources[role] as Resource)
+        .filter((statement) =>
+          [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')),
+        )
+        .flatMap((statement) => [statement.Action].flat());
+    for (const role of ['CollectRole', 'HubspotWebhookRole', 'SalesforceWebhookRole']) {
+      expect(tableActions(role)).not.toContain('dynamodb:Query');
+      expect(tableActions(role)).not.toContain('dynamodb:Scan');
+      expect(tableActions(role)).not.toContain('dynamodb:DeleteItem');
+    }
+    expect(tableActions('BackfillRole')).toContain('dynamodb:Query');
+    expect(tableActions('BackfillRole')).not.toContain('dynamodb:Scan');
+  });
+
+  it('reads parameters only under the stage path', () => {
+    const ssm = statementsOf(resources.CollectRole as Resource).find((statement) =>
+      [statement.Action].flat().includes('ssm:GetParametersByPath'),
+    );
+    expect(JSON.stringify(ssm?.Resource)).toContain('parameter/crm-conversions/ci');
+  });
+
+  it('creates the table from the one definition: keys, due index, TTL, on demand, PITR, encryption', () => {
+    const table = resources.ConversionsTable?.Properties as Record<string, unknown>;
+    const local = describeTable('crm-conversions-ci');
+    const byName = (items: unknown) =>
+      [...((items as { AttributeName: string }[]) ?? [])].sort((a, b) =>
+        a.AttributeName.localeCompare(b.AttributeName),
+      );
+    expect(table.TableName).toBe(local.TableName);
+    expect(table.KeySchema).toEqual(local.KeySchema);
+    expect(byName(table.AttributeDefinitions)).toEqual(byName(local.AttributeDefinitions));
+    expect(table.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+    expect(table).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('keeps logs for 30 days', () => {
+    const groups = Object.values(resources).filter((resource) => resource.Type === 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(FUNCTION_NAMES.length);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
+  });
+
+  it.each(FUNCTION_NAMES)(
+    'packages %s as one minified bundle under 400 KB, without the AWS SDK or Powertools',
+    (name) => {
+      const bundle = bundleOf(join(OUT, `${name}.zip`));
+      expect(bundle.name).toBe(`functions/${name}.js`);
+      expect(bundle.bytes).toBeLessThanOrEqual(400 * 1024);
+      const code = bundle.content.toString('utf8');
+      // Minified: few, very long lines.
+      expect(code.split('\n').length).toBeLessThan(50);
+      expect(code).toContain('require("@aws-sdk/client-dynamodb")');
+      expect(code).toContain('require("@aws-lambda-powertools/logger")');
+    },
+  );
+});
