@@ -1,13 +1,26 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Env } from '../lib/config';
 import { RedactingLogFormatter } from '../lib/observability/log-formatter';
 import { createMetricsRecorder, type MetricsRecorder } from '../lib/observability/metrics';
 
-export type Observability = { logger: Logger; metrics: MetricsRecorder; tracer: Tracer };
+export type Observability = { logger: Logger; metrics: MetricsRecorder; tracer: Tracer | undefined };
 
 const SERVICE = 'crm-conversions';
+
+/**
+ * The X-Ray tracer, loaded only where it will trace: inside Lambda, unless POWERTOOLS_TRACE_ENABLED is
+ * false. Loading it installs the X-Ray SDK's async hooks, which slow every promise in the process, so
+ * local mode, tests and deployments with tracing off do not pay for it.
+ */
+function createTracer(env: Env, serviceName: string): Tracer | undefined {
+  if (!env.AWS_LAMBDA_FUNCTION_NAME || env.POWERTOOLS_TRACE_ENABLED === 'false') return undefined;
+  const { Tracer: PowertoolsTracer } =
+    require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
+  const tracer = new PowertoolsTracer({ serviceName });
+  return tracer.isTracingEnabled() ? tracer : undefined;
+}
 
 /**
  * Logger (JSON, redacted, level from POWERTOOLS_LOG_LEVEL), metrics (EMF, namespace from
@@ -30,6 +43,5 @@ export function createObservability(env: Env): Observability {
       single.addDimension(dimension, dimensionValue);
     single.addMetric(name, MetricUnit.Count, value);
   });
-  const tracer = new Tracer({ serviceName });
-  return { logger, metrics, tracer };
+  return { logger, metrics, tracer: createTracer(env, serviceName) };
 }

@@ -49,7 +49,7 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
       missing: capability.missing,
     });
   }
-  const tracer = observability.tracer.isTracingEnabled() ? observability.tracer : undefined;
+  const tracer = observability.tracer;
   const dynamo = overrides.dynamo ?? createDynamoClient(config);
   tracer?.captureAWSv3Client(dynamo);
   const now = overrides.now ?? Date.now;
