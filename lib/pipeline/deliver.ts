@@ -1,6 +1,5 @@
 import type { DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
 import { ConcurrentUpdateError } from '../errors';
-import { mergeHashedIdentity } from '../leads/identity';
 import type { MetricsRecorder } from '../observability/metrics';
 import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../store/records';
 import { type DeliveryExpectation, deliveryRefKey, type Store } from '../store/store';

@@ -1,8 +1,6 @@
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { FunctionName } from '../../lib/http/routes';
 import type { AnyHandler } from '../../local/functions';
 import { createLocalServer, listen } from '../../local/server';
-import type { TestTable } from './dynamo';
 
 /** DESIGN.md's routes on a loopback port over the given handlers, exactly as `npm start` serves them. */
 export async function startLocalApi(handlers: Partial<Record<FunctionName, AnyHandler>>) {
@@ -18,20 +16,8 @@ export async function startLocalApi(handlers: Partial<Record<FunctionName, AnyHa
   };
 }
 
-/** Every item of the test's table, system attributes included: for "nothing was written" assertions. */
-export async function scanTable(table: TestTable): Promise<Record<string, unknown>[]> {
-  const doc = DynamoDBDocumentClient.from(table.client);
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({ TableName: table.tableName, ExclusiveStartKey: cursor, ConsistentRead: true }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items;
-}
+/** Every item of the test's table (one implementation: ./scan). */
+export { scanAll as scanTable } from './scan';
 
 /** A clock that runs with real time from a chosen start, and can be moved forward. */
 export function createClock(start: number) {

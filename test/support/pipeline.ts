@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../../functions/runtime';
 import type { HttpEvent } from '../../lib/http/request';
 import { dispatchCloses } from '../../lib/pipeline/dispatch';
@@ -55,19 +55,8 @@ function documentClient(table: TestTable) {
   return DynamoDBDocumentClient.from(table.client);
 }
 
-/** Every item of the test's table (for scanning what was stored; never on a hot path). */
-export async function scanTable(table: TestTable): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient(table).send(
-      new ScanCommand({ TableName: table.tableName, ExclusiveStartKey: cursor }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items;
-}
+/** Every item of the test's table (one implementation: ./scan). */
+export { scanAll as scanTable } from './scan';
 
 /** Everything in the due index, whatever its time. */
 export async function dueItems(table: TestTable): Promise<Record<string, unknown>[]> {

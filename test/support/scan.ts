@@ -8,7 +8,7 @@ export async function scanAll(table: TestTable): Promise<Record<string, unknown>
   let cursor: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
   do {
     const page = await table.client.send(
-      new ScanCommand({ TableName: table.tableName, ExclusiveStartKey: cursor }),
+      new ScanCommand({ TableName: table.tableName, ExclusiveStartKey: cursor, ConsistentRead: true }),
     );
     items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
     cursor = page.LastEvaluatedKey;
