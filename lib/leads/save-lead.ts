@@ -1,9 +1,7 @@
-import { ConcurrentUpdateError } from '../errors';
 import type { LeadRecord } from '../store/records';
+import { retryOnConflict } from '../store/retry-on-conflict';
 import type { Store } from '../store/store';
 import { type LeadCapture, mergeLead } from './capture';
-
-const MAX_ATTEMPTS = 8;
 
 /**
  * Read, merge, conditional write; on a concurrent update, read again. Safe to repeat: the same capture
@@ -14,15 +12,11 @@ export async function saveLeadCapture(
   capture: LeadCapture,
   options: { now: number; retentionDays: number },
 ): Promise<{ created: boolean; lead: LeadRecord }> {
-  for (let attempt = 1; ; attempt++) {
+  const expiresAt = Math.floor(options.now / 1000) + options.retentionDays * 86_400;
+  return retryOnConflict(async () => {
     const previous = await store.getLead(capture.leadId);
     const lead = mergeLead(previous, capture, options.now);
-    const expiresAt = Math.floor(options.now / 1000) + options.retentionDays * 86_400;
-    try {
-      await store.putLead(lead, previous?.revision, expiresAt);
-      return { created: previous === undefined, lead };
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+    await store.putLead(lead, previous?.revision, expiresAt);
+    return { created: previous === undefined, lead };
+  });
 }
