@@ -33,6 +33,38 @@ function knownIdentity(close: PlannedClose) {
 }
 
 export function expectedDelivery(close: PlannedClose, destination: DestinationName): Expected {
+  const first = expectedFirstDelivery(close, destination);
+  // Google overwrites a conversion re-sent under its transactionId; the others keep the first value.
+  if (close.revalue && first.status === 'delivered' && destination !== 'google-ads') {
+    return {
+      status: 'skipped:revalue_unsupported',
+      because: 're-valued after it was sent; the platform has no conversion adjustment',
+    };
+  }
+  return first;
+}
+
+/** Whether the platform got the close at all (its first version): it then holds one conversion for it. */
+export function sentTo(close: PlannedClose, destination: DestinationName): boolean {
+  return expectedFirstDelivery(close, destination).status === 'delivered';
+}
+
+/** The value a platform ends with for a delivered close: Google's is the new one, the others keep the first. */
+export function expectedValue(close: PlannedClose, destination: DestinationName): number {
+  if (close.outcome === 'lost') return 0;
+  return close.revalue && destination !== 'google-ads' ? close.revalue.fromAmount : close.amount;
+}
+
+/**
+ * When the deal closed, as the connector can know it: the stage change, except for a Salesforce deal whose
+ * re-valuation was reported before its close (the message it recorded is the re-valuation's).
+ */
+export function expectedClosedAt(close: PlannedClose): number {
+  if (close.crm === 'salesforce' && close.outOfOrder?.state === 'revalued') return close.modifiedAt;
+  return close.closedAt;
+}
+
+function expectedFirstDelivery(close: PlannedClose, destination: DestinationName): Expected {
   const known = knownIdentity(close);
   const delivered: Expected = { status: 'delivered', because: 'eligible' };
   const marketingRefused = known.consent?.marketing === false;

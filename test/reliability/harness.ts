@@ -223,3 +223,30 @@ export function httpEvent(options: {
     isBase64Encoded: false,
   };
 }
+
+/**
+ * Finds which of many plaintext strings occur anywhere in a text, in one pass: each is looked up by its
+ * first characters at every position of the text, then checked there (a `includes` per string would read
+ * the whole text thousands of times). Case-insensitive.
+ */
+export function createPlaintextFinder(plaintexts: readonly string[]): (texts: readonly string[]) => string[] {
+  const ANCHOR = 6;
+  const byAnchor = new Map<string, string[]>();
+  for (const plaintext of new Set(plaintexts.map((value) => value.toLowerCase()))) {
+    if (plaintext.length < ANCHOR) throw new Error(`plaintext too short to search for: ${plaintext}`);
+    const anchor = plaintext.slice(0, ANCHOR);
+    byAnchor.set(anchor, [...(byAnchor.get(anchor) ?? []), plaintext]);
+  }
+  return (texts) => {
+    const found = new Set<string>();
+    for (const original of texts) {
+      const text = original.toLowerCase();
+      for (let index = 0; index + ANCHOR <= text.length; index++) {
+        const candidates = byAnchor.get(text.slice(index, index + ANCHOR));
+        if (!candidates) continue;
+        for (const candidate of candidates) if (text.startsWith(candidate, index)) found.add(candidate);
+      }
+    }
+    return [...found].sort();
+  };
+}

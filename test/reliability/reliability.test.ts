@@ -19,9 +19,10 @@ import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createPrng } from '../support/prng';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
 import { countCommands } from '../support/write-counter';
-import { DESTINATIONS, type DestinationName, expectedDelivery } from './expectations';
+import { DESTINATIONS, expectedClosedAt, expectedDelivery, expectedValue, sentTo } from './expectations';
 import {
   createFaultPolicy,
+  createPlaintextFinder,
   createTransport,
   type FaultKind,
   httpEvent,
@@ -34,6 +35,7 @@ import {
 } from './harness';
 import {
   buildScenario,
+  dealState,
   type HubspotReport,
   hubspotDealProperties,
   MINUTE,
@@ -88,6 +90,7 @@ const scenario: Scenario = buildScenario(random.fork(), {
     concurrent: 0.05,
     outOfOrder: 0.1,
     duplicate: 0.3,
+    revalued: 0.05,
   },
 });
 const faultStreams = { fakes: random.fork(), jitter: random.fork() };
@@ -212,7 +215,7 @@ async function cutOffBackfill() {
 function seedCrms() {
   for (const close of scenario.closes) {
     if (close.crm === 'hubspot') {
-      hubspot.deals.set(close.dealId, hubspotDealProperties(close));
+      hubspot.deals.set(close.dealId, hubspotDealProperties(close, 'first'));
       if (close.contact) {
         hubspot.associations.set(close.dealId, [close.contact.id]);
         hubspot.contacts.set(close.contact.id, {
@@ -223,11 +226,19 @@ function seedCrms() {
         });
       }
     } else {
-      salesforce.records.push(
-        opportunityFields(close, { closed: true, amount: close.amount, modifiedAt: close.modifiedAt }),
-      );
+      salesforce.records.push(opportunityFields(close, dealState(close, 'first')));
     }
   }
+}
+
+/** A deal re-valued in the CRM: its API and SOQL answers show the new amount from now on. */
+function changeCrm(close: PlannedClose) {
+  if (close.crm === 'hubspot') {
+    hubspot.deals.set(close.dealId, hubspotDealProperties(close, 'final'));
+    return;
+  }
+  const index = salesforce.records.findIndex((record) => record.Id === close.dealId);
+  salesforce.records[index] = opportunityFields(close, dealState(close, 'final'));
 }
 
 beforeAll(async () => {
@@ -277,6 +288,7 @@ beforeAll(async () => {
     clock.set(Math.max(clock.now(), step.at));
     if (step.kind === 'collect') await collect(step);
     else if (step.kind === 'webhook') await webhook(step);
+    else if (step.kind === 'crm-change') changeCrm(step.close);
     else if (firstBackfill) {
       firstBackfill = false;
       await cutOffBackfill();
@@ -331,6 +343,44 @@ function platformCounts(platform: Platform) {
     }
   }
   return { taken, unseen };
+}
+
+/** What a platform holds in the end (after its own de-duplication), by conversion key. */
+function platformConversions(platform: Platform): { key: string; value: number; time: number }[] {
+  switch (platform) {
+    case 'google-ads':
+      return [...platforms.dataManager.conversions.entries()].map(([key, stored]) => {
+        const event = stored.event as { conversionValue: number; eventTimestamp: string };
+        // One conversion action per close, the won one: a second action would be a second conversion.
+        const [action, transactionId] = key.split('|') as [string, string];
+        return {
+          key: action === ACCOUNTS.won ? transactionId : key,
+          value: event.conversionValue,
+          time: Date.parse(event.eventTimestamp),
+        };
+      });
+    case 'meta':
+      return [...platforms.meta.events.entries()].map(([key, event]) => ({
+        key,
+        value: (event.custom_data as { value: number }).value,
+        time: (event.event_time as number) * 1000,
+      }));
+    case 'tiktok':
+      return [...platforms.tiktok.events.entries()].map(([key, event]) => ({
+        key,
+        value: (event.properties as { value: number }).value,
+        time: (event.event_time as number) * 1000,
+      }));
+    case 'ga4':
+      return platforms.ga4.events.map(({ event }) => {
+        const params = event.params as { transaction_id: string; value: number };
+        return {
+          key: `${event.name}|${params.transaction_id}`,
+          value: params.value,
+          time: (event.timestamp_micros as number) / 1000,
+        };
+      });
+  }
 }
 
 /** The key each platform counts a delivered close under. */
@@ -409,7 +459,7 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
         outcome: close.outcome,
         value: close.outcome === 'won' ? close.amount : 0,
         currency: close.currency,
-        version: 1,
+        version: close.revalue ? 2 : 1,
       };
       const actual = stored && {
         crm: stored.crm,
@@ -452,43 +502,46 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
   });
 
   it.each(['google-ads', 'meta', 'ga4', 'tiktok'] as const)(
-    '%s holds exactly one conversion per delivered close, and saw each resent only after a lost answer',
+    '%s holds one conversion per close it got, with the right value and close time, resent only after a lost answer',
     (platform) => {
-      const delivered = scenario.closes.filter(
-        (close) => expectedDelivery(close, platform as DestinationName).status === 'delivered',
-      );
-      const expectedKeys = delivered.map((close) => conversionKey(platform, close)).sort();
+      const sent = scenario.closes.filter((close) => sentTo(close, platform));
+      const expected = sent
+        .map((close) => ({
+          key: conversionKey(platform, close),
+          value: expectedValue(close, platform),
+          // Meta and TikTok take seconds.
+          time:
+            platform === 'meta' || platform === 'tiktok'
+              ? Math.floor(expectedClosedAt(close) / 1000) * 1000
+              : expectedClosedAt(close),
+        }))
+        .sort((a, b) => a.key.localeCompare(b.key));
       const { taken, unseen } = platformCounts(platform);
-      // What the connector sent more than once is exactly what the platform took without the connector
-      // hearing back (a timeout after the platform had the request): the retry is the only resend.
-      expect([...taken].filter(([key, times]) => times !== 1 + (unseen.get(key) ?? 0))).toEqual([]);
-      expect([...taken.keys()].sort()).toEqual(expectedKeys);
-      // The platform's own count (its de-duplication applied).
-      const platformSide =
-        platform === 'google-ads'
-          ? [...platforms.dataManager.conversions.keys()].map((key) => key.split('|')[1] as string)
-          : platform === 'meta'
-            ? [...platforms.meta.events.keys()]
-            : platform === 'tiktok'
-              ? [...platforms.tiktok.events.keys()]
-              : platforms.ga4.events.map(
-                  (event) =>
-                    `${event.event.name}|${(event.event.params as { transaction_id: string }).transaction_id}`,
-                );
-      if (platform === 'google-ads') {
-        // One conversion action per close: the won action, never a second one.
-        expect(
-          [...platforms.dataManager.conversions.keys()].every((key) => key.startsWith(`${ACCOUNTS.won}|`)),
-        ).toBe(true);
-      }
+      // The connector sends each version of a close until the platform's answer reaches it: once, plus once
+      // per answer lost after the platform took the request (a timeout). Google alone is sent a re-valued
+      // close's second version (an update under the same transactionId).
+      const sends = (close: PlannedClose) => (platform === 'google-ads' && close.revalue ? 2 : 1);
+      expect(
+        sent.flatMap((close) => {
+          const key = conversionKey(platform, close);
+          const times = taken.get(key) ?? 0;
+          return times === sends(close) + (unseen.get(key) ?? 0)
+            ? []
+            : [{ key, times, unseen: unseen.get(key) }];
+        }),
+      ).toEqual([]);
+      expect([...taken.keys()].sort()).toEqual(expected.map((row) => row.key));
+      // What the platform itself holds, its de-duplication applied.
+      const held = platformConversions(platform);
       if (platform === 'ga4') {
         // GA4's Measurement Protocol does not de-duplicate lead events: an answer lost after GA4 took the
-        // event makes the retry a second event. Every such case is counted here.
+        // event makes the retry a second event. Those are exactly the lost answers, and nothing else.
         const doubled = [...unseen.values()].reduce((sum, times) => sum + times, 0);
-        expect(platformSide.length).toBe(expectedKeys.length + doubled);
-        expect([...new Set(platformSide)].sort()).toEqual(expectedKeys);
+        expect(held.length).toBe(expected.length + doubled);
+        const firsts = new Map(held.map((row) => [row.key, row]));
+        expect([...firsts.values()].sort((a, b) => a.key.localeCompare(b.key))).toEqual(expected);
       } else {
-        expect(platformSide.sort()).toEqual(expectedKeys);
+        expect(held.sort((a, b) => a.key.localeCompare(b.key))).toEqual(expected);
       }
     },
   );
@@ -505,13 +558,8 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
   });
 
   it('stores and logs no email, phone or name the scenario invented', async () => {
-    // Case-insensitive, over everything at once: one lower-cased text per source.
-    const plaintext = [...new Set(scenario.plaintext.map((value) => value.toLowerCase()))];
-    const leaks = (texts: string[]) => {
-      const text = texts.join('\n').toLowerCase();
-      return plaintext.filter((value) => text.includes(value));
-    };
-    expect(plaintext.length).toBeGreaterThan(1000);
+    const leaks = createPlaintextFinder(scenario.plaintext);
+    expect(scenario.plaintext.length).toBeGreaterThan(1000);
     const items = await scanTable(table);
     expect(leaks(items.map((item) => JSON.stringify(item)))).toEqual([]);
     expect(log.lines.length).toBeGreaterThan(100);
@@ -520,10 +568,14 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
       fakeOf(platform).requests.map((request) => request.rawBody),
     );
     expect(leaks(outgoing)).toEqual([]);
-    // The search itself finds what it looks for.
-    expect(
-      leaks([JSON.stringify(scenario.closes.map((close) => close.lead?.person))]).length,
-    ).toBeGreaterThan(1000);
+    // The search finds what it looks for: the identifiers as the website and the CRMs sent them.
+    const sent = scenario.closes.map((close) => JSON.stringify([close.lead?.person, close.contact]));
+    const sentText = sent.join('\n').toLowerCase();
+    const literal = [...new Set(scenario.plaintext.map((value) => value.toLowerCase()))]
+      .filter((value) => sentText.includes(value))
+      .sort();
+    expect(literal.length).toBeGreaterThan(3000);
+    expect(leaks(sent)).toEqual(literal);
   });
 
   it('breaks no platform or CRM API contract', () => {

@@ -72,6 +72,11 @@ export type PlannedClose = {
   delivery: DeliveryPlan;
   duplicate: boolean;
   outOfOrder?: { state: OlderState; at: number; amount?: number };
+  /**
+   * Re-valued long after it closed (and after every platform had the first value), reported in order:
+   * the CRM holds `fromAmount` until `at`, then `amount`.
+   */
+  revalue?: { at: number; fromAmount: number };
 };
 
 export type HubspotReport = {
@@ -82,7 +87,7 @@ export type HubspotReport = {
   propertyName: 'dealstage' | 'amount';
   propertyValue: string;
   deliverAt: number;
-  role: 'main' | 'older' | 'duplicate';
+  role: 'main' | 'older' | 'duplicate' | 'revalue';
 };
 
 export type SalesforceReport = {
@@ -91,7 +96,7 @@ export type SalesforceReport = {
   notificationId: string;
   fields: Record<string, string | number | boolean | null>;
   deliverAt: number;
-  role: 'main' | 'older' | 'duplicate';
+  role: 'main' | 'older' | 'duplicate' | 'revalue';
 };
 
 export type Report = HubspotReport | SalesforceReport;
@@ -99,6 +104,8 @@ export type Report = HubspotReport | SalesforceReport;
 export type Step =
   | { at: number; kind: 'collect'; leads: Lead[] }
   | { at: number; kind: 'webhook'; crm: Crm; reports: Report[]; concurrent: boolean }
+  /** The deal changes in the CRM (its API and SOQL show the new state from now on). */
+  | { at: number; kind: 'crm-change'; close: PlannedClose }
   | { at: number; kind: 'backfill' };
 
 export type Scenario = {
@@ -124,6 +131,7 @@ export type ScenarioCounts = Record<
   | 'leadsLate'
   | 'leadsNeverCaptured'
   | 'closesWithoutLeadId'
+  | 'revalued'
   | 'webhooks',
   number
 >;
@@ -139,6 +147,7 @@ export type ScenarioOptions = {
     concurrent: number;
     outOfOrder: number;
     duplicate: number;
+    revalued: number;
   };
 };
 
@@ -244,6 +253,12 @@ function planCloses(random: Prng, options: ScenarioOptions): PlannedClose[] {
   const batched = deliveryPlans.slice(never.size + concurrent.size);
   const outOfOrder = choose(random, batched, count(shares.outOfOrder));
   const duplicate = choose(random, [...concurrent, ...batched], count(shares.duplicate));
+  const revalued = choose(
+    random,
+    // Not one waiting for a lead that never comes: its first version would still be unsent.
+    batched.filter((index) => !lost.has(index) && !outOfOrder.has(index) && !neverCaptured.has(index)),
+    count(shares.revalued),
+  );
 
   return indexes.map((index): PlannedClose => {
     const crm: Crm = salesforce.has(index) ? 'salesforce' : 'hubspot';
@@ -259,9 +274,13 @@ function planCloses(random: Prng, options: ScenarioOptions): PlannedClose[] {
       leadPlan === 'no_lead_id' ? undefined : `lead-${String(index).padStart(4, '0')}-${alnum(random, 6)}`;
     const outcome = lost.has(index) ? 'lost' : 'won';
     const closedAt = T0 + random.int(0, CLOSING_SPAN_MS - 1);
-    const revalued = outOfOrder.has(index) && outcome === 'won' && random.chance(0.5);
-    const modifiedAt = revalued ? closedAt + random.int(30, 180) * SECOND : closedAt;
-    const amount = random.int(5, 400) * 250;
+    const revaluedFirst = outOfOrder.has(index) && outcome === 'won' && random.chance(0.5);
+    const modifiedAt = revaluedFirst ? closedAt + random.int(30, 180) * SECOND : closedAt;
+    const firstAmount = random.int(5, 400) * 250;
+    const revalue = revalued.has(index)
+      ? { at: T0 + 90 * MINUTE + random.int(0, 30 * 60) * SECOND, fromAmount: firstAmount }
+      : undefined;
+    const amount = revalue ? firstAmount + random.int(1, 40) * 250 : firstAmount;
     const planned: PlannedClose = {
       index,
       crm,
@@ -278,9 +297,10 @@ function planCloses(random: Prng, options: ScenarioOptions): PlannedClose[] {
       leadPlan,
       delivery: never.has(index) ? 'never' : concurrent.has(index) ? 'concurrent' : 'webhook',
       duplicate: duplicate.has(index),
+      ...(revalue ? { revalue } : {}),
       ...(outOfOrder.has(index)
         ? {
-            outOfOrder: revalued
+            outOfOrder: revaluedFirst
               ? { state: 'revalued' as const, at: closedAt, amount: amount + random.int(1, 40) * 250 }
               : { state: 'open' as const, at: closedAt - random.int(1, 72 * 60) * MINUTE },
           }
@@ -328,13 +348,27 @@ export function opportunityFields(
   };
 }
 
-/** The deal as HubSpot's API holds it at the end (properties are strings). */
-export function hubspotDealProperties(close: PlannedClose): Record<string, string | null> {
+/** The deal as the CRM holds it once closed (`first`), or after its re-valuation (`final`). */
+export function dealState(close: PlannedClose, phase: 'first' | 'final') {
+  const first = phase === 'first' && close.revalue !== undefined;
+  return {
+    closed: true,
+    amount: first ? (close.revalue?.fromAmount as number) : close.amount,
+    modifiedAt: first || !close.revalue ? close.modifiedAt : close.revalue.at,
+  };
+}
+
+/** The deal as HubSpot's API holds it (properties are strings). */
+export function hubspotDealProperties(
+  close: PlannedClose,
+  phase: 'first' | 'final',
+): Record<string, string | null> {
   const won = close.outcome === 'won';
+  const state = dealState(close, phase);
   return {
     dealstage: won ? 'closedwon' : 'closedlost',
     pipeline: 'default',
-    amount: String(close.amount),
+    amount: String(state.amount),
     deal_currency_code: close.currency,
     closedate: iso(close.closedAt),
     createdate: iso(close.createdAt),
@@ -343,7 +377,7 @@ export function hubspotDealProperties(close: PlannedClose): Record<string, strin
     dealtype: 'newbusiness',
     hs_is_closed_won: String(won),
     hs_is_closed: 'true',
-    hs_lastmodifieddate: iso(close.modifiedAt),
+    hs_lastmodifieddate: iso(state.modifiedAt),
     lead_id: close.leadId ?? null,
   };
 }
@@ -379,6 +413,10 @@ function reportsOf(random: Prng, close: PlannedClose, serial: () => number): Rep
         ? hubspot('main', mainAt, close.modifiedAt, 'amount', String(close.amount))
         : hubspot('main', mainAt, close.closedAt, 'dealstage', stage);
     reports.push(main);
+    if (close.revalue) {
+      const at = close.revalue.at;
+      reports.push(hubspot('revalue', at + random.int(1, 40) * SECOND, at, 'amount', String(close.amount)));
+    }
     if (older) {
       const olderAt = mainAt + random.int(5, 90) * SECOND;
       reports.push(
@@ -397,11 +435,21 @@ function reportsOf(random: Prng, close: PlannedClose, serial: () => number): Rep
     crm: 'salesforce',
     close,
     notificationId: notificationId(),
-    fields: opportunityFields(close, { closed: true, amount: close.amount, modifiedAt: close.modifiedAt }),
+    fields: opportunityFields(close, dealState(close, 'first')),
     deliverAt: mainAt,
     role: 'main',
   };
   reports.push(main);
+  if (close.revalue) {
+    reports.push({
+      crm: 'salesforce',
+      close,
+      notificationId: notificationId(),
+      fields: opportunityFields(close, dealState(close, 'final')),
+      deliverAt: close.revalue.at + random.int(1, 40) * SECOND,
+      role: 'revalue',
+    });
+  }
   if (older) {
     reports.push({
       crm: 'salesforce',
@@ -477,10 +525,13 @@ export function buildScenario(random: Prng, options: ScenarioOptions): Scenario 
       }
     }
   }
+  for (const close of closes) {
+    if (close.revalue) steps.push({ at: close.revalue.at, kind: 'crm-change', close });
+  }
   const lastAt = Math.max(...steps.map((step) => step.at));
   for (let at = T0 + SCHEDULE_MS; at <= lastAt; at += SCHEDULE_MS) steps.push({ at, kind: 'backfill' });
   // Stable order: by time, then collect before webhooks before the backfill (a fixed tie-break).
-  const rank = { collect: 0, webhook: 1, backfill: 2 } as const;
+  const rank = { 'crm-change': 0, collect: 1, webhook: 2, backfill: 3 } as const;
   steps.sort((a, b) => a.at - b.at || rank[a.kind] - rank[b.kind]);
 
   const plaintext = [
@@ -503,6 +554,7 @@ export function buildScenario(random: Prng, options: ScenarioOptions): Scenario 
     leadsLate: late.length,
     leadsNeverCaptured: closes.filter((close) => close.leadPlan === 'never_captured').length,
     closesWithoutLeadId: closes.filter((close) => close.leadPlan === 'no_lead_id').length,
+    revalued: closes.filter((close) => close.revalue).length,
     webhooks: steps.filter((step) => step.kind === 'webhook').length,
   };
   return { closes, plaintext, steps, counts };
