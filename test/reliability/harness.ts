@@ -158,8 +158,8 @@ export function leadCreated(lead: Lead): unknown {
   };
 }
 
-/** A Webhooks API batch: one event per report. */
-export function hubspotBody(reports: readonly HubspotReport[]): string {
+/** A Webhooks API batch: one event per report (`attempt` counts HubSpot's redeliveries of the batch). */
+export function hubspotBody(reports: readonly HubspotReport[], attempt = 0): string {
   return JSON.stringify(
     reports.map((report) => ({
       eventId: Number(report.eventId),
@@ -168,7 +168,7 @@ export function hubspotBody(reports: readonly HubspotReport[]): string {
       appId: 54321,
       occurredAt: report.occurredAt,
       subscriptionType: 'deal.propertyChange',
-      attemptNumber: report.role === 'duplicate' ? 1 : 0,
+      attemptNumber: attempt + (report.role === 'duplicate' ? 1 : 0),
       objectId: Number(report.close.dealId),
       propertyName: report.propertyName,
       propertyValue: report.propertyValue,
