@@ -17,6 +17,8 @@ export type Transport = {
   fetch: typeof fetch;
   /** What the connector saw of each request, by its tag: an answer, or its client-side timeout. */
   outcomes: Map<string, 'answered' | 'timeout' | 'network'>;
+  /** Called once each request has its answer (or failed): lets a test make requests cost clock time. */
+  onRequestDone: ((url: string) => void) | undefined;
 };
 
 /**
@@ -27,7 +29,8 @@ export type Transport = {
 export function createTransport(options: { capMs: number }): Transport {
   let sequence = 0;
   const outcomes: Transport['outcomes'] = new Map();
-  const capped: typeof fetch = async (input, init) => {
+  const transport: Transport = { fetch: async () => Response.error(), outcomes, onRequestDone: undefined };
+  transport.fetch = async (input, init) => {
     const id = String(++sequence);
     const headers = new Headers(init?.headers);
     headers.set(REQUEST_ID_HEADER, id);
@@ -40,9 +43,11 @@ export function createTransport(options: { capMs: number }): Transport {
     } catch (error) {
       outcomes.set(id, (error as Error).name === 'TimeoutError' ? 'timeout' : 'network');
       throw error;
+    } finally {
+      transport.onRequestDone?.(String(input));
     }
   };
-  return { fetch: capped, outcomes };
+  return transport;
 }
 
 export type FaultKind = 'http_5xx' | 'http_429' | 'timeout_not_taken' | 'timeout_taken';
