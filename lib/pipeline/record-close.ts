@@ -40,11 +40,17 @@ export function decideCloseWrite(
   // A deal that closed without a lead ID and has one now: the close can be joined to its lead at last.
   const leadIdLearned = existing.leadId === undefined && input.leadId !== undefined;
   if (fingerprint === existing.fingerprint && !leadIdLearned) return { action: 'unchanged' };
+  // A deal re-valued in the same outcome still closed when it first got there: a Salesforce message for an
+  // amount change carries the change's LastModifiedDate, which is not the conversion time (reference §6).
+  const sameOutcome = input.outcome === existing.outcome;
   return {
     action: 'updated',
     next: {
       ...existing,
       ...input,
+      ...(sameOutcome
+        ? { closedAt: existing.closedAt, salesCycleDays: existing.salesCycleDays ?? input.salesCycleDays }
+        : {}),
       // The contact's identifiers may come from an earlier report only; never drop them.
       contactIdentity: input.contactIdentity ?? existing.contactIdentity,
       leadId: input.leadId ?? existing.leadId,

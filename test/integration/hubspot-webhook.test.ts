@@ -413,8 +413,8 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
       version: 2,
       outcome: 'won',
       value: 6100.5,
-      // The stage did not change: the close time stays the deal's close date, not the amount edit.
-      closedAt: Date.parse('2026-11-19T10:00:00.000Z'),
+      // The stage did not change: the close keeps the time it reached the stage, not the amount edit's.
+      closedAt: T0 - 10 * MINUTE,
       previous: { version: 1, outcome: 'won', value: 4500, currency: 'USD' },
     });
   });

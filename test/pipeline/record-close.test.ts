@@ -73,6 +73,36 @@ describe('decideCloseWrite', () => {
     });
   });
 
+  it('keeps the close time and sales cycle of a deal re-valued in the same outcome', () => {
+    const existing = decideCloseWrite(undefined, won({ closedAt: 1_000, salesCycleDays: 30 }), 5).next;
+    // A Salesforce message for the amount change: its LastModifiedDate is the change, not the close.
+    const revalued = won({ value: 5000, closedAt: 9_000, sourceUpdatedAt: 9_000, salesCycleDays: 31 });
+
+    expect(decideCloseWrite(existing, revalued, 9).next).toMatchObject({
+      value: 5000,
+      version: 2,
+      closedAt: 1_000,
+      salesCycleDays: 30,
+      sourceUpdatedAt: 9_000,
+    });
+  });
+
+  it('takes the new close time of a deal that changed outcome', () => {
+    const existing = decideCloseWrite(undefined, won({ closedAt: 1_000, salesCycleDays: 30 }), 5).next;
+    const flipped = won({
+      outcome: 'lost',
+      value: 0,
+      closedAt: 9_000,
+      sourceUpdatedAt: 9_000,
+      salesCycleDays: 31,
+    });
+
+    expect(decideCloseWrite(existing, flipped, 9).next).toMatchObject({
+      closedAt: 9_000,
+      salesCycleDays: 31,
+    });
+  });
+
   it('keeps a deal on the key its close already has, and learns a lead ID as a new version', () => {
     const dealKeyed = decideCloseWrite(undefined, won({ leadId: undefined }), 5).next;
     expect(dealKeyed?.closeKey).toBe('hubspot-deal:42');

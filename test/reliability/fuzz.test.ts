@@ -1,19 +1,23 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type BackfillResult, createBackfillHandler } from '../../functions/backfill';
 import { createCollectHandler } from '../../functions/collect';
 import { createHubspotWebhookHandler } from '../../functions/hubspot-webhook';
 import { createSalesforceWebhookHandler } from '../../functions/salesforce-webhook';
 import type { HttpEvent, HttpResult } from '../../lib/http/request';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { createLambdaContext } from '../../local/lambda-context';
+import { clockContext } from '../support/backfill';
+import { createClock } from '../support/conversions';
 import { createTestTable } from '../support/dynamo';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
 import { countCommands } from '../support/write-counter';
 
 /**
  * Bad input on every surface, 10,000+ seeded cases in all, straight into the Lambda handlers: whatever
- * arrives, the answer is never a 5xx, and a rejected request (4xx) writes nothing to DynamoDB — counted
- * per case at the DynamoDB client. Inputs range from noise to near-misses of real payloads, so both the
+ * arrives, the answer is never a 5xx (for the backfill's manual invoke: never a throw), and a rejected
+ * request (4xx, or a refused backfill input) writes nothing to DynamoDB — counted per case at the DynamoDB
+ * client. Inputs range from noise to near-misses of real payloads, so both the
  * authentication and the validation layers are exercised (and a near-miss may be valid and accepted).
  */
 const SEED = 20261123;
@@ -25,6 +29,10 @@ const SF_ORG = '00D5g000004ABCDEA4';
 
 type Handler = (event: HttpEvent, context: ReturnType<typeof createLambdaContext>) => Promise<unknown>;
 let handlers: { collect: Handler; hubspot: Handler; salesforce: Handler };
+let backfill: (input: unknown) => Promise<BackfillResult>;
+/** The backfill's own clock: it moves only with the (stubbed) CRM requests, so each run ends in seconds. */
+const backfillClock = createClock(NOW);
+let crmRequests = 0;
 let counter: ReturnType<typeof countCommands>;
 /** Writes made by accepted cases: proof that the counter sees the store's writes at all. */
 let acceptedWrites = 0;
@@ -47,6 +55,32 @@ beforeAll(async () => {
     hubspot: createHubspotWebhookHandler(runtime) as Handler,
     salesforce: createSalesforceWebhookHandler(runtime) as Handler,
   };
+  // Both CRMs configured, answered by a stub that finds nothing and takes 2 s of the backfill's clock.
+  const crmFetch: typeof fetch = async (input) => {
+    crmRequests++;
+    backfillClock.advance(2000);
+    const url = String(input);
+    if (url.includes('/objects/deals/search')) return Response.json({ total: 0, results: [] });
+    if (url.includes('/query')) return Response.json({ totalSize: 0, done: true, records: [] });
+    return Response.json({ message: 'not found' }, { status: 404 });
+  };
+  const backfillRuntime = createTestRuntime(
+    table,
+    {
+      HUBSPOT_ACCESS_TOKEN: 'pat-fuzz-0123456789',
+      HUBSPOT_API_BASE_URL: 'http://127.0.0.1:9',
+      SALESFORCE_INSTANCE_URL: 'http://127.0.0.1:9',
+      SALESFORCE_ACCESS_TOKEN: '00Dfuzz!token',
+    },
+    { now: backfillClock.now, fetch: crmFetch },
+  );
+  const handler = createBackfillHandler(backfillRuntime, {
+    hubspot: { searchIntervalMs: 0 },
+    sleep: async (ms) => backfillClock.advance(ms),
+    random: () => 0.5,
+  });
+  // A minute of Lambda time: 40 s once the safety margin is kept, half of it for polling.
+  backfill = (input) => handler(input, clockContext(backfillClock.now, 60_000));
 });
 
 function httpEvent(
@@ -335,6 +369,115 @@ describe('fuzzing every input surface (seeded)', () => {
     );
     expect(statuses.get(401)).toBeGreaterThan(100);
     expect(statuses.get(400)).toBeGreaterThan(500);
+  });
+
+  const isoTime = fc
+    .integer({ min: Date.UTC(1999, 0, 1), max: Date.UTC(2030, 0, 1) })
+    .chain((ms) =>
+      fc.constantFrom(
+        new Date(ms).toISOString(),
+        new Date(ms).toISOString().slice(0, 10),
+        new Date(ms).toISOString().replace('Z', '+02:00'),
+        new Date(ms).toISOString().slice(0, 19),
+        new Date(ms).toISOString().replace('T', ' '),
+        ` ${new Date(ms).toISOString()} `,
+        String(ms),
+      ),
+    );
+  const recent = fc
+    .integer({ min: NOW - 3 * 86_400_000, max: NOW + 86_400_000 })
+    .map((ms) => new Date(ms).toISOString());
+  const flag = fc.oneof(fc.boolean(), fc.boolean(), fc.constantFrom('true', 'false', 1, 0, null), junk);
+  const manualLike = fc.record(
+    {
+      since: fc.oneof(recent, isoTime, junk),
+      until: fc.oneof(recent, isoTime, junk),
+      dryRun: flag,
+      retryNow: flag,
+      retrynow: fc.boolean(),
+      window: text,
+    },
+    { requiredKeys: [] },
+  );
+  const scheduleLike = fc.oneof(
+    fc.record(
+      { source: fc.oneof(fc.constant('schedule'), fc.constant('aws.events'), junk), extra: junk },
+      { requiredKeys: ['source'] },
+    ),
+    fc.record(
+      {
+        version: fc.constant('0'),
+        source: fc.oneof(fc.constant('aws.events'), junk),
+        'detail-type': fc.oneof(fc.constant('Scheduled Event'), fc.constant('Object Created'), junk),
+        time: isoTime,
+        detail: fc.oneof(fc.constant({}), junk),
+      },
+      { requiredKeys: ['detail-type'] },
+    ),
+  );
+  // What an operator means to type: a window (since before until), flags, each part optional.
+  const manualWindow = fc
+    .record(
+      {
+        since: fc.integer({ min: NOW - 5 * 86_400_000, max: NOW - 3_600_000 }),
+        length: fc.integer({ min: 1, max: 2 * 86_400_000 }),
+        dryRun: fc.boolean(),
+        retryNow: fc.boolean(),
+        parts: fc.subarray(['since', 'until', 'dryRun', 'retryNow']),
+      },
+      { requiredKeys: ['since', 'length', 'dryRun', 'retryNow', 'parts'] },
+    )
+    .map(({ since, length, dryRun, retryNow, parts }) => {
+      const all: Record<string, unknown> = {
+        since: new Date(since).toISOString(),
+        until: new Date(since + length).toISOString(),
+        dryRun,
+        retryNow,
+      };
+      return Object.fromEntries(parts.map((part) => [part, all[part]]));
+    });
+  const backfillInput = fc.oneof(
+    { weight: 3, arbitrary: manualWindow },
+    { weight: 4, arbitrary: manualLike },
+    { weight: 2, arbitrary: scheduleLike },
+    { weight: 1, arbitrary: junk },
+    { weight: 1, arbitrary: fc.jsonValue() },
+    { weight: 1, arbitrary: fc.constantFrom(undefined, null, {}, [], '', 'schedule', 0) },
+  );
+
+  it('backfill (manual invoke and schedule input): 600 cases, never a throw, a refusal runs nothing', async () => {
+    const outcomes = { refused: 0, ran: 0, dryRuns: 0 };
+    await fc.assert(
+      fc.asyncProperty(backfillInput, async (input) => {
+        counter.reset();
+        const requestsBefore = crmRequests;
+        // A throw is the invoke's 5xx: Lambda reports a function error and the caller retries.
+        const result = await backfill(input);
+        if (!result.ok) {
+          outcomes.refused++;
+          expect(result.issues.length).toBeGreaterThan(0);
+          for (const issue of result.issues) {
+            expect(issue).toEqual({ field: expect.any(String), message: expect.any(String) });
+          }
+          // Refused before anything ran: no DynamoDB call at all, no CRM request.
+          expect(counter.total()).toBe(0);
+          expect(crmRequests).toBe(requestsBefore);
+          return;
+        }
+        outcomes.ran++;
+        if (result.dryRun) {
+          outcomes.dryRuns++;
+          // A rehearsal reads and builds, and writes nothing.
+          expect(counter.writes()).toBe(0);
+        }
+        acceptedWrites += counter.writes();
+      }),
+      { seed: SEED, numRuns: 600 },
+    );
+    // Both sides of the surface are reached: refusals, real runs and rehearsals.
+    expect(outcomes.refused).toBeGreaterThan(200);
+    expect(outcomes.ran).toBeGreaterThan(50);
+    expect(outcomes.dryRuns).toBeGreaterThan(10);
   });
 
   it('saw the writes of the cases that were accepted (the per-case write check can fail)', () => {

@@ -22,13 +22,37 @@ export type FakeReply = {
   delayMs?: number;
 };
 
+/**
+ * What a fault policy decides for one request: a reply instead of the fake's own answer (the platform never
+ * sees the request), or `handleThenDelayMs` (the platform takes it, but its answer comes that late).
+ */
+export type FakeFault = FakeReply | { handleThenDelayMs: number };
+
+/** How each request was answered, in arrival order (beside `requests`, which keeps its own shape). */
+export type AnsweredRequest = {
+  request: RecordedRequest;
+  status: number;
+  /** The fake's own handler ran: the platform took the request (and may have stored its events). */
+  handled: boolean;
+  /** A queued fault or the fault policy chose the answer or its delay. */
+  injected: boolean;
+  /** The answer could not be written: the client had given up (its timeout) and closed the connection. */
+  abandoned: boolean;
+};
+
 export type FakeServer = {
   url: string;
   requests: RecordedRequest[];
+  answers: AnsweredRequest[];
   /** The next `times` requests get this reply instead of the fake's own answer. */
   failNext(reply: FakeReply, times?: number): void;
   /** The next request is handled as usual (the platform gets it) but its answer comes `ms` late. */
   delayNext(ms: number): void;
+  /**
+   * Decides a fault per request (after the queued ones of failNext / delayNext): return undefined to let the
+   * fake answer. A test drives it with its own seeded choice, e.g. 20% of requests failing at random.
+   */
+  setFaultPolicy(policy: ((request: RecordedRequest) => FakeFault | undefined) | undefined): void;
   close(): Promise<void>;
 };
 
@@ -36,7 +60,9 @@ export async function startFakeServer(
   handle: (request: RecordedRequest) => FakeReply | Promise<FakeReply>,
 ): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
-  const faults: (FakeReply | { handleThenDelayMs: number })[] = [];
+  const answers: AnsweredRequest[] = [];
+  const faults: FakeFault[] = [];
+  let policy: ((request: RecordedRequest) => FakeFault | undefined) | undefined;
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
@@ -59,15 +85,27 @@ export async function startFakeServer(
         body,
       };
       requests.push(request);
-      const fault = faults.shift();
+      const fault = faults.shift() ?? policy?.(request);
+      const handled = fault === undefined || 'handleThenDelayMs' in fault;
       const reply: FakeReply =
         fault === undefined
           ? await handle(request)
           : 'handleThenDelayMs' in fault
             ? { ...(await handle(request)), delayMs: fault.handleThenDelayMs }
             : fault;
+      const answer: AnsweredRequest = {
+        request,
+        status: reply.status,
+        handled,
+        injected: fault !== undefined,
+        abandoned: false,
+      };
+      answers.push(answer);
       const send = () => {
-        if (response.destroyed) return;
+        if (response.destroyed) {
+          answer.abandoned = true;
+          return;
+        }
         response.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
         response.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
       };
@@ -85,11 +123,15 @@ export async function startFakeServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    answers,
     failNext(reply, times = 1) {
       for (let index = 0; index < times; index++) faults.push(reply);
     },
     delayNext(ms) {
       faults.push({ handleThenDelayMs: ms });
+    },
+    setFaultPolicy(next) {
+      policy = next;
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
