@@ -1,6 +1,6 @@
-import { ConcurrentUpdateError } from '../errors';
 import { closeKeyFor } from '../store/keys';
 import type { CloseInput, CloseRecord } from '../store/records';
+import { retryOnConflict } from '../store/retry-on-conflict';
 import type { Store } from '../store/store';
 
 export type CloseWriteAction = 'created' | 'updated' | 'unchanged' | 'stale' | 'ignored';
@@ -70,24 +70,18 @@ export function decideCloseWrite(
   };
 }
 
-const MAX_ATTEMPTS = 8;
-
 /**
  * Records one close durably: read, decide, conditional write, and on a concurrent write read again.
  * Ten deliveries of the same close at once leave one record at one version.
  */
 export async function recordClose(store: Store, input: CloseInput, now: number): Promise<RecordCloseResult> {
   const closeKey = closeKeyFor(input);
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const existing = await store.getClose(closeKey);
     const decision = decideCloseWrite(existing, input, now);
     if (!decision.next) return { closeKey, action: decision.action, close: existing };
-    try {
-      await store.putClose(decision.next, existing?.version);
-      if (input.dealId) await store.putDealPointer(input.crm, input.dealId, closeKey);
-      return { closeKey, action: decision.action, close: decision.next };
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+    await store.putClose(decision.next, existing?.version);
+    if (input.dealId) await store.putDealPointer(input.crm, input.dealId, closeKey);
+    return { closeKey, action: decision.action, close: decision.next };
+  });
 }
