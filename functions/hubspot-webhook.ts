@@ -3,7 +3,7 @@ import { processHubspotWebhook } from '../lib/crm/hubspot/process-webhook';
 import { verifyHubspotSignature } from '../lib/crm/hubspot/signature';
 import { parseHubspotWebhook } from '../lib/crm/hubspot/webhook-payload';
 import { changedCloseKeys, dispatchInline, inlineDispatchDeadline } from '../lib/crm/intake';
-import { AuthenticationError, RetryableError } from '../lib/errors';
+import { AuthenticationError } from '../lib/errors';
 import { publicRequestUri } from '../lib/http/public-uri';
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
 import { httpHandler, type RuntimeSource } from './middleware';
@@ -19,8 +19,9 @@ const ANSWER_MARGIN_MS = 1000;
 
 /**
  * `POST /webhooks/hubspot`: verify the signature, validate the whole body, record every close it reports,
- * then answer 200. A HubSpot API outage while enriching answers 503 so that HubSpot retries the batch
- * (nothing has been written by then); content problems answer 4xx and are never retried.
+ * then answer 200. When HubSpot's API cannot be read in time, the deals are stored for the backfill to
+ * read and record (still 200: the webhook is durably accepted); content problems answer 4xx and are never
+ * retried.
  */
 export function createHubspotWebhookHandler(source: RuntimeSource) {
   // One client per runtime, so its pipeline cache lives as long as the Lambda container.
@@ -57,34 +58,17 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       { clientSecret, now: startedAt },
     );
     const webhook = parseHubspotWebhook(parseJsonBody(body));
-    let summary: Awaited<ReturnType<typeof processHubspotWebhook>>;
-    try {
-      summary = await processHubspotWebhook(webhook, {
-        store: runtime.store,
-        client: clientFor(runtime),
-        leadIdProperty,
-        defaultCurrency: runtime.config.defaultCurrency,
-        closureReasonMap: runtime.config.closureReasonMap,
-        now: runtime.now,
-        apiDeadline: startedAt + API_BUDGET_MS,
-        logger: runtime.logger,
-        metrics: runtime.metrics,
-      });
-    } catch (error) {
-      // Our dependency failed, not the caller: HubSpot retries a 5xx (honouring Retry-After), and the
-      // batch is redone from the start because no receipt was written.
-      if (!(error instanceof RetryableError)) throw error;
-      runtime.logger.warn('HubSpot API unavailable; asking HubSpot to retry the webhook', {
-        reason: error.code,
-        error: error.message,
-      });
-      const retryAfterSeconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 60_000) / 1000));
-      return jsonResult(
-        503,
-        { error: 'HubSpot API unavailable; retry later', requestId: event.requestContext?.requestId },
-        { 'retry-after': String(retryAfterSeconds) },
-      );
-    }
+    const summary = await processHubspotWebhook(webhook, {
+      store: runtime.store,
+      client: clientFor(runtime),
+      leadIdProperty,
+      defaultCurrency: runtime.config.defaultCurrency,
+      closureReasonMap: runtime.config.closureReasonMap,
+      now: runtime.now,
+      apiDeadline: startedAt + API_BUDGET_MS,
+      logger: runtime.logger,
+      metrics: runtime.metrics,
+    });
     const closeKeys = changedCloseKeys(summary.results);
     await dispatchInline(closeKeys, {
       ...runtime,
@@ -102,6 +86,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       received: summary.received,
       duplicates: summary.duplicates,
       ignored: summary.ignored,
+      deferred: summary.deferred,
       recorded,
     });
     return jsonResult(200, {
@@ -109,6 +94,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       recorded,
       duplicates: summary.duplicates,
       ignored: summary.ignored,
+      deferred: summary.deferred,
     });
   });
 }

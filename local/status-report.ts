@@ -127,6 +127,8 @@ export function formatStatusReport(report: StatusReport, now: number): string {
 
 /** The CRM polling checkpoints: how far each CRM's changes are known to be recorded. */
 export type CheckpointStatus = { crm: string; until?: number; updatedAt?: number };
+/** HubSpot deals a webhook deferred because HubSpot's API could not be read (the backfill reads them). */
+export type DeferredDealsStatus = { deals: number; oldestDeferredAt?: number; reasons: string[] };
 
 function ago(ms: number): string {
   const minutes = Math.round(ms / 60_000);
@@ -143,6 +145,7 @@ export function formatBackfillStatus(
   report: StatusReport,
   checkpoints: CheckpointStatus[],
   now: number,
+  deferred: DeferredDealsStatus = { deals: 0, reasons: [] },
 ): string {
   const rows = checkpoints.map((checkpoint) => [
     checkpoint.crm,
@@ -158,6 +161,13 @@ export function formatBackfillStatus(
   const sections = [
     `CRM polling (backfill):\n${table(['crm', 'changes recorded up to', 'checkpoint written'], rows)}`,
   ];
+  sections.push(
+    deferred.deals === 0
+      ? 'deferred HubSpot deals: none'
+      : `deferred HubSpot deals: ${deferred.deals} (HubSpot API: ${deferred.reasons.join(', ')}; oldest ${
+          deferred.oldestDeferredAt === undefined ? 'unknown' : ago(now - deferred.oldestDeferredAt)
+        }) — the next backfill reads and records them`,
+  );
   sections.push(
     failed === 0
       ? 'gave up: none'

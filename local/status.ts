@@ -6,6 +6,7 @@ import { applyLocalDefaults } from './env';
 import {
   buildStatusReport,
   type CheckpointStatus,
+  type DeferredDealsStatus,
   formatBackfillStatus,
   formatStatusReport,
 } from './status-report';
@@ -40,11 +41,18 @@ async function main(argv: string[]): Promise<void> {
       return checkpoint ? { crm, until: checkpoint.until, updatedAt: checkpoint.updatedAt } : { crm };
     }),
   );
-  if (argv.includes('--json')) console.log(JSON.stringify({ ...report, checkpoints }, null, 2));
+  // Every deferred deal still in the index, whenever it is due (normally none, or a few hundred).
+  const pending = (await store.queryDeferredDeals({ now: Number.MAX_SAFE_INTEGER, limit: 1000 })).deals;
+  const deferred: DeferredDealsStatus = {
+    deals: pending.length,
+    ...(pending.length > 0 ? { oldestDeferredAt: Math.min(...pending.map((deal) => deal.deferredAt)) } : {}),
+    reasons: [...new Set(pending.map((deal) => deal.reason))].sort(),
+  };
+  if (argv.includes('--json')) console.log(JSON.stringify({ ...report, checkpoints, deferred }, null, 2));
   else {
     console.log(`table ${config.tableName} at ${config.dynamodbEndpoint ?? `AWS ${config.awsRegion}`}\n`);
     console.log(formatStatusReport(report, Date.now()));
-    console.log(`\n${formatBackfillStatus(report, checkpoints, Date.now())}`);
+    console.log(`\n${formatBackfillStatus(report, checkpoints, Date.now(), deferred)}`);
   }
   client.destroy();
 }

@@ -4,6 +4,7 @@ import type { RecordCloseResult } from '../pipeline/record-close';
 import type { Checkpoint, CrmName } from '../store/records';
 import type { Store } from '../store/store';
 import { advanceCheckpoint } from './checkpoint';
+import type { DeferredDealsSummary } from './resume-deferred-deals';
 import { type PollWindow, planPoll } from './windows';
 
 /**
@@ -42,6 +43,8 @@ export type CrmPollSummary = {
   truncated?: number;
   /** Why the CRM is not polled (missing configuration). */
   reason?: string;
+  /** HubSpot: deals deferred by webhooks during an API outage, read and recorded before the polling. */
+  deferred?: DeferredDealsSummary;
 };
 
 export type PollProgress = {

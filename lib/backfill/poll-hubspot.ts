@@ -12,13 +12,16 @@ import {
   type WindowOutcome,
 } from './poll-crm';
 import { createRequestSpacer } from './request-spacing';
+import { resumeDeferredHubspotDeals } from './resume-deferred-deals';
 import { halveWindow, type PollWindow } from './windows';
 
 /**
  * Finds HubSpot closes whose webhook never came: the deal search on `hs_lastmodifieddate` windows, page by
  * page with `after`, each page recorded through the webhook's own enrichment and mapping
  * (record-polled-deals.ts) before the next is read. HubSpot's search returns at most 10,000 results per
- * query (reference §4): a window whose `total` is over that is split in halves until each fits.
+ * query (reference §4): a window whose `total` is over that is split in halves until each fits. Before
+ * searching, the deals webhooks deferred during an API outage are read and recorded
+ * (resume-deferred-deals.ts).
  */
 export const HUBSPOT_SEARCH_RESULT_CAP = 10_000;
 /** ~4 search requests a second per account (reference §4). */
@@ -121,7 +124,11 @@ export async function pollHubspot(options: HubspotPollOptions): Promise<CrmPollS
     }
   };
 
+  // Deals a webhook could not read (HubSpot's API was down) come first: they are known closes' news.
+  summary.deferred = await resumeDeferredHubspotDeals(options);
+  summary.requests = options.requests();
   const result = await pollCrmWindows(summary, options, pollWindow);
   result.requests = options.requests();
+  if (result.deferred?.stoppedBy !== undefined && result.status === 'done') result.status = 'partial';
   return result;
 }

@@ -10,6 +10,7 @@ export const METRIC_NAMES = {
   deliveriesGivenUp: 'DeliveriesGivenUp',
   leadJoinMisses: 'LeadJoinMisses',
   webhooksRejected: 'WebhooksRejected',
+  crmDealsDeferred: 'CrmDealsDeferred',
 } as const;
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 

@@ -11,6 +11,7 @@ export const ITEM_TYPES = {
   checkpoint: 'checkpoint',
   deal: 'deal',
   order: 'order',
+  deferredDeal: 'deferred_deal',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -22,6 +23,12 @@ export const DUE_SHARD = 'DUE';
  * found without a table Scan and without a second index.
  */
 export const FAILED_SHARD = 'FAILED';
+/**
+ * A third partition: CRM deals whose webhook was accepted while the CRM's API could not be read (an outage,
+ * or a rate limit longer than the webhook's answer window), by when to try again. The backfill reads it
+ * first, before it polls.
+ */
+export const DEFERRED_SHARD = 'DEFERRED';
 
 export const keys = {
   lead: (leadId: string) => `LEAD#${leadId}`,
@@ -31,6 +38,7 @@ export const keys = {
   checkpoint: (source: string) => `CHECKPOINT#${source}`,
   deal: (crm: string, dealId: string) => `DEAL#${crm}#${dealId}`,
   order: (orderId: string) => `ORDER#${orderId}`,
+  deferredDeal: (crm: string, dealId: string) => `DEFERRED#${crm}#${dealId}`,
 } as const;
 
 /**

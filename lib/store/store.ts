@@ -9,11 +9,20 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../errors';
-import { DUE_SHARD, FAILED_SHARD, ITEM_TYPES, type ItemType, keys, orderIdOfSubjectKey } from './keys';
+import {
+  DEFERRED_SHARD,
+  DUE_SHARD,
+  FAILED_SHARD,
+  ITEM_TYPES,
+  type ItemType,
+  keys,
+  orderIdOfSubjectKey,
+} from './keys';
 import type {
   Checkpoint,
   CloseRecord,
   ConversionSubject,
+  DeferredDealRecord,
   DeliveryRecord,
   LeadRecord,
   OrderRecord,
@@ -66,6 +75,20 @@ export type Store = {
   /** Records a webhook receipt; false when it was already there (a CRM retry or a concurrent delivery). */
   putReceipt(source: string, receiptId: string, expiresAt: number): Promise<boolean>;
   getReceipts(source: string, receiptIds: readonly string[]): Promise<Set<string>>;
+  getDeferredDeals(crm: string, dealIds: readonly string[]): Promise<Map<string, DeferredDealRecord>>;
+  /** Writes a deferred deal if its revision is still `expectedRevision` (undefined: must not exist). */
+  putDeferredDeal(deal: DeferredDealRecord, expectedRevision: number | undefined): Promise<void>;
+  /** Deferred deals whose `retryAt` has come, oldest first, from their partition of the due index. */
+  queryDeferredDeals(options: {
+    now: number;
+    limit: number;
+    cursor?: DueCursor;
+  }): Promise<{ deals: DeferredDealRecord[]; cursor?: DueCursor }>;
+  /**
+   * Takes a recorded deferred deal out of the index (kept 30 days for the record). False when a webhook
+   * merged a newer change into it meanwhile: it stays due.
+   */
+  markDeferredDealResolved(deal: DeferredDealRecord, now: number): Promise<boolean>;
   getCheckpoint(source: string): Promise<Checkpoint | undefined>;
   putCheckpoint(checkpoint: Checkpoint, expectedUntil: number | undefined): Promise<void>;
   /** Every delivery, page by page: for the status report only (never on a hot path). */
@@ -89,6 +112,8 @@ export function deliveryRefKey(ref: DeliveryRef): string {
 }
 
 const BATCH_GET_LIMIT = 100;
+/** How long a resolved deferred deal stays readable (for the status report and an investigation). */
+const RESOLVED_DEFERRAL_TTL_DAYS = 30;
 const SYSTEM_ATTRIBUTES = [TABLE_KEY.partition, 'type', DUE_INDEX.partition, DUE_INDEX.sort, TTL_ATTRIBUTE];
 
 type Item = Record<string, unknown>;
@@ -243,22 +268,7 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     },
 
     async markClosePlanned(closeKey, version) {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: keys.close(closeKey) },
-            UpdateExpression: 'SET planned = :true REMOVE #shard, #dueAt',
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: { '#shard': DUE_INDEX.partition, '#dueAt': DUE_INDEX.sort },
-            ExpressionAttributeValues: { ':true': true, ':version': version },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return markPlanned(keys.close(closeKey), version);
     },
 
     async putOrder(order) {
@@ -400,6 +410,66 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     async getReceipts(source, receiptIds) {
       const items = await batchGet(receiptIds.map((id) => keys.receipt(source, id)));
       return new Set(items.map((item) => String(item.receiptId)));
+    },
+
+    async getDeferredDeals(crm, dealIds) {
+      const items = await batchGet(dealIds.map((id) => keys.deferredDeal(crm, id)));
+      return new Map(items.map((item) => [String(item.dealId), toRecord<DeferredDealRecord>(item)]));
+    },
+
+    async putDeferredDeal(deal, expectedRevision) {
+      const item: Item = {
+        ...withType(ITEM_TYPES.deferredDeal, keys.deferredDeal(deal.crm, deal.dealId), deal),
+        [DUE_INDEX.partition]: DEFERRED_SHARD,
+        [DUE_INDEX.sort]: deal.retryAt,
+      };
+      if (expectedRevision === undefined) await conditionalPut(item, 'attribute_not_exists(pk)');
+      else await conditionalPut(item, 'revision = :expected', { ':expected': expectedRevision });
+    },
+
+    async queryDeferredDeals({ now, limit, cursor }) {
+      const result = await doc.send(
+        new QueryCommand({
+          TableName,
+          IndexName: DUE_INDEX.name,
+          KeyConditionExpression: '#shard = :shard AND #dueAt <= :now',
+          ExpressionAttributeNames: { '#shard': DUE_INDEX.partition, '#dueAt': DUE_INDEX.sort },
+          ExpressionAttributeValues: { ':shard': DEFERRED_SHARD, ':now': now },
+          Limit: limit,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      const deals = (result.Items ?? [])
+        .filter((item) => item.type === ITEM_TYPES.deferredDeal)
+        .map((item) => toRecord<DeferredDealRecord>(item));
+      return { deals, cursor: result.LastEvaluatedKey };
+    },
+
+    async markDeferredDealResolved(deal, now) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: keys.deferredDeal(deal.crm, deal.dealId) },
+            UpdateExpression: 'SET resolvedAt = :now, #ttl = :expires REMOVE #shard, #dueAt',
+            ConditionExpression: 'revision = :revision',
+            ExpressionAttributeNames: {
+              '#shard': DUE_INDEX.partition,
+              '#dueAt': DUE_INDEX.sort,
+              '#ttl': TTL_ATTRIBUTE,
+            },
+            ExpressionAttributeValues: {
+              ':now': now,
+              ':expires': Math.floor(now / 1000) + RESOLVED_DEFERRAL_TTL_DAYS * 86_400,
+              ':revision': deal.revision,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
 
     async getCheckpoint(source) {

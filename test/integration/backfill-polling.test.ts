@@ -1,12 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHubspotWebhookHandler } from '../../functions/hubspot-webhook';
 import type { Runtime } from '../../functions/runtime';
 import { POLL_LAG_MS, POLL_OVERLAP_MS } from '../../lib/backfill/windows';
 import { createMetricsRecorder, type MetricsRecorder } from '../../lib/observability/metrics';
+import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { assertSummary, hubspotDeal, invokeBackfill, salesforceOpportunity } from '../support/backfill';
 import { closeInput, createClock, DAY, HOUR, storeClose, storeLead, T0 } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
 import { type FakeSalesforce, startFakeSalesforce } from '../support/fakes/salesforce';
+import { startLocalApi } from '../support/local-api';
 import { createReadyTable, createRecordingLogger, deliveriesOf, scanTable } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
@@ -354,6 +357,134 @@ describe('HubSpot polling', () => {
     expect((await deliveriesOf(runtime, 'lead-week-end')).meta?.status).toBe('delivered');
     expect(platforms.meta.eventsReceived).toBe(2);
     expect(platforms.dataManager.eventsReceived).toBe(2);
+  });
+});
+
+describe('HubSpot deals deferred by a webhook during an API outage', () => {
+  const SECRET = 'hubspot-secret-for-deferral';
+  const BASE = 'https://hooks.example.com';
+
+  async function postStageEvent(runtime: Runtime, eventId: number, dealId: string, occurredAt: number) {
+    const api = await startLocalApi({ 'hubspot-webhook': createHubspotWebhookHandler(runtime) });
+    try {
+      const body = JSON.stringify([
+        {
+          eventId,
+          subscriptionId: 4321,
+          portalId: 62515,
+          appId: 54321,
+          occurredAt,
+          subscriptionType: 'deal.propertyChange',
+          attemptNumber: 0,
+          objectId: Number(dealId),
+          propertyName: 'dealstage',
+          propertyValue: 'closedwon',
+          changeSource: 'CRM_UI',
+          sourceId: 'userId:101',
+        },
+      ]);
+      const headers = hubspotSignatureHeaders({
+        clientSecret: SECRET,
+        uri: `${BASE}/webhooks/hubspot`,
+        body,
+        timestamp: clock.now(),
+      });
+      const response = await fetch(`${api.baseUrl}/webhooks/hubspot`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    } finally {
+      await api.close();
+    }
+  }
+
+  it("records the deferred deal once HubSpot answers again, at the webhook's stage-change time, and delivers it once", async () => {
+    const runtime = createRuntime({ ...crmEnv(), HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_BASE_URL: BASE });
+    // The checkpoint is past the deal's change: only the deferral can bring it in.
+    await startCheckpoints(runtime, T0);
+    await storeLead(runtime.store, 'lead-hs-deferred');
+    const stageAt = T0 - 10 * MINUTE;
+    hubspot.deals.set('5101', hubspotDeal('lead-hs-deferred', stageAt - 5 * MINUTE));
+    hubspot.associations.set('5101', ['911']);
+    hubspot.contacts.set('911', { email: 'deferred@example.org' });
+
+    failCrmRequest = (url) => url.startsWith(hubspot.baseUrl);
+    const answer = await postStageEvent(runtime, 7001, '5101', stageAt);
+    expect(answer).toEqual({
+      status: 200,
+      body: { received: 1, recorded: 0, duplicates: 0, ignored: 0, deferred: 1 },
+    });
+    expect(countOf('CrmDealsDeferred', { crm: 'hubspot' })).toBe(1);
+    expect(await runtime.store.getClose('lead-hs-deferred')).toBeUndefined();
+
+    // Still down at the next run: the deal stays deferred, the run says why and that work is left.
+    clock.advance(15 * MINUTE);
+    const down = assertSummary(await invokeBackfill(runtime, clock));
+    expect(down.crm.hubspot.deferred).toEqual({ read: 1, resolved: 0, recorded: 0, stoppedBy: 'http_500' });
+    expect(down.more).toBe(true);
+    expect((await runtime.store.queryDeferredDeals({ now: clock.now(), limit: 10 })).deals).toHaveLength(1);
+
+    failCrmRequest = undefined;
+    clock.advance(15 * MINUTE);
+    const up = assertSummary(await invokeBackfill(runtime, clock));
+    expect(up.crm.hubspot.deferred).toEqual({ read: 1, resolved: 1, recorded: 1 });
+    expect(up.deliveries).toMatchObject({ 'google-ads': { delivered: 1 }, meta: { delivered: 1 } });
+    const close = await runtime.store.getClose('lead-hs-deferred');
+    expect(close).toMatchObject({
+      crm: 'hubspot',
+      dealId: '5101',
+      outcome: 'won',
+      value: 4500,
+      closedAt: stageAt,
+    });
+    expect(close?.contactIdentity?.google.emails).toHaveLength(1);
+    expect(platforms.dataManager.conversions.has(`${ACCOUNTS.won}|lead-hs-deferred`)).toBe(true);
+    expect(platforms.meta.events.size).toBe(1);
+    // Resolved: out of the index, kept (with a TTL) for the record.
+    expect((await runtime.store.queryDeferredDeals({ now: clock.now(), limit: 10 })).deals).toEqual([]);
+    expect((await runtime.store.getDeferredDeals('hubspot', ['5101'])).get('5101')?.resolvedAt).toBeDefined();
+
+    clock.advance(15 * MINUTE);
+    const after = assertSummary(await invokeBackfill(runtime, clock));
+    expect(after.crm.hubspot.deferred).toEqual({ read: 0, resolved: 0, recorded: 0 });
+    expect(platforms.meta.events.size).toBe(1);
+    expect(JSON.stringify(await scanTable(table))).not.toContain('deferred@example.org');
+  });
+
+  it('keeps a deal deferred again while the backfill read it due, so the newer change is read next run', async () => {
+    const runtime = createRuntime({ ...crmEnv(), HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_BASE_URL: BASE });
+    await startCheckpoints(runtime, T0);
+    hubspot.deals.set('5102', hubspotDeal('lead-hs-twice', T0 - 20 * MINUTE));
+    failCrmRequest = (url) => url.startsWith(hubspot.baseUrl);
+    expect((await postStageEvent(runtime, 7002, '5102', T0 - 10 * MINUTE)).body).toMatchObject({
+      deferred: 1,
+    });
+    failCrmRequest = undefined;
+    clock.advance(15 * MINUTE);
+    // A second webhook defers the deal again after the backfill read it and before it resolved it.
+    let deferredAgain = false;
+    afterCrmRequest = (url) => {
+      if (deferredAgain || !url.includes('/crm/v3/objects/deals/batch/read')) return;
+      deferredAgain = true;
+      void runtime.store.getDeferredDeals('hubspot', ['5102']).then(async (found) => {
+        const deal = found.get('5102');
+        if (deal)
+          await runtime.store.putDeferredDeal(
+            { ...deal, revision: deal.revision + 1, events: 2 },
+            deal.revision,
+          );
+      });
+    };
+    const first = assertSummary(await invokeBackfill(runtime, clock));
+    expect(deferredAgain).toBe(true);
+    expect(first.crm.hubspot.deferred).toMatchObject({ read: 1, resolved: 0, recorded: 1 });
+    afterCrmRequest = undefined;
+    clock.advance(15 * MINUTE);
+    const second = assertSummary(await invokeBackfill(runtime, clock));
+    expect(second.crm.hubspot.deferred).toMatchObject({ read: 1, resolved: 1, recorded: 0 });
+    expect((await runtime.store.getClose('lead-hs-twice'))?.version).toBe(1);
   });
 });
 

@@ -148,7 +148,7 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
     const answer = await postHubspot([stageEvent(9001, 101, 'closedwon', T0 - 2 * MINUTE)]);
 
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ received: 1, recorded: 1, duplicates: 0, ignored: 0 });
+    expect(answer.body).toEqual({ received: 1, recorded: 1, duplicates: 0, ignored: 0, deferred: 0 });
     const close = await table.store.getClose('lead_abc123');
     expect(close).toMatchObject({
       closeKey: 'lead_abc123',
@@ -276,7 +276,7 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
     const answer = await postHubspot(events);
 
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ received: 100, recorded: 70, duplicates: 0, ignored: 30 });
+    expect(answer.body).toEqual({ received: 100, recorded: 70, duplicates: 0, ignored: 30, deferred: 0 });
     expect(fake.count('deals.batchRead')).toBe(1);
     expect(fake.count('pipelines')).toBe(1);
     expect(fake.count('associations.batchRead')).toBe(1);
@@ -336,7 +336,7 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
     const retry = await postHubspot(batch);
 
     expect(retry.status).toBe(200);
-    expect(retry.body).toEqual({ received: 1, recorded: 0, duplicates: 1, ignored: 0 });
+    expect(retry.body).toEqual({ received: 1, recorded: 0, duplicates: 1, ignored: 0, deferred: 0 });
     expect(fake.requests.length).toBe(callsAfterFirst);
     expect((await table.store.getClose('lead_abc123'))?.version).toBe(1);
   });
@@ -456,7 +456,7 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
       },
     ]);
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ received: 4, recorded: 0, duplicates: 0, ignored: 4 });
+    expect(answer.body).toEqual({ received: 4, recorded: 0, duplicates: 0, ignored: 4, deferred: 0 });
     expect(fake.requests).toHaveLength(0);
     expect(await scanTable(table)).toEqual([]);
   });
@@ -490,7 +490,7 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
     expect((await table.store.getClose('lead_abc123'))?.version).toBe(1);
   });
 
-  it('answers 503 with Retry-After and writes nothing when the rate limit outlasts the time budget', async () => {
+  it('defers the deal to the backfill when the rate limit outlasts the time budget, and answers 200', async () => {
     fake.deals.set('101', WON_DEAL);
     fake.inject('deals.batchRead', {
       status: 429,
@@ -498,28 +498,82 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
       body: { status: 'error', category: 'RATE_LIMITS' },
     });
     const answer = await postHubspot([stageEvent(9001, 101, 'closedwon', T0 - MINUTE)]);
-    expect(answer.status).toBe(503);
-    expect(answer.headers.get('retry-after')).toBe('30');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ received: 1, recorded: 0, duplicates: 0, ignored: 0, deferred: 1 });
     expect(fake.count('deals.batchRead')).toBe(1);
-    expect(await scanTable(table)).toEqual([]);
+    // No close yet: the deal and what its event said wait for the backfill, after HubSpot's Retry-After.
+    expect(await table.store.getClose('lead_abc123')).toBeUndefined();
+    const deferred = (await table.store.getDeferredDeals('hubspot', ['101'])).get('101');
+    expect(deferred).toMatchObject({
+      dealId: '101',
+      changes: { dealstage: { value: 'closedwon', at: T0 - MINUTE } },
+      events: 1,
+      reason: 'rate_limited',
+    });
+    expect(deferred?.retryAt).toBe((deferred?.deferredAt ?? 0) + 30_000);
+    expect(dispatched).toEqual([]);
 
-    // HubSpot's retry of the same batch then records it: nothing was lost.
+    // HubSpot's retry of the same batch is a duplicate: the deferred deal already stands for it.
     const retry = await postHubspot([stageEvent(9001, 101, 'closedwon', T0 - MINUTE)]);
-    expect(retry.status).toBe(200);
-    expect((await table.store.getClose('lead_abc123'))?.version).toBe(1);
+    expect(retry.body).toEqual({ received: 1, recorded: 0, duplicates: 1, ignored: 0, deferred: 0 });
+    expect(fake.count('deals.batchRead')).toBe(1);
   });
 
-  it('answers 503 after HubSpot 5xx answers and writes nothing', async () => {
+  it('defers after HubSpot 5xx answers, merging a later webhook about the same deal into one record', async () => {
     fake.deals.set('101', WON_DEAL);
     fake.inject('deals.batchRead', {
       status: 502,
+      times: 6,
+      body: { status: 'error', category: 'INTERNAL' },
+    });
+    const first = await postHubspot([stageEvent(9001, 101, 'closedwon', T0 - 2 * MINUTE)]);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ recorded: 0, deferred: 1 });
+    expect(fake.count('deals.batchRead')).toBe(3);
+    const amountChange = {
+      ...stageEvent(9002, 101, 'closedwon', T0 - MINUTE),
+      propertyName: 'amount',
+      propertyValue: '5000',
+    };
+    const second = await postHubspot([amountChange]);
+    expect(second.body).toMatchObject({ recorded: 0, deferred: 1 });
+    const items = await scanTable(table);
+    expect(items.filter((item) => item.type === 'deferred_deal')).toHaveLength(1);
+    expect(items.filter((item) => item.type === 'close')).toEqual([]);
+    expect((await table.store.getDeferredDeals('hubspot', ['101'])).get('101')).toMatchObject({
+      events: 2,
+      revision: 2,
+      latestAt: T0 - MINUTE,
+      changes: {
+        dealstage: { value: 'closedwon', at: T0 - 2 * MINUTE },
+        amount: { value: '5000', at: T0 - MINUTE },
+      },
+    });
+  });
+
+  it('defers a workflow webhook without keeping the contact properties it carried', async () => {
+    fake.inject('deals.batchRead', {
+      status: 503,
       times: 3,
       body: { status: 'error', category: 'INTERNAL' },
     });
-    const answer = await postHubspot([stageEvent(9001, 101, 'closedwon', T0 - MINUTE)]);
-    expect(answer.status).toBe(503);
-    expect(fake.count('deals.batchRead')).toBe(3);
-    expect(await scanTable(table)).toEqual([]);
+    const stageAt = T0 - 30 * MINUTE;
+    const answer = await postHubspot({
+      portalId: 62515,
+      objectType: 'DEAL',
+      objectId: 160,
+      properties: {
+        dealstage: { value: 'closedwon', timestamp: stageAt },
+        lead_id: { value: 'lead_wf', timestamp: Date.UTC(2026, 9, 1) },
+        contact_email: { value: 'Buyer@Example.com' },
+      },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ received: 1, recorded: 0, duplicates: 0, ignored: 0, deferred: 1 });
+    expect((await table.store.getDeferredDeals('hubspot', ['160'])).get('160')).toMatchObject({
+      changes: { dealstage: { value: 'closedwon', at: stageAt } },
+    });
+    expect(JSON.stringify(await scanTable(table)).toLowerCase()).not.toContain('buyer@example.com');
   });
 
   it('answers 500 (our configuration) when HubSpot refuses the access token, and writes nothing', async () => {
@@ -704,7 +758,7 @@ describe('POST /webhooks/hubspot without HUBSPOT_ACCESS_TOKEN (payload only)', (
 
   it('ignores a custom stage it cannot classify without the API', async () => {
     const answer = await postHubspot([stageEvent(9050, 150, '1234567', T0 - MINUTE)]);
-    expect(answer.body).toEqual({ received: 1, recorded: 0, duplicates: 0, ignored: 1 });
+    expect(answer.body).toEqual({ received: 1, recorded: 0, duplicates: 0, ignored: 1, deferred: 0 });
     expect(await table.store.getClose('hubspot-deal:150')).toBeUndefined();
   });
 
@@ -725,7 +779,7 @@ describe('POST /webhooks/hubspot without HUBSPOT_ACCESS_TOKEN (payload only)', (
       },
     });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ received: 1, recorded: 1, duplicates: 0, ignored: 0 });
+    expect(answer.body).toEqual({ received: 1, recorded: 1, duplicates: 0, ignored: 0, deferred: 0 });
     const close = await table.store.getClose('lead_wf');
     expect(close).toMatchObject({
       dealId: '160',
@@ -763,7 +817,7 @@ describe('POST /webhooks/hubspot without HUBSPOT_ACCESS_TOKEN (payload only)', (
       objectId: 55,
       properties: { email: { value: 'x@example.com' } },
     });
-    expect(answer.body).toEqual({ received: 1, recorded: 0, duplicates: 0, ignored: 1 });
+    expect(answer.body).toEqual({ received: 1, recorded: 0, duplicates: 0, ignored: 1, deferred: 0 });
     expect(await scanTable(table)).toEqual([]);
   });
 });

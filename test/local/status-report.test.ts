@@ -87,5 +87,14 @@ describe('formatBackfillStatus', () => {
     expect(text).toContain('hubspot     2026-11-23T15:55:00Z (5 min ago)');
     expect(text).toContain('salesforce  never polled');
     expect(text).toContain('gave up: 2 — retry them all now');
+    expect(text).toContain('deferred HubSpot deals: none');
+    const withDeferred = formatBackfillStatus(report, [], now, {
+      deals: 3,
+      oldestDeferredAt: now - 20 * 60_000,
+      reasons: ['http_502', 'rate_limited'],
+    });
+    expect(withDeferred).toContain(
+      'deferred HubSpot deals: 3 (HubSpot API: http_502, rate_limited; oldest 20 min ago) — the next backfill',
+    );
   });
 });

@@ -73,7 +73,7 @@ const SF_TOKEN = 'salesforce-reliability-token-0123';
 const CUT_REMAINING_MS = 90_000;
 const GA4_REQUEST_MS = 1500;
 const MAX_RUNS_AFTER = 40;
-/** Share of HubSpot batches whose enrichment meets a HubSpot API outage (answered 503, redelivered). */
+/** Share of HubSpot batches whose enrichment meets a HubSpot API outage (accepted, deals deferred). */
 const HUBSPOT_OUTAGE_RATE = 0.1;
 
 type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
@@ -109,12 +109,7 @@ const handlers = {} as Record<Route, Handler>;
 const answered: Record<Route, Record<number, number>> = { collect: {}, hubspot: {}, salesforce: {} };
 const injected = new Map<string, FaultKind>();
 const runs: BackfillSummary[] = [];
-const outages: {
-  status: number | undefined;
-  retryAfter: number;
-  writes: number;
-  redelivered: number | undefined;
-}[] = [];
+const outages: { status: number | undefined; deals: number; deferred: number }[] = [];
 let dueAfterCut = 0;
 let wallMs = 0;
 /** DynamoDB commands of the story itself (the assertions scan the table afterwards). */
@@ -175,8 +170,8 @@ async function sendHubspot(reports: HubspotReport[], attempt: number): Promise<H
 
 /**
  * A HubSpot batch whose enrichment meets a HubSpot API outage (a 429 whose Retry-After outlasts the
- * webhook's 5-second window): the connector answers 503 with Retry-After having written nothing, and
- * HubSpot delivers the batch again once that time has passed.
+ * webhook's 5-second window): the connector still answers 200, having stored the batch's deals for the
+ * backfill, which reads and records them once the API answers. HubSpot is not asked to deliver it again.
  */
 async function sendHubspotThroughOutage(reports: HubspotReport[]) {
   hubspot.inject('deals.batchRead', {
@@ -184,13 +179,13 @@ async function sendHubspotThroughOutage(reports: HubspotReport[]) {
     headers: { 'retry-after': '10' },
     body: { status: 'error', category: 'RATE_LIMITS', message: 'You have reached your secondly limit.' },
   });
-  const writesBefore = commands.writes();
-  const refused = await sendHubspot(reports, 0);
-  const retryAfter = Number(refused.headers?.['retry-after']);
-  const writes = commands.writes() - writesBefore;
-  clock.advance(retryAfter * 1000);
-  const redelivered = await sendHubspot(reports, 1);
-  outages.push({ status: refused.statusCode, retryAfter, writes, redelivered: redelivered.statusCode });
+  const batchReads = hubspot.count('deals.batchRead');
+  const accepted = await sendHubspot(reports, 0);
+  const answer = JSON.parse(String(accepted.body)) as { deferred?: number };
+  // A batch of events all seen before reads nothing; the fault then stays for the next batch read.
+  if (hubspot.count('deals.batchRead') === batchReads) return;
+  const deals = new Set(reports.map((report) => report.close.dealId)).size;
+  outages.push({ status: accepted.statusCode, deals, deferred: answer.deferred ?? 0 });
 }
 
 async function webhook(step: Step & { kind: 'webhook' }) {
@@ -450,20 +445,31 @@ function expectedByDestination() {
 }
 
 describe(`reliability: ${scenario.closes.length} closes through duplicates, disorder, concurrency, lost webhooks, late leads and platform faults (seed ${SEED})`, () => {
-  it("answers no 5xx, except HubSpot's 503 for its own API outage, after which the redelivery succeeds", () => {
+  it('answers no 5xx, and defers to the backfill the HubSpot batches met by a HubSpot API outage', async () => {
     const deliveries = (crm: 'hubspot' | 'salesforce') =>
       scenario.steps
         .filter((step) => step.kind === 'webhook' && step.crm === crm)
         .reduce((sum, step) => sum + ((step as { concurrent: boolean }).concurrent ? 2 : 1), 0);
-    expect(outages.length).toBeGreaterThan(0);
-    // Each 503 said when to come back and wrote nothing; the same batch then went through.
-    expect(outages.filter((outage) => outage.status !== 503 || outage.writes !== 0)).toEqual([]);
-    expect(outages.filter((outage) => outage.retryAfter !== 10 || outage.redelivered !== 200)).toEqual([]);
-    expect(answered.hubspot).toEqual({ 200: deliveries('hubspot'), 503: outages.length });
+    expect(answered.hubspot).toEqual({ 200: deliveries('hubspot') });
     expect(answered.salesforce).toEqual({ 200: deliveries('salesforce') });
     expect(answered.collect).toEqual({
       202: scenario.steps.filter((step) => step.kind === 'collect').length,
     });
+    // Each outage's batch was accepted with its deals deferred (those with events not seen before), and
+    // the backfill resolved every one.
+    expect(outages.length).toBeGreaterThan(0);
+    expect(
+      outages.filter(
+        (outage) => outage.status !== 200 || outage.deferred < 1 || outage.deferred > outage.deals,
+      ),
+    ).toEqual([]);
+    const resolvedByBackfill = runs.reduce((sum, run) => sum + (run.crm.hubspot.deferred?.resolved ?? 0), 0);
+    expect(resolvedByBackfill).toBeGreaterThanOrEqual(
+      outages.reduce((sum, outage) => sum + outage.deferred, 0),
+    );
+    expect(
+      (await runtime.store.queryDeferredDeals({ now: Number.MAX_SAFE_INTEGER, limit: 10 })).deals,
+    ).toEqual([]);
   });
 
   it('records each close once, at the newest state its CRM reported', async () => {
@@ -478,8 +484,18 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
       ),
     );
     // Nothing more: one lead per captured lead, one close and one deal pointer per deal, one delivery per
-    // close and destination, one receipt per webhook event or notification, one checkpoint per CRM.
+    // close and destination, one receipt per webhook event or notification, one checkpoint per CRM, one
+    // resolved record per deal a HubSpot API outage deferred.
+    const deferredDeals = items.filter((item) => item.type === 'deferred_deal');
+    expect(deferredDeals.length).toBeGreaterThan(0);
+    expect(deferredDeals.length).toBeLessThanOrEqual(
+      outages.reduce((sum, outage) => sum + outage.deferred, 0),
+    );
+    expect(
+      deferredDeals.filter((item) => item.resolvedAt === undefined || item.dueShard !== undefined),
+    ).toEqual([]);
     expect(byType).toEqual({
+      deferred_deal: deferredDeals.length,
       lead: scenario.counts.leadsOnTime + scenario.counts.leadsLate,
       close: scenario.closes.length,
       deal: scenario.closes.length,
@@ -641,7 +657,14 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
     }
     console.log(`reliability (seed ${SEED}): ${Math.round(wallMs / 1000)} s`);
     console.table(scenario.counts);
-    console.table({ ...answered, hubspotOutages: { 503: outages.length } });
+    console.table({
+      ...answered,
+      hubspotOutages: {
+        batches: outages.length,
+        dealsDeferred: outages.reduce((sum, outage) => sum + outage.deferred, 0),
+        resolvedByBackfill: runs.reduce((sum, run) => sum + (run.crm.hubspot.deferred?.resolved ?? 0), 0),
+      },
+    });
     console.table({ requests, ...Object.fromEntries(Object.entries(faults).map(([p, r]) => [p, r])) });
     console.table(expectedByDestination());
     console.table(

@@ -1,4 +1,5 @@
-import type { MetricsRecorder } from '../../observability/metrics';
+import { RetryableError } from '../../errors';
+import { METRIC_NAMES, type MetricsRecorder } from '../../observability/metrics';
 import type { RecordCloseResult } from '../../pipeline/record-close';
 import type { CloseInput } from '../../store/records';
 import type { Store } from '../../store/store';
@@ -11,6 +12,7 @@ import {
   viewFromApi,
   viewFromWorkflow,
 } from './deal-activity';
+import { deferDealActivity } from './defer-deals';
 import { enrichDeals } from './enrich-deals';
 import {
   type DealDecision,
@@ -25,7 +27,9 @@ import type { HubspotWebhook, WorkflowDeal } from './webhook-payload';
  * A verified, validated HubSpot webhook → recorded closes. Order of work: drop events already received
  * (receipts), read what the events are about (one batch of API calls for the whole webhook when a token
  * is configured, else only the payload), decide per deal, record each close, then write the receipts.
- * Nothing is written before the enrichment succeeds, so a failed enrichment leaves nothing half-done.
+ * Nothing is recorded before the enrichment succeeds. When HubSpot's API cannot be read in time, the
+ * deals are deferred instead (defer-deals.ts): stored for the backfill, which reads them and records them
+ * through `recordHubspotActivity`, as here.
  */
 export const HUBSPOT_RECEIPT_SOURCE = 'hubspot';
 
@@ -48,6 +52,8 @@ export type HubspotIntakeSummary = {
   received: number;
   duplicates: number;
   ignored: number;
+  /** Deals left for the backfill because HubSpot's API could not be read in time. */
+  deferred: number;
   results: RecordCloseResult[];
 };
 
@@ -89,20 +95,14 @@ async function revaluesFromPayload(
   return closes;
 }
 
-async function processSubscription(
-  events: Extract<HubspotWebhook, { kind: 'subscription' }>['events'],
+/**
+ * What the deals' webhook events come to: read the deals (with a client), decide each, and return the
+ * closes to record. Writes nothing, so an API failure here leaves nothing half-done.
+ */
+async function closesFromActivity(
+  activity: readonly DealActivity[],
   deps: HubspotIntakeDeps,
-): Promise<HubspotIntakeSummary> {
-  const seen = await deps.store.getReceipts(
-    HUBSPOT_RECEIPT_SOURCE,
-    events.map((event) => event.eventId),
-  );
-  const fresh = events.filter((event) => !seen.has(event.eventId));
-  const duplicates = events.length - fresh.length;
-  const { activity, ignoredEventIds } = collectDealActivity(fresh);
-  if (activity.length === 0) {
-    return { received: events.length, duplicates, ignored: ignoredEventIds.length, results: [] };
-  }
+): Promise<CloseInput[]> {
   const dealIds = activity.map((deal) => deal.dealId);
   const pointers = await deps.store.getDealPointers('hubspot', dealIds);
   const decisions: DealDecision[] = [];
@@ -155,7 +155,72 @@ async function processSubscription(
         : 'set HUBSPOT_ACCESS_TOKEN for custom pipelines',
     });
   }
+  return closes;
+}
+
+/**
+ * Reads, decides and records deals as their webhook events describe them; a HubSpot API failure (5xx,
+ * network, a rate limit longer than the deadline) throws `RetryableError` before anything is written.
+ * The webhook and the backfill's resumption of deferred deals share it.
+ */
+export async function recordHubspotActivity(
+  activity: readonly DealActivity[],
+  deps: HubspotIntakeDeps,
+): Promise<{ results: RecordCloseResult[]; ignored: number }> {
+  const closes = await closesFromActivity(activity, deps);
   const results = await recordCloses(deps.store, closes, deps.now, deps);
+  return { results, ignored: activity.length - closes.length };
+}
+
+/**
+ * Records the activity, or, when HubSpot's API cannot be read in time, defers it to the backfill: the
+ * webhook is then durably accepted all the same, and HubSpot is not asked to retry.
+ */
+async function recordOrDefer(
+  activity: readonly DealActivity[],
+  deps: HubspotIntakeDeps,
+): Promise<{ results: RecordCloseResult[]; ignored: number; deferred: number }> {
+  try {
+    return { ...(await recordHubspotActivity(activity, deps)), deferred: 0 };
+  } catch (error) {
+    if (!(error instanceof RetryableError) || !deps.client) throw error;
+    return { results: [], ignored: 0, deferred: await deferActivity(activity, error, deps) };
+  }
+}
+
+async function deferActivity(
+  activity: readonly DealActivity[],
+  error: RetryableError,
+  deps: HubspotIntakeDeps,
+): Promise<number> {
+  await deferDealActivity(deps.store, activity, {
+    now: deps.now(),
+    reason: error.code,
+    retryAfterMs: error.retryAfterMs,
+  });
+  deps.logger.warn('HubSpot API unavailable; deals deferred to the backfill', {
+    deals: activity.length,
+    reason: error.code,
+  });
+  deps.metrics?.count(METRIC_NAMES.crmDealsDeferred, { crm: 'hubspot' }, activity.length);
+  return activity.length;
+}
+
+async function processSubscription(
+  events: Extract<HubspotWebhook, { kind: 'subscription' }>['events'],
+  deps: HubspotIntakeDeps,
+): Promise<HubspotIntakeSummary> {
+  const seen = await deps.store.getReceipts(
+    HUBSPOT_RECEIPT_SOURCE,
+    events.map((event) => event.eventId),
+  );
+  const fresh = events.filter((event) => !seen.has(event.eventId));
+  const duplicates = events.length - fresh.length;
+  const { activity, ignoredEventIds } = collectDealActivity(fresh);
+  if (activity.length === 0) {
+    return { received: events.length, duplicates, ignored: ignoredEventIds.length, deferred: 0, results: [] };
+  }
+  const outcome = await recordOrDefer(activity, deps);
   await putReceipts(
     deps.store,
     HUBSPOT_RECEIPT_SOURCE,
@@ -165,8 +230,9 @@ async function processSubscription(
   return {
     received: events.length,
     duplicates,
-    ignored: ignoredEventIds.length + (activity.length - closes.length),
-    results,
+    ignored: ignoredEventIds.length + outcome.ignored,
+    deferred: outcome.deferred,
+    results: outcome.results,
   };
 }
 
@@ -177,7 +243,7 @@ function mergeProperties(base: HubspotProperties, override: HubspotProperties): 
 }
 
 async function processWorkflow(deal: WorkflowDeal, deps: HubspotIntakeDeps): Promise<HubspotIntakeSummary> {
-  const ignored = { received: 1, duplicates: 0, ignored: 1, results: [] };
+  const ignored = { received: 1, duplicates: 0, ignored: 1, deferred: 0, results: [] };
   if (deal.otherObjectType !== undefined) return ignored;
   const pointers = await deps.store.getDealPointers('hubspot', [deal.dealId]);
   const pointerCloseKey = pointers.get(deal.dealId);
@@ -185,20 +251,31 @@ async function processWorkflow(deal: WorkflowDeal, deps: HubspotIntakeDeps): Pro
   let view: HubspotDealView = fromPayload;
   let pipelines: HubspotPipeline[] | undefined;
   if (deps.client) {
-    const enrichment = await enrichDeals(deps.client, [deal.dealId], deps);
+    const activity: DealActivity = {
+      dealId: deal.dealId,
+      eventIds: [],
+      latestAt: fromPayload.updatedAt,
+      changes:
+        fromPayload.stageChangedAt === undefined
+          ? {}
+          : { dealstage: { value: fromPayload.properties.dealstage, at: fromPayload.stageChangedAt } },
+    };
+    let enrichment: Awaited<ReturnType<typeof enrichDeals>>;
+    try {
+      enrichment = await enrichDeals(deps.client, [deal.dealId], deps);
+    } catch (error) {
+      if (!(error instanceof RetryableError)) throw error;
+      // Contact properties the workflow sent are not kept: the backfill reads the deal's contact itself.
+      const deferred = await deferActivity([activity], error, deps);
+      return { received: 1, duplicates: 0, ignored: 0, deferred, results: [] };
+    }
     const found = enrichment.deals.get(deal.dealId);
     if (!found) return ignored;
     pipelines = enrichment.pipelines;
     view = viewFromApi(
       // What the workflow sent fills what the API did not return (e.g. a property the app cannot read).
       { id: found.id, properties: mergeProperties(fromPayload.properties, found.properties) },
-      {
-        latestAt: fromPayload.updatedAt,
-        changes:
-          fromPayload.stageChangedAt === undefined
-            ? {}
-            : { dealstage: { value: fromPayload.properties.dealstage, at: fromPayload.stageChangedAt } },
-      },
+      activity,
       { contact: enrichment.contacts.get(deal.dealId) ?? fromPayload.contact, pointerCloseKey },
     );
   }
@@ -210,7 +287,7 @@ async function processWorkflow(deal: WorkflowDeal, deps: HubspotIntakeDeps): Pro
     return ignored;
   }
   const results = await recordCloses(deps.store, [decision.close], deps.now, deps);
-  return { received: 1, duplicates: 0, ignored: 0, results };
+  return { received: 1, duplicates: 0, ignored: 0, deferred: 0, results };
 }
 
 export async function processHubspotWebhook(

@@ -1,0 +1,79 @@
+import { activityOfDeferredDeal } from '../crm/hubspot/defer-deals';
+import { type HubspotIntakeDeps, recordHubspotActivity } from '../crm/hubspot/process-webhook';
+import { mapWithConcurrency } from '../crm/intake';
+import { RetryableError } from '../errors';
+import type { DeferredDealRecord } from '../store/records';
+import { MIN_POLL_STEP_MS, type PollContext } from './poll-crm';
+
+/**
+ * The backfill's first HubSpot step: deals whose webhook was accepted while HubSpot's API could not be
+ * read (crm/hubspot/defer-deals.ts) are read now, a hundred at a time, and recorded through the webhook's
+ * own path; each is then taken out of the index. A deal a webhook deferred again meanwhile stays due
+ * (its conditional resolve fails) and is read on the next run. An API still failing stops the step: the
+ * deals stay due for the next run, untouched.
+ */
+export type DeferredDealsSummary = {
+  /** Deferred deals read from the index in this run. */
+  read: number;
+  /** Taken out of the index: read from HubSpot and recorded (or found to be no close). */
+  resolved: number;
+  /** Closes recorded from them (new ones or new versions). */
+  recorded: number;
+  /** Why the step stopped with deals left: `deadline`, or the API error's code. */
+  stoppedBy?: string;
+};
+
+/** HubSpot's batch read takes 100 IDs: one page is one round of at most four API requests. */
+const PAGE_SIZE = 100;
+const WRITE_CONCURRENCY = 10;
+
+export type ResumeDeferredDealsDeps = PollContext &
+  Pick<HubspotIntakeDeps, 'leadIdProperty' | 'defaultCurrency' | 'closureReasonMap'> & {
+    client: NonNullable<HubspotIntakeDeps['client']>;
+  };
+
+export async function resumeDeferredHubspotDeals(
+  deps: ResumeDeferredDealsDeps,
+): Promise<DeferredDealsSummary> {
+  const summary: DeferredDealsSummary = { read: 0, resolved: 0, recorded: 0 };
+  // Resolved deals leave the index, so each page is read from the start; a deal that could not be
+  // resolved (deferred again meanwhile) is not read twice in one run.
+  const attempted = new Set<string>();
+  for (;;) {
+    if (deps.deadline - deps.now() < MIN_POLL_STEP_MS) {
+      summary.stoppedBy = 'deadline';
+      break;
+    }
+    const page = await deps.store.queryDeferredDeals({ now: deps.now(), limit: PAGE_SIZE });
+    const deals = page.deals.filter((deal) => deal.crm === 'hubspot' && !attempted.has(deal.dealId));
+    if (deals.length === 0) break;
+    for (const deal of deals) attempted.add(deal.dealId);
+    summary.read += deals.length;
+    let results: Awaited<ReturnType<typeof recordHubspotActivity>>['results'];
+    try {
+      ({ results } = await recordHubspotActivity(deals.map(activityOfDeferredDeal), {
+        ...deps,
+        apiDeadline: deps.deadline,
+      }));
+    } catch (error) {
+      if (!(error instanceof RetryableError)) throw error;
+      summary.stoppedBy = error.code;
+      deps.logger.warn('HubSpot API still unavailable; deferred deals left for the next run', {
+        deals: deals.length,
+        reason: error.code,
+      });
+      break;
+    }
+    for (const result of results) {
+      if (result.action === 'created' || result.action === 'updated') {
+        summary.recorded++;
+        deps.recordedCloseKeys.add(result.closeKey);
+      }
+    }
+    const resolved = await mapWithConcurrency(deals, WRITE_CONCURRENCY, (deal: DeferredDealRecord) =>
+      deps.store.markDeferredDealResolved(deal, deps.now()),
+    );
+    summary.resolved += resolved.filter(Boolean).length;
+  }
+  return summary;
+}
