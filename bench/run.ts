@@ -17,8 +17,8 @@ async function main() {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   console.error('(a) webhook path…');
   const webhook = await measureWebhookPath({
-    iterations: Number(process.env.BENCH_ITERATIONS ?? 300),
-    warmup: 30,
+    iterations: Number(process.env.BENCH_ITERATIONS ?? 1000),
+    warmup: 50,
   });
   console.error('(b) backfill…');
   const backfill = await measureBackfill({ closes: Number(process.env.BENCH_CLOSES ?? 5000) });

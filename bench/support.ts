@@ -11,22 +11,30 @@ export type RecordedCall =
       end: number;
     };
 
-/** Records every DynamoDB command (serialised input) and every fetch the runtime makes. */
+/**
+ * Records every DynamoDB command (serialised input) and every fetch the runtime makes. Only times and
+ * references are taken while a call is in flight; the copies the replay needs are made in `take()`, after
+ * the path's time is measured, so recording adds nothing to the path's own time.
+ */
 export function createRecorder(client: DynamoDBClient, baseFetch: typeof fetch = globalThis.fetch) {
-  let calls: RecordedCall[] = [];
+  type Raw =
+    | { kind: 'dynamodb'; command: string; input: unknown; start: number; end: number }
+    | {
+        kind: 'http';
+        input: Parameters<typeof fetch>[0];
+        init: RequestInit | undefined;
+        start: number;
+        end: number;
+      };
+  let calls: Raw[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const start = performance.now();
       try {
         return await next(args);
       } finally {
-        calls.push({
-          kind: 'dynamodb',
-          command: String(context.commandName),
-          input: structuredClone(args.input),
-          start,
-          end: performance.now(),
-        });
+        const end = performance.now();
+        calls.push({ kind: 'dynamodb', command: String(context.commandName), input: args.input, start, end });
       }
     },
     { step: 'serialize', priority: 'high', name: 'benchRecorder' },
@@ -36,27 +44,32 @@ export function createRecorder(client: DynamoDBClient, baseFetch: typeof fetch =
     try {
       return await baseFetch(input, init);
     } finally {
-      const headers: Record<string, string> = {};
-      new Headers(init?.headers).forEach((value, name) => {
-        headers[name] = value;
-      });
-      calls.push({
-        kind: 'http',
-        url: String(input instanceof Request ? input.url : input),
-        init: {
-          method: init?.method ?? 'GET',
-          headers,
-          ...(typeof init?.body === 'string' ? { body: init.body } : {}),
-        },
-        start,
-        end: performance.now(),
-      });
+      const end = performance.now();
+      calls.push({ kind: 'http', input, init, start, end });
     }
+  };
+  const copy = (call: Raw): RecordedCall => {
+    if (call.kind === 'dynamodb') return { ...call, input: structuredClone(call.input) };
+    const headers: Record<string, string> = {};
+    new Headers(call.init?.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    return {
+      kind: 'http',
+      url: String(call.input instanceof Request ? call.input.url : call.input),
+      init: {
+        method: call.init?.method ?? 'GET',
+        headers,
+        ...(typeof call.init?.body === 'string' ? { body: call.init.body } : {}),
+      },
+      start: call.start,
+      end: call.end,
+    };
   };
   return {
     fetch: recordingFetch,
     take(): RecordedCall[] {
-      const taken = calls;
+      const taken = calls.map(copy);
       calls = [];
       return taken;
     },
