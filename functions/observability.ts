@@ -37,11 +37,12 @@ export function createObservability(env: Env): Observability {
     namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'CrmConversions',
     serviceName,
   });
+  // One EMF record per metric and dimension set, from the one Metrics instance: `singleMetric()` would
+  // build (and configure from the environment) a new instance for each.
   const metrics = createMetricsRecorder((name, dimensions, value) => {
-    const single = powertoolsMetrics.singleMetric();
-    for (const [dimension, dimensionValue] of Object.entries(dimensions))
-      single.addDimension(dimension, dimensionValue);
-    single.addMetric(name, MetricUnit.Count, value);
+    powertoolsMetrics.addDimensions({ ...dimensions });
+    powertoolsMetrics.addMetric(name, MetricUnit.Count, value);
+    powertoolsMetrics.publishStoredMetrics();
   });
   return { logger, metrics, tracer: createTracer(env, serviceName) };
 }
