@@ -208,6 +208,35 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     return orderId === undefined ? keys.close(subjectKey) : keys.order(orderId);
   }
 
+  /** One page of a partition of the due index, oldest first (or newest first), up to `now` when given. */
+  async function queryShard(
+    shard: string,
+    options: {
+      now?: number;
+      limit: number;
+      cursor?: DueCursor | undefined;
+      newestFirst?: boolean | undefined;
+    },
+  ): Promise<{ items: Item[]; cursor?: DueCursor }> {
+    const upTo = options.now !== undefined;
+    const result = await doc.send(
+      new QueryCommand({
+        TableName,
+        IndexName: DUE_INDEX.name,
+        KeyConditionExpression: upTo ? '#shard = :shard AND #dueAt <= :now' : '#shard = :shard',
+        ExpressionAttributeNames: {
+          '#shard': DUE_INDEX.partition,
+          ...(upTo ? { '#dueAt': DUE_INDEX.sort } : {}),
+        },
+        ExpressionAttributeValues: { ':shard': shard, ...(upTo ? { ':now': options.now } : {}) },
+        ScanIndexForward: !options.newestFirst,
+        Limit: options.limit,
+        ExclusiveStartKey: options.cursor,
+      }),
+    );
+    return { items: result.Items ?? [], cursor: result.LastEvaluatedKey };
+  }
+
   /** markClosePlanned's update for any subject item (a close or an order). */
   async function markPlanned(pk: string, version: number): Promise<boolean> {
     try {
@@ -349,19 +378,9 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     },
 
     async queryDue({ now, limit, cursor }) {
-      const result = await doc.send(
-        new QueryCommand({
-          TableName,
-          IndexName: DUE_INDEX.name,
-          KeyConditionExpression: '#shard = :shard AND #dueAt <= :now',
-          ExpressionAttributeNames: { '#shard': DUE_INDEX.partition, '#dueAt': DUE_INDEX.sort },
-          ExpressionAttributeValues: { ':shard': DUE_SHARD, ':now': now },
-          Limit: limit,
-          ExclusiveStartKey: cursor,
-        }),
-      );
+      const page = await queryShard(DUE_SHARD, { now, limit, cursor });
       const items: DueItem[] = [];
-      for (const item of result.Items ?? []) {
+      for (const item of page.items) {
         if (item.type === ITEM_TYPES.close) items.push({ type: 'close', close: toRecord<CloseRecord>(item) });
         else if (item.type === ITEM_TYPES.order) {
           items.push({ type: 'close', close: toRecord<OrderRecord>(item) });
@@ -369,26 +388,15 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
           items.push({ type: 'delivery', delivery: toRecord<DeliveryRecord>(item) });
         }
       }
-      return { items, cursor: result.LastEvaluatedKey };
+      return { items, cursor: page.cursor };
     },
 
     async queryFailed({ limit, cursor, newestFirst }) {
-      const result = await doc.send(
-        new QueryCommand({
-          TableName,
-          IndexName: DUE_INDEX.name,
-          KeyConditionExpression: '#shard = :shard',
-          ExpressionAttributeNames: { '#shard': DUE_INDEX.partition },
-          ExpressionAttributeValues: { ':shard': FAILED_SHARD },
-          ScanIndexForward: !newestFirst,
-          Limit: limit,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      const deliveries = (result.Items ?? [])
+      const page = await queryShard(FAILED_SHARD, { limit, cursor, newestFirst });
+      const deliveries = page.items
         .filter((item) => item.type === ITEM_TYPES.delivery)
         .map((item) => toRecord<DeliveryRecord>(item));
-      return { deliveries, cursor: result.LastEvaluatedKey };
+      return { deliveries, cursor: page.cursor };
     },
 
     async putReceipt(source, receiptId, expiresAt) {
@@ -428,21 +436,11 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     },
 
     async queryDeferredDeals({ now, limit, cursor }) {
-      const result = await doc.send(
-        new QueryCommand({
-          TableName,
-          IndexName: DUE_INDEX.name,
-          KeyConditionExpression: '#shard = :shard AND #dueAt <= :now',
-          ExpressionAttributeNames: { '#shard': DUE_INDEX.partition, '#dueAt': DUE_INDEX.sort },
-          ExpressionAttributeValues: { ':shard': DEFERRED_SHARD, ':now': now },
-          Limit: limit,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      const deals = (result.Items ?? [])
+      const page = await queryShard(DEFERRED_SHARD, { now, limit, cursor });
+      const deals = page.items
         .filter((item) => item.type === ITEM_TYPES.deferredDeal)
         .map((item) => toRecord<DeferredDealRecord>(item));
-      return { deals, cursor: result.LastEvaluatedKey };
+      return { deals, cursor: page.cursor };
     },
 
     async markDeferredDealResolved(deal, now) {

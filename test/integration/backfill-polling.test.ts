@@ -9,6 +9,7 @@ import { closeInput, createClock, DAY, HOUR, storeClose, storeLead, T0 } from '.
 import type { TestTable } from '../support/dynamo';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
 import { type FakeSalesforce, startFakeSalesforce } from '../support/fakes/salesforce';
+import { hubspotStageEvent } from '../support/hubspot-events';
 import { startLocalApi } from '../support/local-api';
 import { createReadyTable, createRecordingLogger, deliveriesOf, scanTable } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
@@ -367,22 +368,7 @@ describe('HubSpot deals deferred by a webhook during an API outage', () => {
   async function postStageEvent(runtime: Runtime, eventId: number, dealId: string, occurredAt: number) {
     const api = await startLocalApi({ 'hubspot-webhook': createHubspotWebhookHandler(runtime) });
     try {
-      const body = JSON.stringify([
-        {
-          eventId,
-          subscriptionId: 4321,
-          portalId: 62515,
-          appId: 54321,
-          occurredAt,
-          subscriptionType: 'deal.propertyChange',
-          attemptNumber: 0,
-          objectId: Number(dealId),
-          propertyName: 'dealstage',
-          propertyValue: 'closedwon',
-          changeSource: 'CRM_UI',
-          sourceId: 'userId:101',
-        },
-      ]);
+      const body = JSON.stringify([hubspotStageEvent(eventId, Number(dealId), 'closedwon', occurredAt)]);
       const headers = hubspotSignatureHeaders({
         clientSecret: SECRET,
         uri: `${BASE}/webhooks/hubspot`,

@@ -6,6 +6,7 @@ import type { DispatchOptions } from '../../lib/pipeline/dispatch';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
+import { hubspotStageEvent } from '../support/hubspot-events';
 import { createClock, scanTable, startLocalApi } from '../support/local-api';
 import { createTestRuntime } from '../support/runtime';
 
@@ -70,22 +71,7 @@ async function postHubspot(
   };
 }
 
-function stageEvent(eventId: number, dealId: number, stage: string, occurredAt: number) {
-  return {
-    eventId,
-    subscriptionId: 4321,
-    portalId: 62515,
-    appId: 54321,
-    occurredAt,
-    subscriptionType: 'deal.propertyChange',
-    attemptNumber: 0,
-    objectId: dealId,
-    propertyName: 'dealstage',
-    propertyValue: stage,
-    changeSource: 'CRM_UI',
-    sourceId: 'userId:101',
-  };
-}
+const stageEvent = hubspotStageEvent;
 
 const WON_DEAL = {
   dealstage: 'closedwon',
