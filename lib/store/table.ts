@@ -10,7 +10,8 @@ export const TABLE_KEY = { partition: 'pk' } as const;
  * Sparse index of the work that is due: only items carrying `dueShard` appear in it (deliveries that are
  * pending, retrying or waiting for their lead; closes whose deliveries are not yet planned). Reading it
  * by `dueAt <= now` gives the backfill exactly what it must do, without a scan. Failed deliveries sit in
- * a partition of their own (keys.ts FAILED_SHARD) that only a manual `retryNow` reads.
+ * a partition of their own (keys.ts FAILED_SHARD) that only a manual `retryNow` reads, and HubSpot deals a
+ * webhook deferred during an API outage in a third (DEFERRED_SHARD), which the backfill reads first.
  */
 export const DUE_INDEX = { name: 'due', partition: 'dueShard', sort: 'dueAt' } as const;
 
