@@ -32,6 +32,12 @@ export type LeadRecord = {
 };
 
 export type CrmName = 'hubspot' | 'salesforce' | 'api';
+/** Each CRM's own name, as the platforms' lead-source fields show it. */
+export const CRM_DISPLAY_NAMES: Record<CrmName, string> = {
+  hubspot: 'HubSpot',
+  salesforce: 'Salesforce',
+  api: 'API',
+};
 export type CloseOutcome = 'won' | 'lost' | 'reopened';
 
 /** What a CRM webhook, a CRM poll or a pushed `lead_closed` says about a deal's terminal stage. */

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { sha256Hex } from '../../leads/hash';
-import type { ConsentRecord, CrmName, OrderRecord } from '../../store/records';
+import { type ConsentRecord, CRM_DISPLAY_NAMES, type OrderRecord } from '../../store/records';
 import { decideUnadjustableChange } from '../close-changes';
+import { firstRowProblem, WINDOW_SAFETY_MS } from '../row-validation';
 import type {
   CheckoutCompletedConversion,
   DeliveredState,
@@ -45,10 +46,7 @@ export const GA4_MAX_ITEMS = 200;
 export const GA4_MAX_VALUE_LENGTH = 100;
 /** "Events can be backdated up to 72 hours": older ones are dropped (or refused) by GA4. */
 export const GA4_BACKDATE_WINDOW_MS = 72 * 3_600_000;
-// A row decided now may be sent a little later in the same run: keep clear of the edge.
-const WINDOW_SAFETY_MS = 10 * 60_000;
 
-const CRM_NAMES: Record<CrmName, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', api: 'API' };
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 const RESERVED_PREFIX = /^(google_|ga_|firebase_)/i;
 // GA4 forbids personal data in user_id; a sender that uses an email or phone as its customer ID must not
@@ -121,11 +119,7 @@ const Ga4RowSchema = v.object({
 });
 
 export function validateGa4Row(row: Ga4Row): string | undefined {
-  const result = v.safeParse(Ga4RowSchema, row);
-  if (result.success) return undefined;
-  const issue = result.issues[0];
-  const field = (issue?.path ?? []).map((item) => String(item.key)).join('.') || 'event';
-  return `${field}: ${issue?.message ?? 'invalid'}`;
+  return firstRowProblem(Ga4RowSchema, row);
 }
 
 /** Rows of the same user and consent share requests; the key never leaves the process. */
@@ -214,7 +208,7 @@ export function buildGa4LeadDecision(
     currency: close.currency,
     value: close.value,
     transaction_id: close.leadId ?? close.closeKey,
-    lead_source: CRM_NAMES[close.crm] ?? close.crm,
+    lead_source: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
     close_outcome: outcome,
     closure_reason: close.closureReason ? text(close.closureReason) : undefined,
     // GA4's close_unconvert_lead names its reason parameter unconvert_lead_reason.

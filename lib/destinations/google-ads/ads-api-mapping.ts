@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { HashedIdentity } from '../../leads/identity';
 import type { CloseOutcome } from '../../store/records';
+import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import type { DeliveredState, LeadClosedConversion, RequestDescription, RowDecision } from '../types';
 import { floorToSecond, toAdsDateTime } from './formats';
 import {
@@ -85,7 +86,6 @@ export function adsUserIdentifiers(identity: HashedIdentity | undefined): AdsUse
   );
 }
 
-const HEX_SHA256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 const ADS_DATE_TIME = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/));
 const RESOURCE = v.pipe(v.string(), v.regex(/^customers\/\d{10}\/conversionActions\/\d+$/));
 
@@ -142,11 +142,7 @@ const ClickConversionSchema = v.pipe(
 );
 
 export function validateClickConversion(conversion: ClickConversion): string | undefined {
-  const result = v.safeParse(ClickConversionSchema, conversion);
-  if (result.success) return undefined;
-  const issue = result.issues[0];
-  const field = (issue?.path ?? []).map((item) => String(item.key)).join('.') || 'conversion';
-  return `${field}: ${issue?.message ?? 'invalid'}`;
+  return firstRowProblem(ClickConversionSchema, conversion, 'conversion');
 }
 
 function accepted(conversion: LeadClosedConversion, extra: Partial<DeliveredState> = {}): DeliveredState {

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { API_VERSIONS } from '../../config';
 import type { HashedIdentity } from '../../leads/identity';
 import type { ConsentRecord } from '../../store/records';
+import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import type { DeliveredState, LeadClosedConversion, RequestDescription, RowDecision } from '../types';
 import { toRfc3339 } from './formats';
 import {
@@ -115,7 +116,6 @@ export function googleUserIdentifiers(identity: HashedIdentity | undefined): Dat
   return ordered.slice(0, DATA_MANAGER_MAX_IDENTIFIERS);
 }
 
-const HEX_SHA256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256'));
 const ClickIdValue = v.pipe(v.string(), v.minLength(1), v.maxLength(512), v.regex(/^[\x21-\x7e]+$/));
 
 /** What we check before sending: one bad row would reject the whole request (fail-fast model). */
@@ -189,14 +189,10 @@ export const DataManagerEventSchema = v.object({
 
 /** The first problem with an event, as `field: message` (no values), or undefined when it is valid. */
 export function validateDataManagerEvent(event: DataManagerEvent): string | undefined {
-  const result = v.safeParse(DataManagerEventSchema, event);
-  if (result.success) {
-    if (!event.adIdentifiers && !event.userData) return 'event: needs a click id or user data';
-    return undefined;
-  }
-  const issue = result.issues[0];
-  const field = (issue?.path ?? []).map((item) => String(item.key)).join('.') || 'event';
-  return `${field}: ${issue?.message ?? 'invalid'}`;
+  const problem = firstRowProblem(DataManagerEventSchema, event);
+  if (problem) return problem;
+  if (!event.adIdentifiers && !event.userData) return 'event: needs a click id or user data';
+  return undefined;
 }
 
 function retractionUnsupported(outcome: string): RowDecision<DataManagerEvent> {

@@ -1,7 +1,9 @@
 import * as v from 'valibot';
 import { isValidFbc, isValidFbp } from '../../leads/click-ids';
 import { sha256Hex } from '../../leads/hash';
-import type { CrmName, LeadRecord } from '../../store/records';
+import type { HashedIdentity } from '../../leads/identity';
+import { CRM_DISPLAY_NAMES, type LeadRecord } from '../../store/records';
+import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
 import type { LeadClosedConversion, RequestDescription, RowDecision } from '../types';
 
 /**
@@ -63,11 +65,6 @@ export const META_MAX_EVENTS = 1000;
 export const META_BATCH = 'events';
 /** Meta refuses events older than 7 days, and one such event fails the whole request. */
 export const META_EVENT_WINDOW_MS = 7 * 86_400_000;
-// A row decided now may be sent a little later in the same run: keep clear of the edge.
-const WINDOW_SAFETY_MS = 10 * 60_000;
-
-/** The CRM's own name, as Meta's CRM integration asks for in `lead_event_source`. */
-const CRM_NAMES: Record<CrmName, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', api: 'API' };
 
 export function metaEventName(naming: MetaEventNaming, outcome: 'won' | 'lost'): string {
   if (naming === 'single') return 'LeadClosed';
@@ -88,13 +85,14 @@ function metaLeadIdOf(lead: LeadRecord | undefined): string | undefined {
   return isMetaLeadgenId(stated) ? stated : undefined;
 }
 
-export function buildMetaUserData(conversion: LeadClosedConversion, leadKey: string): MetaUserData {
-  const meta = conversion.identity?.meta;
-  const lead = conversion.lead;
-  const fbc = lead?.clickIds?.fbc;
-  const fbp = lead?.clickIds?.fbp;
-  const leadId = metaLeadIdOf(lead);
-  const optional = {
+/** user_data's hashed identity and browser fields a lead and an order share, only those present. */
+export type MetaMatchFields = Omit<MetaUserData, 'external_id' | 'lead_id'>;
+
+export function metaMatchFields(
+  meta: HashedIdentity['meta'] | undefined,
+  browser: { fbc?: string; fbp?: string; ipAddress?: string; userAgent?: string },
+): MetaMatchFields {
+  const fields = {
     em: meta?.em?.length ? meta.em : undefined,
     ph: meta?.ph?.length ? meta.ph : undefined,
     fn: meta?.fn,
@@ -106,19 +104,29 @@ export function buildMetaUserData(conversion: LeadClosedConversion, leadKey: str
     ge: meta?.ge,
     db: meta?.db,
     // §6: Meta accepts a malformed fbc silently and then matches nothing; only well-formed ones go.
-    fbc: fbc && isValidFbc(fbc) ? fbc : undefined,
-    fbp: fbp && isValidFbp(fbp) ? fbp : undefined,
-    client_ip_address: lead?.ipAddress,
-    client_user_agent: lead?.userAgent,
-    lead_id: leadId,
+    fbc: browser.fbc && isValidFbc(browser.fbc) ? browser.fbc : undefined,
+    fbp: browser.fbp && isValidFbp(browser.fbp) ? browser.fbp : undefined,
+    client_ip_address: browser.ipAddress,
+    client_user_agent: browser.userAgent,
   };
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as MetaMatchFields;
+}
+
+export function buildMetaUserData(conversion: LeadClosedConversion, leadKey: string): MetaUserData {
+  const lead = conversion.lead;
+  const leadId = metaLeadIdOf(lead);
   return {
     // Meta recommends hashing external_id; the same hash must be what a pixel would send.
     external_id: [sha256Hex(leadKey)],
-    ...(Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) as Omit<
-      MetaUserData,
-      'external_id'
-    >),
+    ...metaMatchFields(conversion.identity?.meta, {
+      fbc: lead?.clickIds?.fbc,
+      fbp: lead?.clickIds?.fbp,
+      ipAddress: lead?.ipAddress,
+      userAgent: lead?.userAgent,
+    }),
+    ...(leadId === undefined ? {} : { lead_id: leadId }),
   };
 }
 
@@ -129,28 +137,32 @@ export function hasMetaMatchKey(userData: MetaUserData): boolean {
   return Boolean(userData.fn && userData.ln && (userData.zp || userData.ct || userData.db));
 }
 
-const HEX = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256'));
+/** Schema entries of the user_data fields a lead and an order share (metaMatchFields). */
+export const META_MATCH_FIELD_ENTRIES = {
+  em: v.optional(v.array(HEX_SHA256)),
+  ph: v.optional(v.array(HEX_SHA256)),
+  fn: v.optional(HEX_SHA256),
+  ln: v.optional(HEX_SHA256),
+  ct: v.optional(HEX_SHA256),
+  st: v.optional(HEX_SHA256),
+  zp: v.optional(HEX_SHA256),
+  country: v.optional(HEX_SHA256),
+  ge: v.optional(HEX_SHA256),
+  db: v.optional(HEX_SHA256),
+  fbc: v.optional(v.pipe(v.string(), v.check(isValidFbc, 'must be fb.<0-2>.<ms>.<fbclid>'))),
+  fbp: v.optional(v.pipe(v.string(), v.check(isValidFbp, 'must be fb.<0-2>.<ms>.<random>'))),
+  client_ip_address: v.optional(v.pipe(v.string(), v.ip())),
+  client_user_agent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
+};
+
 const MetaServerEventSchema = v.object({
   event_name: v.pipe(v.string(), v.minLength(1), v.maxLength(50)),
   event_time: v.pipe(v.number(), v.integer(), v.minValue(1_000_000_000)),
   action_source: v.literal('system_generated'),
   event_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   user_data: v.object({
-    em: v.optional(v.array(HEX)),
-    ph: v.optional(v.array(HEX)),
-    fn: v.optional(HEX),
-    ln: v.optional(HEX),
-    ct: v.optional(HEX),
-    st: v.optional(HEX),
-    zp: v.optional(HEX),
-    country: v.optional(HEX),
-    ge: v.optional(HEX),
-    db: v.optional(HEX),
-    external_id: v.array(HEX),
-    fbc: v.optional(v.pipe(v.string(), v.check(isValidFbc, 'must be fb.<0-2>.<ms>.<fbclid>'))),
-    fbp: v.optional(v.pipe(v.string(), v.check(isValidFbp, 'must be fb.<0-2>.<ms>.<random>'))),
-    client_ip_address: v.optional(v.pipe(v.string(), v.ip())),
-    client_user_agent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
+    ...META_MATCH_FIELD_ENTRIES,
+    external_id: v.array(HEX_SHA256),
     lead_id: v.optional(v.pipe(v.string(), v.regex(/^\d{15,17}$/))),
   }),
   custom_data: v.object({
@@ -165,11 +177,7 @@ const MetaServerEventSchema = v.object({
 });
 
 export function validateMetaEvent(event: MetaServerEvent): string | undefined {
-  const result = v.safeParse(MetaServerEventSchema, event);
-  if (result.success) return undefined;
-  const issue = result.issues[0];
-  const field = (issue?.path ?? []).map((item) => String(item.key)).join('.') || 'event';
-  return `${field}: ${issue?.message ?? 'invalid'}`;
+  return firstRowProblem(MetaServerEventSchema, event);
 }
 
 /**
@@ -240,7 +248,7 @@ export function buildMetaDecision(
       value: close.value,
       currency: close.currency,
       event_source: 'crm',
-      lead_event_source: CRM_NAMES[close.crm] ?? close.crm,
+      lead_event_source: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
       close_outcome: close.outcome,
       ...(close.closureReason ? { closure_reason: close.closureReason } : {}),
       ...(close.salesCycleDays !== undefined ? { sales_cycle_days: close.salesCycleDays } : {}),

@@ -1,8 +1,15 @@
 import * as v from 'valibot';
-import { isValidFbc, isValidFbp } from '../../leads/click-ids';
 import { sha256Hex } from '../../leads/hash';
+import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
 import type { CheckoutCompletedConversion, RowDecision } from '../types';
-import { hasMetaMatchKey, META_BATCH, META_EVENT_WINDOW_MS, type MetaUserData } from './mapping';
+import {
+  hasMetaMatchKey,
+  META_BATCH,
+  META_EVENT_WINDOW_MS,
+  META_MATCH_FIELD_ENTRIES,
+  type MetaMatchFields,
+  metaMatchFields,
+} from './mapping';
 
 /**
  * Order (`checkout_completed`) → Meta Conversions API `Purchase` (pure). Facts from platform-apis.md §2 and
@@ -23,7 +30,7 @@ export type MetaPurchaseEvent = {
   action_source: 'website' | 'other';
   event_source_url?: string;
   event_id: string;
-  user_data: Omit<MetaUserData, 'external_id' | 'lead_id'> & { external_id?: string[] };
+  user_data: MetaMatchFields & { external_id?: string[] };
   custom_data: {
     value: number;
     currency: string;
@@ -35,33 +42,13 @@ export type MetaPurchaseEvent = {
   };
 };
 
-// A row decided now may be sent a little later in the same run: keep clear of the edge.
-const WINDOW_SAFETY_MS = 10 * 60_000;
-
-const HEX = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256'));
 const MetaPurchaseEventSchema = v.object({
   event_name: v.literal('Purchase'),
   event_time: v.pipe(v.number(), v.integer(), v.minValue(1_000_000_000)),
   action_source: v.picklist(['website', 'other']),
   event_source_url: v.optional(v.pipe(v.string(), v.url())),
   event_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
-  user_data: v.object({
-    em: v.optional(v.array(HEX)),
-    ph: v.optional(v.array(HEX)),
-    fn: v.optional(HEX),
-    ln: v.optional(HEX),
-    ct: v.optional(HEX),
-    st: v.optional(HEX),
-    zp: v.optional(HEX),
-    country: v.optional(HEX),
-    ge: v.optional(HEX),
-    db: v.optional(HEX),
-    external_id: v.optional(v.array(HEX)),
-    fbc: v.optional(v.pipe(v.string(), v.check(isValidFbc, 'must be fb.<0-2>.<ms>.<fbclid>'))),
-    fbp: v.optional(v.pipe(v.string(), v.check(isValidFbp, 'must be fb.<0-2>.<ms>.<random>'))),
-    client_ip_address: v.optional(v.pipe(v.string(), v.ip())),
-    client_user_agent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
-  }),
+  user_data: v.object({ ...META_MATCH_FIELD_ENTRIES, external_id: v.optional(v.array(HEX_SHA256)) }),
   custom_data: v.object({
     value: v.pipe(v.number(), v.finite(), v.minValue(0)),
     currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
@@ -80,38 +67,21 @@ const MetaPurchaseEventSchema = v.object({
 });
 
 export function validateMetaPurchase(event: MetaPurchaseEvent): string | undefined {
-  const result = v.safeParse(MetaPurchaseEventSchema, event);
-  if (result.success) return undefined;
-  const issue = result.issues[0];
-  const field = (issue?.path ?? []).map((item) => String(item.key)).join('.') || 'event';
-  return `${field}: ${issue?.message ?? 'invalid'}`;
+  return firstRowProblem(MetaPurchaseEventSchema, event);
 }
 
 function purchaseUserData(conversion: CheckoutCompletedConversion): MetaPurchaseEvent['user_data'] {
   const { order } = conversion;
-  const meta = conversion.identity.meta;
-  const { fbc, fbp } = order.clickIds;
-  const fields = {
-    em: meta?.em?.length ? meta.em : undefined,
-    ph: meta?.ph?.length ? meta.ph : undefined,
-    fn: meta?.fn,
-    ln: meta?.ln,
-    ct: meta?.ct,
-    st: meta?.st,
-    zp: meta?.zp,
-    country: meta?.country,
-    ge: meta?.ge,
-    db: meta?.db,
+  return {
+    ...metaMatchFields(conversion.identity.meta, {
+      fbc: order.clickIds.fbc,
+      fbp: order.clickIds.fbp,
+      ipAddress: order.ipAddress,
+      userAgent: order.userAgent,
+    }),
     // The customer's own ID (seed user.id), hashed as Meta recommends; the pixel's external_id should match.
-    external_id: order.userId ? [sha256Hex(order.userId)] : undefined,
-    fbc: fbc && isValidFbc(fbc) ? fbc : undefined,
-    fbp: fbp && isValidFbp(fbp) ? fbp : undefined,
-    client_ip_address: order.ipAddress,
-    client_user_agent: order.userAgent,
+    ...(order.userId ? { external_id: [sha256Hex(order.userId)] } : {}),
   };
-  return Object.fromEntries(
-    Object.entries(fields).filter(([, value]) => value !== undefined),
-  ) as MetaPurchaseEvent['user_data'];
 }
 
 export function buildMetaPurchaseDecision(

@@ -3,8 +3,9 @@ import { API_VERSIONS } from '../../config';
 import type { ClickIds } from '../../leads/click-ids';
 import { sha256Hex } from '../../leads/hash';
 import type { HashedIdentity } from '../../leads/identity';
-import type { CrmName } from '../../store/records';
+import { CRM_DISPLAY_NAMES } from '../../store/records';
 import { decideUnadjustableChange } from '../close-changes';
+import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import type {
   CheckoutCompletedConversion,
   DeliveredState,
@@ -74,8 +75,6 @@ export type TiktokEvent = {
 export const TIKTOK_MAX_EVENTS = 1000;
 export const TIKTOK_LEAD_EVENT = 'LeadClosed';
 
-const CRM_NAMES: Record<CrmName, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', api: 'API' };
-
 function tiktokUser(
   identity: HashedIdentity | undefined,
   clickIds: ClickIds | undefined,
@@ -102,15 +101,14 @@ function hasMatchKey(user: TiktokUser): boolean {
   return Boolean(user.email?.length || user.phone?.length || user.ttclid || user.ttp);
 }
 
-const HEX = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256'));
 const TiktokEventSchema = v.object({
   event: v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,49}$/)),
   event_time: v.pipe(v.number(), v.integer(), v.minValue(1_000_000_000), v.maxValue(9_999_999_999)),
   event_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   user: v.object({
-    email: v.optional(v.array(HEX)),
-    phone: v.optional(v.array(HEX)),
-    external_id: v.optional(v.array(HEX)),
+    email: v.optional(v.array(HEX_SHA256)),
+    phone: v.optional(v.array(HEX_SHA256)),
+    external_id: v.optional(v.array(HEX_SHA256)),
     ttclid: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(512))),
     ttp: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(512))),
     ip: v.optional(v.pipe(v.string(), v.ip())),
@@ -140,11 +138,7 @@ const TiktokEventSchema = v.object({
 });
 
 export function validateTiktokEvent(event: TiktokEvent): string | undefined {
-  const result = v.safeParse(TiktokEventSchema, event);
-  if (result.success) return undefined;
-  const issue = result.issues[0];
-  const field = (issue?.path ?? []).map((item) => String(item.key)).join('.') || 'event';
-  return `${field}: ${issue?.message ?? 'invalid'}`;
+  return firstRowProblem(TiktokEventSchema, event);
 }
 
 function decide(
@@ -190,7 +184,7 @@ export function buildTiktokLeadDecision(conversion: LeadClosedConversion): RowDe
       close_outcome: outcome,
       ...(close.closureReason ? { closure_reason: close.closureReason } : {}),
       ...(close.salesCycleDays !== undefined ? { sales_cycle_days: close.salesCycleDays } : {}),
-      lead_event_source: CRM_NAMES[close.crm] ?? close.crm,
+      lead_event_source: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
     },
   };
   return decide(event, 'crm', {
