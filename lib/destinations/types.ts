@@ -40,6 +40,30 @@ export type CheckoutCompletedConversion = {
 };
 
 export type Conversion = LeadClosedConversion | CheckoutCompletedConversion;
+
+/** What the platform holds once it accepts this version of the conversion (`RowDecision.accepted`). */
+export function acceptedState(conversion: Conversion): DeliveredState {
+  if (conversion.type === 'lead_closed') {
+    const { close } = conversion;
+    return {
+      version: close.version,
+      outcome: close.outcome,
+      value: close.value,
+      currency: close.currency,
+      at: conversion.now,
+      conversionAt: close.closedAt,
+    };
+  }
+  const { order } = conversion;
+  return {
+    version: order.version,
+    outcome: 'purchased',
+    value: order.value,
+    currency: order.currency,
+    at: conversion.now,
+    conversionAt: order.occurredAt,
+  };
+}
 export type ConversionFor<TType extends ConversionEventType> = Extract<Conversion, { type: TType }>;
 
 /**

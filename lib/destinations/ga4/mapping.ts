@@ -3,12 +3,13 @@ import { sha256Hex } from '../../leads/hash';
 import { type ConsentRecord, CRM_DISPLAY_NAMES, type OrderRecord } from '../../store/records';
 import { decideUnadjustableChange } from '../close-changes';
 import { firstRowProblem, WINDOW_SAFETY_MS } from '../row-validation';
-import type {
-  CheckoutCompletedConversion,
-  DeliveredState,
-  LeadClosedConversion,
-  RequestDescription,
-  RowDecision,
+import {
+  acceptedState,
+  type CheckoutCompletedConversion,
+  type DeliveredState,
+  type LeadClosedConversion,
+  type RequestDescription,
+  type RowDecision,
 } from '../types';
 
 /**
@@ -220,14 +221,7 @@ export function buildGa4LeadDecision(
   return send(
     { ...common, clientId: common.clientId as string },
     { name, params, timestamp_micros: micros(close.closedAt, conversion.now) },
-    {
-      version: close.version,
-      outcome: close.outcome,
-      value: close.value,
-      currency: close.currency,
-      at: conversion.now,
-      conversionAt: close.closedAt,
-    },
+    acceptedState(conversion),
   );
 }
 
@@ -270,14 +264,7 @@ export function buildGa4PurchaseDecision(conversion: CheckoutCompletedConversion
   return send(
     { ...common, clientId: common.clientId as string },
     { name: 'purchase', params, timestamp_micros: micros(order.occurredAt, conversion.now) },
-    {
-      version: order.version,
-      outcome: 'purchased',
-      value: order.value,
-      currency: order.currency,
-      at: conversion.now,
-      conversionAt: order.occurredAt,
-    },
+    acceptedState(conversion),
   );
 }
 

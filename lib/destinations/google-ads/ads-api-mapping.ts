@@ -2,7 +2,13 @@ import * as v from 'valibot';
 import type { HashedIdentity } from '../../leads/identity';
 import type { CloseOutcome } from '../../store/records';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
-import type { DeliveredState, LeadClosedConversion, RequestDescription, RowDecision } from '../types';
+import {
+  acceptedState,
+  type DeliveredState,
+  type LeadClosedConversion,
+  type RequestDescription,
+  type RowDecision,
+} from '../types';
 import { floorToSecond, toAdsDateTime } from './formats';
 import {
   ADJUSTMENT_WINDOW_MS,
@@ -145,19 +151,6 @@ export function validateClickConversion(conversion: ClickConversion): string | u
   return firstRowProblem(ClickConversionSchema, conversion, 'conversion');
 }
 
-function accepted(conversion: LeadClosedConversion, extra: Partial<DeliveredState> = {}): DeliveredState {
-  const { close } = conversion;
-  return {
-    version: close.version,
-    outcome: close.outcome,
-    value: close.value,
-    currency: close.currency,
-    at: conversion.now,
-    conversionAt: close.closedAt,
-    ...extra,
-  };
-}
-
 function orderIdOf(conversion: LeadClosedConversion): string {
   return conversion.close.closeKey;
 }
@@ -218,11 +211,12 @@ function decideAdjustment(
     kind: 'send',
     row: adjustment,
     batch: ADS_ADJUSTMENTS_BATCH,
-    accepted: accepted(conversion, {
+    accepted: {
+      ...acceptedState(conversion),
       at: adjustedAt,
       conversionAt,
       ...(retract ? { retracted: true, outcome: close.outcome } : {}),
-    }),
+    },
   };
 }
 
@@ -259,7 +253,12 @@ export function buildAdsApiDecision(
   };
   const problem = validateClickConversion(clickConversion);
   if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return { kind: 'send', row: clickConversion, batch: ADS_CONVERSIONS_BATCH, accepted: accepted(conversion) };
+  return {
+    kind: 'send',
+    row: clickConversion,
+    batch: ADS_CONVERSIONS_BATCH,
+    accepted: acceptedState(conversion),
+  };
 }
 
 export function buildAdsApiRequest(

@@ -3,7 +3,13 @@ import { API_VERSIONS } from '../../config';
 import type { HashedIdentity } from '../../leads/identity';
 import type { ConsentRecord } from '../../store/records';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
-import type { DeliveredState, LeadClosedConversion, RequestDescription, RowDecision } from '../types';
+import {
+  acceptedState,
+  type DeliveredState,
+  type LeadClosedConversion,
+  type RequestDescription,
+  type RowDecision,
+} from '../types';
 import { toRfc3339 } from './formats';
 import {
   conversionActionFor,
@@ -255,14 +261,7 @@ export function buildDataManagerDecision(
     kind: 'send',
     row: event,
     batch: DATA_MANAGER_BATCH,
-    accepted: {
-      version: close.version,
-      outcome: close.outcome,
-      value: close.value,
-      currency: close.currency,
-      at: conversion.now,
-      conversionAt: close.closedAt,
-    },
+    accepted: acceptedState(conversion),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { OrderLine, OrderRecord } from '../../store/records';
-import type { CheckoutCompletedConversion, DeliveredState, RowDecision } from '../types';
+import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../types';
 import {
   ADS_CONVERSIONS_BATCH,
   type AdsApiRow,
@@ -41,18 +41,6 @@ export function netUnitPrice(line: OrderLine): number {
   const gross =
     line.priceIncludesTax && line.taxPercent ? line.price / (1 + line.taxPercent / 100) : line.price;
   return Math.round(gross * 100) / 100;
-}
-
-function accepted(conversion: CheckoutCompletedConversion): DeliveredState {
-  const { order } = conversion;
-  return {
-    version: order.version,
-    outcome: 'purchased',
-    value: order.value,
-    currency: order.currency,
-    at: conversion.now,
-    conversionAt: order.occurredAt,
-  };
 }
 
 function dataManagerCartData(order: OrderRecord, merchantCenterId: string | undefined): DataManagerCartData {
@@ -100,7 +88,7 @@ export function buildDataManagerPurchaseDecision(
   };
   const problem = validateDataManagerEvent(event);
   if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return { kind: 'send', row: event, batch: DATA_MANAGER_BATCH, accepted: accepted(conversion) };
+  return { kind: 'send', row: event, batch: DATA_MANAGER_BATCH, accepted: acceptedState(conversion) };
 }
 
 /**
@@ -148,5 +136,10 @@ export function buildAdsApiPurchaseDecision(
   };
   const problem = validateClickConversion(clickConversion);
   if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return { kind: 'send', row: clickConversion, batch: ADS_CONVERSIONS_BATCH, accepted: accepted(conversion) };
+  return {
+    kind: 'send',
+    row: clickConversion,
+    batch: ADS_CONVERSIONS_BATCH,
+    accepted: acceptedState(conversion),
+  };
 }

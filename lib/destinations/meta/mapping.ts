@@ -4,7 +4,12 @@ import { sha256Hex } from '../../leads/hash';
 import type { HashedIdentity } from '../../leads/identity';
 import { CRM_DISPLAY_NAMES, type LeadRecord } from '../../store/records';
 import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
-import type { LeadClosedConversion, RequestDescription, RowDecision } from '../types';
+import {
+  acceptedState,
+  type LeadClosedConversion,
+  type RequestDescription,
+  type RowDecision,
+} from '../types';
 
 /**
  * Lead closed → Meta Conversions API server event (pure). Facts from platform-apis.md §2 and Meta's
@@ -260,14 +265,7 @@ export function buildMetaDecision(
     kind: 'send',
     row: event,
     batch: META_BATCH,
-    accepted: {
-      version: close.version,
-      outcome: close.outcome,
-      value: close.value,
-      currency: close.currency,
-      at: conversion.now,
-      conversionAt: close.closedAt,
-    },
+    accepted: acceptedState(conversion),
   };
 }
 

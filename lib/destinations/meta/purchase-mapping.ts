@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { sha256Hex } from '../../leads/hash';
 import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
-import type { CheckoutCompletedConversion, RowDecision } from '../types';
+import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../types';
 import {
   hasMetaMatchKey,
   META_BATCH,
@@ -131,13 +131,6 @@ export function buildMetaPurchaseDecision(
     row: event,
     // Orders and closes share Meta requests: the batch is the same.
     batch: META_BATCH,
-    accepted: {
-      version: order.version,
-      outcome: 'purchased',
-      value: order.value,
-      currency: order.currency,
-      at: conversion.now,
-      conversionAt: order.occurredAt,
-    },
+    accepted: acceptedState(conversion),
   };
 }

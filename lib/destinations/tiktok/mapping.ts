@@ -6,12 +6,13 @@ import type { HashedIdentity } from '../../leads/identity';
 import { CRM_DISPLAY_NAMES } from '../../store/records';
 import { decideUnadjustableChange } from '../close-changes';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
-import type {
-  CheckoutCompletedConversion,
-  DeliveredState,
-  LeadClosedConversion,
-  RequestDescription,
-  RowDecision,
+import {
+  acceptedState,
+  type CheckoutCompletedConversion,
+  type DeliveredState,
+  type LeadClosedConversion,
+  type RequestDescription,
+  type RowDecision,
 } from '../types';
 
 /**
@@ -187,14 +188,7 @@ export function buildTiktokLeadDecision(conversion: LeadClosedConversion): RowDe
       lead_event_source: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
     },
   };
-  return decide(event, 'crm', {
-    version: close.version,
-    outcome: close.outcome,
-    value: close.value,
-    currency: close.currency,
-    at: conversion.now,
-    conversionAt: close.closedAt,
-  });
+  return decide(event, 'crm', acceptedState(conversion));
 }
 
 export function buildTiktokPurchaseDecision(
@@ -229,14 +223,7 @@ export function buildTiktokPurchaseDecision(
     },
     ...(order.pageUrl ? { page: { url: order.pageUrl } } : {}),
   };
-  return decide(event, 'web', {
-    version: order.version,
-    outcome: 'purchased',
-    value: order.value,
-    currency: order.currency,
-    at: conversion.now,
-    conversionAt: order.occurredAt,
-  });
+  return decide(event, 'web', acceptedState(conversion));
 }
 
 /** The request body; the access token travels in the `Access-Token` header, never here. */
