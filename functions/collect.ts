@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { changedCloseKeys, dispatchInline, inlineDispatchDeadline, recordCloses } from '../lib/crm/intake';
+import { changedCloseKeys, recordCloses } from '../lib/crm/intake';
 import { closeFromLeadClosedEvent } from '../lib/crm/lead-closed-event';
 import { AuthenticationError, PayloadValidationError } from '../lib/errors';
 import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming';
@@ -12,6 +12,7 @@ import { orderFromCheckout } from '../lib/orders/capture';
 import { recordOrders } from '../lib/orders/record-orders';
 import { dispatchCloses } from '../lib/pipeline/dispatch';
 import type { CloseInput, OrderRecord } from '../lib/store/records';
+import { dispatchWithinBudget } from './inline-dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime, type Runtime } from './runtime';
 
@@ -97,14 +98,7 @@ export function createCollectHandler(source: RuntimeSource) {
     const recordedOrders = await recordOrders(runtime.store, orders);
     const newOrderKeys = recordedOrders.filter((result) => result.created).map(({ order }) => order.closeKey);
     const duplicates = recordedOrders.filter((result) => !result.created).map(({ order }) => order.orderId);
-    await dispatchInline([...closeKeys, ...newOrderKeys], {
-      ...runtime,
-      deadline: inlineDispatchDeadline({
-        now: runtime.now(),
-        budgetMs: runtime.config.inlineDispatchBudgetMs,
-        remainingMs: context.getRemainingTimeInMillis(),
-      }),
-    });
+    await dispatchWithinBudget([...closeKeys, ...newOrderKeys], runtime, context);
     runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, leadIds.length);
     runtime.logger.info('leads captured', {
       count: leadIds.length,

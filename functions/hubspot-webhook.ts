@@ -2,10 +2,11 @@ import { createHubspotClient, type HubspotClient } from '../lib/crm/hubspot/clie
 import { processHubspotWebhook } from '../lib/crm/hubspot/process-webhook';
 import { verifyHubspotSignature } from '../lib/crm/hubspot/signature';
 import { parseHubspotWebhook } from '../lib/crm/hubspot/webhook-payload';
-import { changedCloseKeys, dispatchInline, inlineDispatchDeadline } from '../lib/crm/intake';
+import { changedCloseKeys } from '../lib/crm/intake';
 import { AuthenticationError } from '../lib/errors';
 import { publicRequestUri } from '../lib/http/public-uri';
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
+import { dispatchWithinBudget } from './inline-dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime, type Runtime } from './runtime';
 
@@ -70,15 +71,12 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       metrics: runtime.metrics,
     });
     const closeKeys = changedCloseKeys(summary.results);
-    await dispatchInline(closeKeys, {
-      ...runtime,
-      deadline: inlineDispatchDeadline({
-        now: runtime.now(),
-        budgetMs: runtime.config.inlineDispatchBudgetMs,
-        remainingMs: context.getRemainingTimeInMillis(),
-        answerBy: startedAt + HUBSPOT_TIMEOUT_MS - ANSWER_MARGIN_MS,
-      }),
-    });
+    await dispatchWithinBudget(
+      closeKeys,
+      runtime,
+      context,
+      startedAt + HUBSPOT_TIMEOUT_MS - ANSWER_MARGIN_MS,
+    );
     const recorded = closeKeys.length;
     runtime.logger.info('hubspot webhook processed', {
       kind: webhook.kind,

@@ -1,4 +1,4 @@
-import { changedCloseKeys, dispatchInline, inlineDispatchDeadline } from '../lib/crm/intake';
+import { changedCloseKeys } from '../lib/crm/intake';
 import {
   parseFlowPayload,
   reportsFromOutboundMessage,
@@ -10,6 +10,7 @@ import { sameSalesforceId } from '../lib/crm/salesforce/record-id';
 import { AuthenticationError, ForbiddenError, PayloadValidationError } from '../lib/errors';
 import { type HttpEvent, header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
 import { secureEquals } from '../lib/http/secure-compare';
+import { dispatchWithinBudget } from './inline-dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime } from './runtime';
 
@@ -71,15 +72,7 @@ export function createSalesforceWebhookHandler(source: RuntimeSource) {
       metrics: runtime.metrics,
     });
     const closeKeys = changedCloseKeys(summary.results);
-    await dispatchInline(closeKeys, {
-      ...runtime,
-      deadline: inlineDispatchDeadline({
-        now: runtime.now(),
-        budgetMs: runtime.config.inlineDispatchBudgetMs,
-        remainingMs: context.getRemainingTimeInMillis(),
-        answerBy: startedAt + SALESFORCE_TIMEOUT_MS - 5000,
-      }),
-    });
+    await dispatchWithinBudget(closeKeys, runtime, context, startedAt + SALESFORCE_TIMEOUT_MS - 5000);
     runtime.logger.info('salesforce webhook processed', {
       kind: soap ? 'outbound-message' : 'flow-json',
       received: summary.received,
