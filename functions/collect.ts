@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { changedCloseKeys, recordCloses } from '../lib/crm/intake';
 import { closeFromLeadClosedEvent } from '../lib/crm/lead-closed-event';
+import type { CloseInput, OrderRecord } from '../lib/domain';
 import { AuthenticationError, PayloadValidationError } from '../lib/errors';
 import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming';
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
@@ -11,7 +12,6 @@ import { METRIC_NAMES } from '../lib/observability/metrics';
 import { orderFromCheckout } from '../lib/orders/capture';
 import { recordOrders } from '../lib/orders/record-orders';
 import { dispatchCloses } from '../lib/pipeline/dispatch';
-import type { CloseInput, OrderRecord } from '../lib/store/records';
 import { dispatchWithinBudget } from './inline-dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime, type Runtime } from './runtime';

@@ -1,5 +1,5 @@
 import type { RequestDescription } from '../lib/destinations/types';
-import type { CloseRecord, DeliveryRecord } from '../lib/store/records';
+import type { CloseRecord, DeliveryRecord } from '../lib/domain';
 
 /**
  * How `npm run demo` shows a close and what each destination would receive (pure): the recorded dry-run

@@ -1,4 +1,4 @@
-import { type DeliveryRecord, deliveryState } from '../lib/store/records';
+import { type DeliveryRecord, deliveryState } from '../lib/domain';
 
 /** What `npm run status` shows: counts by destination and status, the oldest waiting, the last failures. */
 export type StatusReport = {

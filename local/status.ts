@@ -1,6 +1,6 @@
 import { createDynamoClient } from '../functions/runtime';
 import { loadConfig } from '../lib/config';
-import type { DeliveryRecord } from '../lib/store/records';
+import type { DeliveryRecord } from '../lib/domain';
 import { createStore } from '../lib/store/store';
 import { applyLocalDefaults } from './env';
 import {

@@ -1,5 +1,5 @@
+import type { Checkpoint } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
-import type { Checkpoint } from '../store/records';
 import type { Store } from '../store/store';
 import { checkpointAfterWindow, type PollWindow } from './windows';
 

@@ -1,7 +1,7 @@
+import { type Checkpoint, type CrmName, closeWriteChanged } from '../domain';
 import { ConfigurationError, RetryableError } from '../errors';
 import type { MetricsRecorder } from '../observability/metrics';
 import type { RecordCloseResult } from '../pipeline/record-close';
-import type { Checkpoint, CrmName } from '../store/records';
 import type { Store } from '../store/store';
 import { advanceCheckpoint } from './checkpoint';
 import type { DeferredDealsSummary } from './resume-deferred-deals';
@@ -96,7 +96,7 @@ export function countRecorded(
   seen: Set<string>,
 ): void {
   for (const result of results) {
-    const changed = result.action === 'created' || result.action === 'updated';
+    const changed = closeWriteChanged(result.action);
     if (changed) {
       summary.recorded++;
       recordedCloseKeys.add(result.closeKey);

@@ -1,4 +1,4 @@
-import type { DeliveryRecord } from '../store/records';
+import type { DeliveryRecord } from '../domain';
 import type { Store } from '../store/store';
 
 /**

@@ -1,8 +1,8 @@
 import { activityOfDeferredDeal } from '../crm/hubspot/defer-deals';
 import { type HubspotIntakeDeps, recordHubspotActivity } from '../crm/hubspot/process-webhook';
 import { mapWithConcurrency } from '../crm/intake';
+import { closeWriteChanged, type DeferredDealRecord } from '../domain';
 import { RetryableError } from '../errors';
-import type { DeferredDealRecord } from '../store/records';
 import { MIN_POLL_STEP_MS, type PollContext } from './poll-crm';
 
 /**
@@ -65,7 +65,7 @@ export async function resumeDeferredHubspotDeals(
       break;
     }
     for (const result of results) {
-      if (result.action === 'created' || result.action === 'updated') {
+      if (closeWriteChanged(result.action)) {
         summary.recorded++;
         deps.recordedCloseKeys.add(result.closeKey);
       }

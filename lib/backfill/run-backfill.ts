@@ -2,10 +2,10 @@ import type { Config } from '../config';
 import { createHubspotClient } from '../crm/hubspot/client';
 import { createSalesforceClient } from '../crm/salesforce/client';
 import type { Destination } from '../destinations/types';
+import type { DeliveryStatus } from '../domain';
 import type { MetricsRecorder } from '../observability/metrics';
 import type { DeliverySummary } from '../pipeline/deliver';
 import { type ProcessDueSummary, processDueWork } from '../pipeline/process-due';
-import type { DeliveryStatus } from '../store/records';
 import type { Store } from '../store/store';
 import type { BackfillRequest } from './input';
 import {

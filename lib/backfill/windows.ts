@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../store/records';
+import type { Checkpoint } from '../domain';
 
 /**
  * Which stretch of CRM change time a backfill polls, cut into windows, and when a window lets the CRM's

@@ -1,8 +1,8 @@
+import { type CloseInput, closeWriteChanged } from '../domain';
 import { METRIC_NAMES, type MetricsRecorder } from '../observability/metrics';
 import { dispatchCloses } from '../pipeline/dispatch';
 import type { PipelineOptions } from '../pipeline/options';
 import { type RecordCloseResult, recordClose } from '../pipeline/record-close';
-import type { CloseInput } from '../store/records';
 import type { Store } from '../store/store';
 
 /**
@@ -51,7 +51,7 @@ export async function recordCloses(
   );
   // A new close or a new version of one; a repeat or an older report records nothing and counts nothing.
   for (const result of results) {
-    if (result.close && (result.action === 'created' || result.action === 'updated')) {
+    if (result.close && closeWriteChanged(result.action)) {
       options.metrics?.count(METRIC_NAMES.closesRecorded, { crm: result.close.crm });
     }
   }
@@ -73,11 +73,7 @@ export async function putReceipts(
 /** Close keys whose record changed: those are the ones the destinations have something new to do for. */
 export function changedCloseKeys(results: readonly RecordCloseResult[]): string[] {
   return [
-    ...new Set(
-      results
-        .filter((result) => result.action === 'created' || result.action === 'updated')
-        .map((result) => result.closeKey),
-    ),
+    ...new Set(results.filter((result) => closeWriteChanged(result.action)).map((result) => result.closeKey)),
   ];
 }
 

@@ -1,7 +1,7 @@
+import type { CloseInput } from '../domain';
 import type { LeadClosedEvent } from '../events/lead-closed';
 import { toConsentRecord } from '../leads/consent';
 import { hasAnyIdentifier, hashIdentity } from '../leads/identity';
-import type { CloseInput } from '../store/records';
 import { cleanCrmText } from './close-fields';
 import { isClosureReason, normaliseClosureReason } from './closure-reason';
 

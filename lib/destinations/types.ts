@@ -1,5 +1,11 @@
-import type { HashedIdentity } from '../leads/identity';
-import type { CloseRecord, ConsentRecord, DeliveryRecord, LeadRecord, OrderRecord } from '../store/records';
+import type {
+  CloseRecord,
+  ConsentRecord,
+  DeliveryRecord,
+  HashedIdentity,
+  LeadRecord,
+  OrderRecord,
+} from '../domain';
 
 /**
  * The destination contract. A destination is one folder under lib/destinations/ that exports a factory

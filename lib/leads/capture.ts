@@ -1,14 +1,8 @@
+import type { ClickIds, LeadRecord } from '../domain';
 import type { ClickIdsInput, Context, User } from '../events/common';
 import type { CroctLeadGenerated } from '../events/croct-lead-generated';
 import type { LeadCreatedEvent } from '../events/lead-created';
-import type { LeadRecord } from '../store/records';
-import {
-  type ClickIds,
-  type ExplicitClickIds,
-  extractClickIds,
-  mergeClickIds,
-  sanitisePageUrl,
-} from './click-ids';
+import { type ExplicitClickIds, extractClickIds, mergeClickIds, sanitisePageUrl } from './click-ids';
 import { toConsentRecord } from './consent';
 import { hashIdentity, mergeHashedIdentity } from './identity';
 

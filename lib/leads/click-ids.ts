@@ -1,23 +1,4 @@
-/**
- * Ad click identifiers a lead brings with it. All are kept: which one a conversion uses is decided at
- * upload time (Google: gclid, else gbraid, else wbraid — never both braids; platform-apis.md §6).
- */
-export type ClickIds = {
-  gclid?: string;
-  gbraid?: string;
-  wbraid?: string;
-  fbclid?: string;
-  /** Meta click id cookie value, `fb.<subdomainIndex>.<creation ms>.<fbclid>`; sent unhashed. */
-  fbc?: string;
-  /** Meta browser id cookie value, `fb.<subdomainIndex>.<creation ms>.<random>`; sent unhashed. */
-  fbp?: string;
-  ttclid?: string;
-  msclkid?: string;
-  /** GA4 client id ("1234567890.1700000000"), the `client_id` of the Measurement Protocol. */
-  gaClientId?: string;
-  /** TikTok browser id cookie value. */
-  ttp?: string;
-};
+import type { ClickIds } from '../domain';
 
 /** Values a sender states directly, including raw cookies (`_ga`, `_fbc`, `_fbp`, `_ttp`). */
 export type ExplicitClickIds = Partial<Record<keyof ClickIds | '_ga' | '_fbc' | '_fbp' | '_ttp', string>>;

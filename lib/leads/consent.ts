@@ -1,5 +1,5 @@
+import type { ConsentRecord } from '../domain';
 import type { Consent } from '../events/common';
-import type { ConsentRecord } from '../store/records';
 
 /**
  * The seed's consent object as stored. Google's Consent Mode v2 signals (ad_user_data,

@@ -1,3 +1,4 @@
+import type { HashedIdentity } from '../domain';
 import { sha256Hex } from './hash';
 import {
   normaliseBirthDate,
@@ -29,38 +30,6 @@ export type IdentityInput = {
   country?: string;
   gender?: string;
   birthDate?: string;
-};
-
-/**
- * The identifiers we store and upload: SHA-256 hex of each platform's normalised value, except
- * Google's `regionCode` and `postalCode`, which Google wants in clear (Data Manager AddressInfo).
- * Field names follow each platform's payload so that the mapping to it stays trivial.
- */
-export type HashedIdentity = {
-  google: {
-    emails: string[];
-    phones: string[];
-    givenName?: string;
-    familyName?: string;
-    street?: string;
-    /** ISO 3166-1 alpha-2, upper case, NOT hashed. */
-    regionCode?: string;
-    /** NOT hashed. */
-    postalCode?: string;
-  };
-  meta: {
-    em: string[];
-    ph: string[];
-    fn?: string;
-    ln?: string;
-    ct?: string;
-    st?: string;
-    zp?: string;
-    /** Hash of the lowercase ISO-2 code. */
-    country?: string;
-    ge?: string;
-    db?: string;
-  };
 };
 
 // Enough for every address a lead realistically gives; Meta and Google take arrays but a long tail

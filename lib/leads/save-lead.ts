@@ -1,4 +1,4 @@
-import type { LeadRecord } from '../store/records';
+import type { LeadRecord } from '../domain';
 import { retryOnConflict } from '../store/retry-on-conflict';
 import type { Store } from '../store/store';
 import { type LeadCapture, mergeLead } from './capture';

@@ -1,8 +1,7 @@
+import { type OrderLine, type OrderRecord, orderSubjectKey } from '../domain';
 import type { CheckoutCompletedEvent, Product } from '../events/checkout-completed';
 import { captureContext, hashUserIdentity } from '../leads/capture';
 import { toConsentRecord } from '../leads/consent';
-import { orderSubjectKey } from '../store/keys';
-import type { OrderLine, OrderRecord } from '../store/records';
 
 /**
  * A DATA Reshape `checkout_completed` as the order the connector stores (pure): identifiers hashed on

@@ -1,6 +1,6 @@
 import type { Conversion, DeliveredState } from '../destinations/types';
+import { type CloseRecord, type ConversionSubject, isOrderSubject, type LeadRecord } from '../domain';
 import { mergeHashedIdentity } from '../leads/identity';
-import { type CloseRecord, type ConversionSubject, isOrderSubject, type LeadRecord } from '../store/records';
 
 /**
  * What a destination's mapping is given for one delivery (pure). The pipeline plans, batches, uploads

@@ -1,7 +1,7 @@
 import type { DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
+import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
 import type { MetricsRecorder } from '../observability/metrics';
-import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../store/records';
 import { type DeliveryExpectation, deliveryRefKey, type Store } from '../store/store';
 import { mapWithConcurrency } from './concurrency';
 import { conversionFor } from './conversion';

@@ -1,5 +1,5 @@
+import { type DeliveryRecord, deliveryState, failureReason } from '../domain';
 import { METRIC_NAMES, type MetricsRecorder } from '../observability/metrics';
-import { type DeliveryRecord, deliveryState } from '../store/records';
 import type { PipelineLogger } from './deliver';
 
 /**
@@ -15,11 +15,9 @@ const LOGGED_CLOSE_KEYS = 10;
 export function countRecordedDelivery(metrics: MetricsRecorder | undefined, delivery: DeliveryRecord): void {
   if (!metrics) return;
   metrics.count(METRIC_NAMES.deliveries, { destination: delivery.destination, status: delivery.status });
-  if (deliveryState(delivery.status) === 'failed') {
-    metrics.count(METRIC_NAMES.deliveriesGivenUp, {
-      destination: delivery.destination,
-      reason: delivery.status.slice('failed:'.length),
-    });
+  const reason = failureReason(delivery.status);
+  if (reason !== undefined) {
+    metrics.count(METRIC_NAMES.deliveriesGivenUp, { destination: delivery.destination, reason });
   }
 }
 
@@ -36,7 +34,7 @@ export function logGivenUp(logger: PipelineLogger | undefined, recorded: readonl
     const first = deliveries[0] as DeliveryRecord;
     logger.warn('deliveries given up', {
       destination: first.destination,
-      reason: first.status.slice('failed:'.length),
+      reason: failureReason(first.status),
       count: deliveries.length,
       lastErrorCode: first.lastErrorCode,
       closes: deliveries.slice(0, LOGGED_CLOSE_KEYS).map((delivery) => delivery.closeKey),

@@ -1,5 +1,5 @@
 import type { DeliveredState, RowOutcome } from '../destinations/types';
-import type { ConversionSubject, DeliveryRecord } from '../store/records';
+import { type ConversionSubject, type DeliveryRecord, failureReason } from '../domain';
 
 /**
  * Pure rules for a delivery's next state: the retry schedule, the lead wait, and how an outcome is
@@ -79,7 +79,7 @@ export function waitingDelivery(
  */
 export function retryBudget(delivery: DeliveryRecord, now: number): { since: number; fromAttempt: number } {
   if (delivery.status === 'retry') return delivery.retrying ?? { since: now, fromAttempt: 0 };
-  return { since: now, fromAttempt: delivery.status.startsWith('failed:') ? delivery.attempts : 0 };
+  return { since: now, fromAttempt: failureReason(delivery.status) !== undefined ? delivery.attempts : 0 };
 }
 
 /** The delivery after one attempt with this outcome. `accepted` is what a delivered row told the platform. */

@@ -1,4 +1,4 @@
-import type { ConversionSubject } from '../store/records';
+import type { ConversionSubject } from '../domain';
 import type { DeliveryRef } from '../store/store';
 import { type DeliveryJob, type DeliverySummary, deliverJobs, emptySummary } from './deliver';
 import { shouldWaitForLead } from './delivery-outcome';

@@ -1,5 +1,5 @@
+import type { ConversionSubject, DeliveryRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
-import type { ConversionSubject, DeliveryRecord } from '../store/records';
 import { deliveryRefKey } from '../store/store';
 import { mapWithConcurrency } from './concurrency';
 import type { DeliverOptions, DeliveryJob } from './deliver';

@@ -1,4 +1,4 @@
-import type { ConversionSubject, DeliveryRecord } from '../store/records';
+import type { ConversionSubject, DeliveryRecord } from '../domain';
 import type { DeliveryExpectation } from '../store/store';
 
 /**

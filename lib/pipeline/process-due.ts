@@ -1,5 +1,5 @@
+import { type ConversionSubject, type DeliveryRecord, isDeliveryDue } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
-import type { ConversionSubject, DeliveryRecord } from '../store/records';
 import { type DeliveryRef, type DueCursor, type DuePage, deliveryRefKey } from '../store/store';
 import {
   countStatus,
@@ -69,15 +69,6 @@ export type ProcessDueSummary = DeliverySummary & {
 const DEFAULT_LIMIT = 10_000;
 const DEFAULT_PAGE_SIZE = 1000;
 const DEFAULT_RESERVE_MS = 30_000;
-
-function isDue(delivery: DeliveryRecord, dueBy: number): boolean {
-  return (
-    (delivery.status === 'pending' ||
-      delivery.status === 'retry' ||
-      delivery.status === 'waiting_for_lead') &&
-    (delivery.nextAttemptAt ?? 0) <= dueBy
-  );
-}
 
 export async function processDueWork(options: ProcessDueOptions): Promise<ProcessDueSummary> {
   const resolved = resolveDeliverOptions(options);
@@ -195,7 +186,7 @@ async function processRound(
     claim: false,
   });
   const jobs = new Map<string, DeliveryJob>();
-  for (const job of [...planned, ...existing.filter((job) => isDue(job.delivery, dueBy))]) {
+  for (const job of [...planned, ...existing.filter((job) => isDeliveryDue(job.delivery, dueBy))]) {
     jobs.set(deliveryRefKey(job.delivery), job);
   }
   const orphans: DeliveryRecord[] = [];

@@ -1,9 +1,6 @@
-import { closeKeyFor } from '../store/keys';
-import type { CloseInput, CloseRecord } from '../store/records';
+import { type CloseInput, type CloseRecord, type CloseWriteAction, closeKeyFor } from '../domain';
 import { retryOnConflict } from '../store/retry-on-conflict';
 import type { Store } from '../store/store';
-
-export type CloseWriteAction = 'created' | 'updated' | 'unchanged' | 'stale' | 'ignored';
 
 export type RecordCloseResult = {
   closeKey: string;

@@ -1,4 +1,4 @@
-import { orderIdOfSubjectKey } from '../store/keys';
+import { orderIdOfSubjectKey } from '../domain';
 
 /**
  * The subject keys that may name a lead: a close is keyed by its lead ID whenever it has one, so its key

@@ -40,33 +40,3 @@ export const keys = {
   order: (orderId: string) => `ORDER#${orderId}`,
   deferredDeal: (crm: string, dealId: string) => `DEFERRED#${crm}#${dealId}`,
 } as const;
-
-/**
- * An order's subject key: what the delivery pipeline keys its deliveries by (`DELIVERY#order:<id>#…`),
- * alongside close keys (lead IDs). The prefix keeps an order and a lead of the same ID apart.
- */
-const ORDER_SUBJECT_PREFIX = 'order:';
-
-export function orderSubjectKey(orderId: string): string {
-  return `${ORDER_SUBJECT_PREFIX}${orderId}`;
-}
-
-/** The order ID of an order subject key, or undefined for a close key. */
-export function orderIdOfSubjectKey(subjectKey: string): string | undefined {
-  return subjectKey.startsWith(ORDER_SUBJECT_PREFIX)
-    ? subjectKey.slice(ORDER_SUBJECT_PREFIX.length)
-    : undefined;
-}
-
-/** The close key: the deal's existing key, else the lead ID when the CRM gave one, else `<crm>-deal:<dealId>`. */
-export function closeKeyFor(close: {
-  closeKey?: string | undefined;
-  leadId?: string | undefined;
-  crm: string;
-  dealId?: string | undefined;
-}): string {
-  if (close.closeKey) return close.closeKey;
-  if (close.leadId) return close.leadId;
-  if (!close.dealId) throw new Error('a close needs a lead ID or a CRM deal ID');
-  return `${close.crm}-deal:${close.dealId}`;
-}

@@ -8,25 +8,20 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError } from '../errors';
 import {
-  DEFERRED_SHARD,
-  DUE_SHARD,
-  FAILED_SHARD,
-  ITEM_TYPES,
-  type ItemType,
-  keys,
+  type Checkpoint,
+  type CloseRecord,
+  type ConversionSubject,
+  type DeferredDealRecord,
+  type DeliveryRecord,
+  failureReason,
+  isAwaitingAttempt,
+  type LeadRecord,
+  type OrderRecord,
   orderIdOfSubjectKey,
-} from './keys';
-import type {
-  Checkpoint,
-  CloseRecord,
-  ConversionSubject,
-  DeferredDealRecord,
-  DeliveryRecord,
-  LeadRecord,
-  OrderRecord,
-} from './records';
+} from '../domain';
+import { ConcurrentUpdateError } from '../errors';
+import { DEFERRED_SHARD, DUE_SHARD, FAILED_SHARD, ITEM_TYPES, type ItemType, keys } from './keys';
 import { DUE_INDEX, TABLE_KEY, TTL_ATTRIBUTE } from './table';
 
 /**
@@ -128,13 +123,6 @@ function isConditionFailure(error: unknown): boolean {
   return (
     error instanceof ConditionalCheckFailedException ||
     (error as { name?: string }).name === 'ConditionalCheckFailedException'
-  );
-}
-
-function isDue(delivery: DeliveryRecord): boolean {
-  return (
-    delivery.nextAttemptAt !== undefined &&
-    (delivery.status === 'pending' || delivery.status === 'retry' || delivery.status === 'waiting_for_lead')
   );
 }
 
@@ -361,10 +349,10 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
         keys.delivery(delivery.closeKey, delivery.destination),
         delivery,
       );
-      if (isDue(delivery)) {
+      if (isAwaitingAttempt(delivery.status) && delivery.nextAttemptAt !== undefined) {
         item[DUE_INDEX.partition] = DUE_SHARD;
         item[DUE_INDEX.sort] = delivery.nextAttemptAt;
-      } else if (delivery.status.startsWith('failed:')) {
+      } else if (failureReason(delivery.status) !== undefined) {
         item[DUE_INDEX.partition] = FAILED_SHARD;
         item[DUE_INDEX.sort] = delivery.updatedAt;
       }

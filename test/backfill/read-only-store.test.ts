@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createReadOnlyStore, READ_VERB } from '../../lib/backfill/read-only-store';
-import type { DeliveryRecord } from '../../lib/store/records';
+import type { DeliveryRecord } from '../../lib/domain';
 import { closeInput, storeClose, T0 } from '../support/conversions';
 import { createTestTable } from '../support/dynamo';
 import { scanTable } from '../support/pipeline';

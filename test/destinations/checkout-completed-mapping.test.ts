@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { OrderRecord } from '../../lib/domain';
 import { sha256Hex } from '../../lib/leads/hash';
 import { conversionFor } from '../../lib/pipeline/conversion';
-import type { OrderRecord } from '../../lib/store/records';
 import { DAY, HOUR, T0 } from '../support/conversions';
 import { allDestinations, decideFor, sentRow } from '../support/destinations';
 import { checkoutSeedBody, checkoutWithBrowserBody, orderOf } from '../support/orders';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ClickIds } from '../../lib/domain';
 import {
-  type ClickIds,
   extractClickIds,
   isValidFbc,
   isValidFbp,

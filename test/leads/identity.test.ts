@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { HashedIdentity } from '../../lib/domain';
 import { sha256Hex } from '../../lib/leads/hash';
 import {
-  type HashedIdentity,
   hasAnyIdentifier,
   hasGoogleIdentifier,
   hashIdentity,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryRecord } from '../../lib/store/records';
+import type { DeliveryRecord } from '../../lib/domain';
 import { buildStatusReport, formatBackfillStatus, formatStatusReport } from '../../local/status-report';
 
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { DeliveryRecord } from '../../lib/domain';
 import { createMetricsRecorder } from '../../lib/observability/metrics';
 import { countLeadJoinMisses, countRecordedDelivery, logGivenUp } from '../../lib/pipeline/delivery-metrics';
-import type { DeliveryRecord } from '../../lib/store/records';
 import { closeRecord } from '../support/conversion-inputs';
 import { T0 } from '../support/conversions';
 import { createRecordingLogger } from '../support/pipeline';

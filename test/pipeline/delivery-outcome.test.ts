@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DeliveryRecord } from '../../lib/domain';
 import {
   deliveryAfterOutcome,
   LEAD_RECHECK_MS,
@@ -10,7 +11,6 @@ import {
   waitingDelivery,
 } from '../../lib/pipeline/delivery-outcome';
 import { planDelivery } from '../../lib/pipeline/plan-deliveries';
-import type { DeliveryRecord } from '../../lib/store/records';
 import { closeRecord, nextCloseVersion } from '../support/conversion-inputs';
 import { DAY, HOUR, T0 } from '../support/conversions';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CloseInput } from '../../lib/domain';
 import { closeFingerprint, decideCloseWrite, recordClose } from '../../lib/pipeline/record-close';
-import type { CloseInput } from '../../lib/store/records';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { scanAll } from '../support/scan';
 

@@ -1,5 +1,5 @@
 import { salesforceIdSuffix } from '../../lib/crm/salesforce/record-id';
-import { closeKeyFor } from '../../lib/store/keys';
+import { closeKeyFor } from '../../lib/domain';
 import type { Prng } from '../support/prng';
 
 /**

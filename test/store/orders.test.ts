@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { orderIdOfSubjectKey, orderSubjectKey } from '../../lib/store/keys';
-import type { CloseRecord, OrderRecord } from '../../lib/store/records';
+import { type CloseRecord, type OrderRecord, orderIdOfSubjectKey, orderSubjectKey } from '../../lib/domain';
 import { createTestTable, type TestTable } from '../support/dynamo';
 
 const order = (orderId: string, overrides: Partial<OrderRecord> = {}): OrderRecord => ({

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CloseRecord, DeliveryRecord, LeadRecord } from '../../lib/domain';
 import { ConcurrentUpdateError } from '../../lib/errors';
-import type { CloseRecord, DeliveryRecord, LeadRecord } from '../../lib/store/records';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { scanAll } from '../support/scan';
 

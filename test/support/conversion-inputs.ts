@@ -1,8 +1,8 @@
 import type { LeadClosedConversion } from '../../lib/destinations/types';
+import type { CloseInput, CloseRecord, LeadRecord } from '../../lib/domain';
 import { captureFromReshape, mergeLead } from '../../lib/leads/capture';
 import { mergeHashedIdentity } from '../../lib/leads/identity';
 import { decideCloseWrite } from '../../lib/pipeline/record-close';
-import type { CloseInput, CloseRecord, LeadRecord } from '../../lib/store/records';
 import { closeInput, DAY, HOUR, type LeadOptions, leadCreatedEvent, T0 } from './conversions';
 
 /** Pure builders for mapping tests: a close record, a lead record and the conversion joining them. */

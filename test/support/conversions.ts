@@ -1,10 +1,10 @@
 import * as v from 'valibot';
+import type { CloseInput, CloseRecord, LeadRecord } from '../../lib/domain';
 import { type LeadCreatedEvent, LeadCreatedEventSchema } from '../../lib/events/lead-created';
 import { captureFromReshape } from '../../lib/leads/capture';
 import { hashIdentity, type IdentityInput } from '../../lib/leads/identity';
 import { saveLeadCapture } from '../../lib/leads/save-lead';
 import { recordClose } from '../../lib/pipeline/record-close';
-import type { CloseInput, CloseRecord, LeadRecord } from '../../lib/store/records';
 import type { Store } from '../../lib/store/store';
 
 /** A fixed "now" for tests: 2026-11-20T10:00:00Z. */

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
+import type { OrderRecord } from '../../lib/domain';
 import {
   type CheckoutCompletedEvent,
   CheckoutCompletedEventSchema,
 } from '../../lib/events/checkout-completed';
 import { orderFromCheckout } from '../../lib/orders/capture';
-import type { OrderRecord } from '../../lib/store/records';
 
 /** The seed's checkout_completed example (Fashion), as a sender pushes it. */
 export function checkoutSeedBody(): CheckoutBody {

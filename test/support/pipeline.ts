@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../../functions/runtime';
+import type { DeliveryRecord } from '../../lib/domain';
 import type { HttpEvent } from '../../lib/http/request';
 import { dispatchCloses } from '../../lib/pipeline/dispatch';
 import { type ProcessDueOptions, processDueWork } from '../../lib/pipeline/process-due';
-import type { DeliveryRecord } from '../../lib/store/records';
 import { DUE_INDEX } from '../../lib/store/table';
 import { createTestTable, type TestTable } from './dynamo';
 import { TEST_COLLECT_KEY } from './runtime';

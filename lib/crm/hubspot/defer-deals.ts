@@ -1,4 +1,4 @@
-import type { DeferredDealRecord } from '../../store/records';
+import type { DeferredDealRecord } from '../../domain';
 import { retryOnConflict } from '../../store/retry-on-conflict';
 import type { Store } from '../../store/store';
 import { mapWithConcurrency } from '../intake';

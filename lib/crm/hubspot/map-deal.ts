@@ -1,6 +1,5 @@
+import { type CloseInput, type CloseRecord, closeKeyFor } from '../../domain';
 import { hasAnyIdentifier, hashIdentity } from '../../leads/identity';
-import { closeKeyFor } from '../../store/keys';
-import type { CloseInput, CloseRecord } from '../../store/records';
 import {
   cleanCrmText,
   normaliseCurrency,

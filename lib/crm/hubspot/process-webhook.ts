@@ -1,7 +1,7 @@
+import type { CloseInput } from '../../domain';
 import { RetryableError } from '../../errors';
 import { METRIC_NAMES, type MetricsRecorder } from '../../observability/metrics';
 import type { RecordCloseResult } from '../../pipeline/record-close';
-import type { CloseInput } from '../../store/records';
 import type { Store } from '../../store/store';
 import { type IntakeLogger, putReceipts, recordCloses } from '../intake';
 import type { HubspotClient, HubspotPipeline, HubspotProperties } from './client';

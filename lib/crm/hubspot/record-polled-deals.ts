@@ -1,5 +1,5 @@
+import type { CloseInput } from '../../domain';
 import type { RecordCloseResult } from '../../pipeline/record-close';
-import type { CloseInput } from '../../store/records';
 import { recordCloses } from '../intake';
 import type { HubspotClient, HubspotObject } from './client';
 import { viewFromApi } from './deal-activity';

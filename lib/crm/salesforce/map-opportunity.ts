@@ -1,6 +1,5 @@
+import { type CloseInput, closeKeyFor } from '../../domain';
 import { hasAnyIdentifier, hashIdentity } from '../../leads/identity';
-import { closeKeyFor } from '../../store/keys';
-import type { CloseInput } from '../../store/records';
 import { cleanCrmText, normaliseCurrency, parseAmount, parseLeadId, salesCycleDays } from '../close-fields';
 import { normaliseClosureReason } from '../closure-reason';
 import type { FlowContact, Opportunity } from './opportunity';

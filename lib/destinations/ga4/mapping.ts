@@ -1,6 +1,6 @@
 import * as v from 'valibot';
+import { type ConsentRecord, CRM_DISPLAY_NAMES, type OrderRecord } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
-import { type ConsentRecord, CRM_DISPLAY_NAMES, type OrderRecord } from '../../store/records';
 import { decideUnadjustableChange } from '../close-changes';
 import { firstRowProblem, WINDOW_SAFETY_MS } from '../row-validation';
 import {

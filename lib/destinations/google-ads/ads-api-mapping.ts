@@ -1,6 +1,5 @@
 import * as v from 'valibot';
-import type { HashedIdentity } from '../../leads/identity';
-import type { CloseOutcome } from '../../store/records';
+import type { CloseOutcome, HashedIdentity } from '../../domain';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import {
   acceptedState,

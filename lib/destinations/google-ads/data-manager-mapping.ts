@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { API_VERSIONS } from '../../config';
-import type { HashedIdentity } from '../../leads/identity';
-import type { ConsentRecord } from '../../store/records';
+import type { ConsentRecord, HashedIdentity } from '../../domain';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import {
   acceptedState,

@@ -1,4 +1,4 @@
-import type { OrderLine, OrderRecord } from '../../store/records';
+import type { OrderLine, OrderRecord } from '../../domain';
 import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../types';
 import {
   ADS_CONVERSIONS_BATCH,

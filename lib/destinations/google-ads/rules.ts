@@ -1,5 +1,4 @@
-import type { ClickIds } from '../../leads/click-ids';
-import type { CloseOutcome } from '../../store/records';
+import type { ClickIds, CloseOutcome } from '../../domain';
 import type { Conversion, LeadClosedConversion, RowDecision } from '../types';
 
 /**

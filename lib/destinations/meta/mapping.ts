@@ -1,8 +1,7 @@
 import * as v from 'valibot';
+import { CRM_DISPLAY_NAMES, type HashedIdentity, type LeadRecord } from '../../domain';
 import { isValidFbc, isValidFbp } from '../../leads/click-ids';
 import { sha256Hex } from '../../leads/hash';
-import type { HashedIdentity } from '../../leads/identity';
-import { CRM_DISPLAY_NAMES, type LeadRecord } from '../../store/records';
 import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
 import {
   acceptedState,

@@ -1,9 +1,7 @@
 import * as v from 'valibot';
 import { API_VERSIONS } from '../../config';
-import type { ClickIds } from '../../leads/click-ids';
+import { type ClickIds, CRM_DISPLAY_NAMES, type HashedIdentity } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
-import type { HashedIdentity } from '../../leads/identity';
-import { CRM_DISPLAY_NAMES } from '../../store/records';
 import { decideUnadjustableChange } from '../close-changes';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import {

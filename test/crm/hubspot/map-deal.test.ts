@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HubspotPipeline } from '../../../lib/crm/hubspot/client';
 import { classifyDealStage, mapHubspotDeal, revalueRecordedClose } from '../../../lib/crm/hubspot/map-deal';
-import type { CloseRecord } from '../../../lib/store/records';
+import type { CloseRecord } from '../../../lib/domain';
 
 const PIPELINES: HubspotPipeline[] = [
   {

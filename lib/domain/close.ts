@@ -1,0 +1,76 @@
+import type { ConsentRecord } from './consent';
+import type { HashedIdentity } from './identity';
+
+export type CrmName = 'hubspot' | 'salesforce' | 'api';
+/** Each CRM's own name, as the platforms' lead-source fields show it. */
+export const CRM_DISPLAY_NAMES: Record<CrmName, string> = {
+  hubspot: 'HubSpot',
+  salesforce: 'Salesforce',
+  api: 'API',
+};
+export type CloseOutcome = 'won' | 'lost' | 'reopened';
+
+/** What a CRM webhook, a CRM poll or a pushed `lead_closed` says about a deal's terminal stage. */
+export type CloseInput = {
+  /**
+   * The key the deal's close already has (from its deal pointer). A deal keeps its first key for life:
+   * a lead ID added to the deal later updates that close rather than starting a second conversion.
+   */
+  closeKey?: string;
+  leadId?: string;
+  crm: CrmName;
+  dealId?: string;
+  outcome: CloseOutcome;
+  /** Deal amount when won, 0 when lost (the seed's rule). */
+  value: number;
+  currency: string;
+  /** When the deal closed in the CRM (ms): the conversion time, never the time of upload. */
+  closedAt: number;
+  /** The CRM's own change time (ms); an older change never overwrites a newer one. */
+  sourceUpdatedAt: number;
+  stage?: string;
+  pipeline?: string;
+  closureReason?: string;
+  closureDetail?: string;
+  salesCycleDays?: number;
+  dealType?: string;
+  dealCreatedAt?: number;
+  /** Identifiers of the CRM's contact, hashed on intake: the fallback when the lead is unknown. */
+  contactIdentity?: HashedIdentity;
+  userId?: string;
+  consent?: ConsentRecord;
+};
+
+/** A recorded close: the input plus its key and version history. */
+export type CloseRecord = CloseInput & {
+  closeKey: string;
+  version: number;
+  /** Outcome, value and currency: a change in any is a new version the destinations must adjust to. */
+  fingerprint: string;
+  previous?: { version: number; outcome: CloseOutcome; value: number; currency: string };
+  recordedAt: number;
+  updatedAt: number;
+  /** Deliveries for this version not yet planned: the close sits in the due index until they are. */
+  planned: boolean;
+};
+
+/** The close key: the deal's existing key, else the lead ID when the CRM gave one, else `<crm>-deal:<dealId>`. */
+export function closeKeyFor(close: {
+  closeKey?: string | undefined;
+  leadId?: string | undefined;
+  crm: string;
+  dealId?: string | undefined;
+}): string {
+  if (close.closeKey) return close.closeKey;
+  if (close.leadId) return close.leadId;
+  if (!close.dealId) throw new Error('a close needs a lead ID or a CRM deal ID');
+  return `${close.crm}-deal:${close.dealId}`;
+}
+
+/** What recording a close report did to the stored close. */
+export type CloseWriteAction = 'created' | 'updated' | 'unchanged' | 'stale' | 'ignored';
+
+/** Whether a close write changed what the destinations must be told (a new close, or its next version). */
+export function closeWriteChanged(action: CloseWriteAction): boolean {
+  return action === 'created' || action === 'updated';
+}

@@ -1,0 +1,9 @@
+/** The domain's types and rules: pure code imports these, never lib/store or lib/config. */
+export * from './close';
+export * from './consent';
+export * from './delivery';
+export * from './identity';
+export * from './intake';
+export * from './lead';
+export * from './order';
+export * from './subject';
