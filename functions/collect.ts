@@ -11,7 +11,7 @@ import { saveLeadCapture } from '../lib/leads/save-lead';
 import { METRIC_NAMES } from '../lib/observability/metrics';
 import { orderFromCheckout } from '../lib/orders/capture';
 import { recordOrders } from '../lib/orders/record-orders';
-import { dispatchCloses } from '../lib/pipeline/dispatch';
+import { dispatchSubjects } from '../lib/pipeline/dispatch';
 import { dispatchWithinBudget } from './inline-dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime, type Runtime } from './runtime';
@@ -96,7 +96,9 @@ export function createCollectHandler(source: RuntimeSource) {
       await recordCloses(runtime.store, closes, runtime.now, { metrics: runtime.metrics }),
     );
     const recordedOrders = await recordOrders(runtime.store, orders);
-    const newOrderKeys = recordedOrders.filter((result) => result.created).map(({ order }) => order.closeKey);
+    const newOrderKeys = recordedOrders
+      .filter((result) => result.created)
+      .map(({ order }) => order.subjectKey);
     const duplicates = recordedOrders.filter((result) => !result.created).map(({ order }) => order.orderId);
     await dispatchWithinBudget([...closeKeys, ...newOrderKeys], runtime, context);
     runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, leadIds.length);
@@ -128,7 +130,7 @@ async function dispatchClosesOfArrivedLeads(
     if (closes.size === 0) return;
     const remaining = context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
     const budget = Math.min(runtime.config.inlineDispatchBudgetMs, remaining - LAMBDA_FINISH_MARGIN_MS);
-    const summary = await dispatchCloses([...closes.keys()], {
+    const summary = await dispatchSubjects([...closes.keys()], {
       ...runtime,
       closes,
       deadline: runtime.now() + budget,

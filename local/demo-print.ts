@@ -86,7 +86,7 @@ export function closeHeadline(close: CloseRecord): string {
     : (CRM_NAMES[close.crm] ?? close.crm);
   const outcome = close.outcome === 'won' ? `won ${money(close.value, close.currency)}` : close.outcome;
   const reason = close.closureReason ? ` (${close.closureReason})` : '';
-  return `${close.closeKey} · ${deal} · ${outcome}${reason} · closed ${minute(close.closedAt)}`;
+  return `${close.subjectKey} · ${deal} · ${outcome}${reason} · closed ${minute(close.closedAt)}`;
 }
 
 /** What happened to one delivery, in words, and the request it would make when it would send one. */

@@ -238,8 +238,8 @@ async function main(): Promise<number> {
     const closeKeys = ['lead_abc123', 'lead_def456', 'lead_mno345', 'lead_jkl012', CROCT_LEAD_ID];
     const closes = await runtime.store.getCloses(closeKeys);
     const deliveries = await runtime.store.getDeliveries(
-      closeKeys.flatMap((closeKey) =>
-        runtime.destinations.map((destination) => ({ closeKey, destination: destination.name })),
+      closeKeys.flatMap((subjectKey) =>
+        runtime.destinations.map((destination) => ({ subjectKey, destination: destination.name })),
       ),
     );
     const notes: Record<string, string> = {
@@ -250,16 +250,16 @@ async function main(): Promise<number> {
       [CROCT_LEAD_ID]: 'found by the backfill polling Salesforce: its webhook never came',
     };
     const all: DeliveryRecord[] = [];
-    for (const closeKey of closeKeys) {
-      const close = closes.get(closeKey);
+    for (const subjectKey of closeKeys) {
+      const close = closes.get(subjectKey);
       if (!close) {
-        out(`\n   ${closeKey}: no close recorded`);
+        out(`\n   ${subjectKey}: no close recorded`);
         continue;
       }
       out(`\n   ${closeHeadline(close)}`);
-      out(`      how it came: ${notes[closeKey] ?? close.crm}`);
+      out(`      how it came: ${notes[subjectKey] ?? close.crm}`);
       for (const destination of runtime.destinations) {
-        const delivery = deliveries.get(`DELIVERY#${closeKey}#${destination.name}`);
+        const delivery = deliveries.get(`DELIVERY#${subjectKey}#${destination.name}`);
         if (!delivery) {
           out(`      ${destination.name.padEnd(11)} no delivery yet`);
           continue;

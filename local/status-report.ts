@@ -1,16 +1,19 @@
 import { type DeliveryRecord, deliveryState } from '../lib/domain';
 
-/** What `npm run status` shows: counts by destination and status, the oldest waiting, the last failures. */
+/**
+ * What `npm run status` shows: counts by destination and status, the oldest waiting, the last failures.
+ * A delivery's subject key is reported as `closeKey`, the name its `--json` output has always had.
+ */
 export type StatusReport = {
   totals: Record<string, Record<string, number>>;
-  oldestWaiting: Pick<
+  oldestWaiting: ({ closeKey: string } & Pick<
     DeliveryRecord,
-    'closeKey' | 'destination' | 'status' | 'attempts' | 'createdAt' | 'nextAttemptAt' | 'lastError'
-  >[];
-  lastFailures: Pick<
+    'destination' | 'status' | 'attempts' | 'createdAt' | 'nextAttemptAt' | 'lastError'
+  >)[];
+  lastFailures: ({ closeKey: string } & Pick<
     DeliveryRecord,
-    'closeKey' | 'destination' | 'status' | 'attempts' | 'updatedAt' | 'lastError' | 'lastErrorCode'
-  >[];
+    'destination' | 'status' | 'attempts' | 'updatedAt' | 'lastError' | 'lastErrorCode'
+  >)[];
   deliveries: number;
 };
 
@@ -38,8 +41,8 @@ export function buildStatusReport(deliveries: Iterable<DeliveryRecord>, limit = 
     totals,
     oldestWaiting: waiting
       .slice(0, limit)
-      .map(({ closeKey, destination, status, attempts, createdAt, nextAttemptAt, lastError }) => ({
-        closeKey,
+      .map(({ subjectKey, destination, status, attempts, createdAt, nextAttemptAt, lastError }) => ({
+        closeKey: subjectKey,
         destination,
         status,
         attempts,
@@ -49,8 +52,8 @@ export function buildStatusReport(deliveries: Iterable<DeliveryRecord>, limit = 
       })),
     lastFailures: failures
       .slice(0, limit)
-      .map(({ closeKey, destination, status, attempts, updatedAt, lastError, lastErrorCode }) => ({
-        closeKey,
+      .map(({ subjectKey, destination, status, attempts, updatedAt, lastError, lastErrorCode }) => ({
+        closeKey: subjectKey,
         destination,
         status,
         attempts,

@@ -99,10 +99,10 @@ export function countRecorded(
     const changed = closeWriteChanged(result.action);
     if (changed) {
       summary.recorded++;
-      recordedCloseKeys.add(result.closeKey);
+      recordedCloseKeys.add(result.subjectKey);
     }
-    if (seen.has(result.closeKey)) continue;
-    seen.add(result.closeKey);
+    if (seen.has(result.subjectKey)) continue;
+    seen.add(result.subjectKey);
     summary.found++;
     if (!changed) summary.unchanged++;
   }

@@ -67,7 +67,7 @@ export async function resumeDeferredHubspotDeals(
     for (const result of results) {
       if (closeWriteChanged(result.action)) {
         summary.recorded++;
-        deps.recordedCloseKeys.add(result.closeKey);
+        deps.recordedCloseKeys.add(result.subjectKey);
       }
     }
     const resolved = await mapWithConcurrency(deals, WRITE_CONCURRENCY, (deal: DeferredDealRecord) =>

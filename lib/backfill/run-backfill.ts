@@ -60,6 +60,7 @@ export type BackfillDeps = {
   sleep?: (ms: number) => Promise<void>;
 };
 
+/** `closeKey` is the delivery's subject key, under the name the backfill's output has always used. */
 export type DryRunPreview = {
   closeKey: string;
   destination: string;
@@ -267,7 +268,7 @@ export async function runBackfill(request: BackfillRequest, deps: BackfillDeps):
     ...(readOnly
       ? {
           preview: readOnly.wouldWrite.slice(0, PREVIEW_SIZE).map((delivery) => ({
-            closeKey: delivery.closeKey,
+            closeKey: delivery.subjectKey,
             destination: delivery.destination,
             status: delivery.status,
             ...(delivery.lastErrorCode ? { reason: delivery.lastErrorCode } : {}),

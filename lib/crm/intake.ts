@@ -1,6 +1,6 @@
 import { type CloseInput, closeWriteChanged } from '../domain';
 import { METRIC_NAMES, type MetricsRecorder } from '../observability/metrics';
-import { dispatchCloses } from '../pipeline/dispatch';
+import { dispatchSubjects } from '../pipeline/dispatch';
 import type { PipelineOptions } from '../pipeline/options';
 import { type RecordCloseResult, recordClose } from '../pipeline/record-close';
 import type { Store } from '../store/store';
@@ -73,7 +73,9 @@ export async function putReceipts(
 /** Close keys whose record changed: those are the ones the destinations have something new to do for. */
 export function changedCloseKeys(results: readonly RecordCloseResult[]): string[] {
   return [
-    ...new Set(results.filter((result) => closeWriteChanged(result.action)).map((result) => result.closeKey)),
+    ...new Set(
+      results.filter((result) => closeWriteChanged(result.action)).map((result) => result.subjectKey),
+    ),
   ];
 }
 
@@ -117,7 +119,7 @@ export async function dispatchInline(
     return;
   }
   try {
-    await dispatchCloses(closeKeys, options);
+    await dispatchSubjects(closeKeys, options);
   } catch (error) {
     options.logger.warn('inline dispatch failed; the backfill will retry', {
       closes: closeKeys.length,

@@ -16,7 +16,7 @@ export type CloseInput = {
    * The key the deal's close already has (from its deal pointer). A deal keeps its first key for life:
    * a lead ID added to the deal later updates that close rather than starting a second conversion.
    */
-  closeKey?: string;
+  subjectKey?: string;
   leadId?: string;
   crm: CrmName;
   dealId?: string;
@@ -43,7 +43,7 @@ export type CloseInput = {
 
 /** A recorded close: the input plus its key and version history. */
 export type CloseRecord = CloseInput & {
-  closeKey: string;
+  subjectKey: string;
   version: number;
   /** Outcome, value and currency: a change in any is a new version the destinations must adjust to. */
   fingerprint: string;
@@ -56,12 +56,12 @@ export type CloseRecord = CloseInput & {
 
 /** The close key: the deal's existing key, else the lead ID when the CRM gave one, else `<crm>-deal:<dealId>`. */
 export function closeKeyFor(close: {
-  closeKey?: string | undefined;
+  subjectKey?: string | undefined;
   leadId?: string | undefined;
   crm: string;
   dealId?: string | undefined;
 }): string {
-  if (close.closeKey) return close.closeKey;
+  if (close.subjectKey) return close.subjectKey;
   if (close.leadId) return close.leadId;
   if (!close.dealId) throw new Error('a close needs a lead ID or a CRM deal ID');
   return `${close.crm}-deal:${close.dealId}`;

@@ -18,13 +18,13 @@ export type DeliveryStatus =
   | `skipped:${string}`
   | `failed:${string}`;
 
-/** One destination's fate for one close (or order: `closeKey` is then the order's subject key). */
+/** One destination's fate for one close (or order: `subjectKey` is then the order's subject key). */
 export type DeliveryRecord = {
-  closeKey: string;
+  subjectKey: string;
   destination: string;
   status: DeliveryStatus;
   /** The close version this delivery is working on. */
-  closeVersion: number;
+  subjectVersion: number;
   attempts: number;
   createdAt: number;
   updatedAt: number;

@@ -31,10 +31,10 @@ export type OrderRecord = {
   kind: 'order';
   orderId: string;
   /**
-   * The pipeline's subject key (`order:<orderId>`, orderSubjectKey below): the `closeKey` of this order's
+   * The pipeline's subject key (`order:<orderId>`, orderSubjectKey below): the `subjectKey` of this order's
    * deliveries, under which the pipeline handles it like a close.
    */
-  closeKey: string;
+  subjectKey: string;
   /** An order joins no lead: it brings its own click IDs and identity. */
   leadId?: undefined;
   /** Always 1: an order is never re-versioned (deliveries are planned per subject version). */

@@ -91,7 +91,7 @@ export function orderFromCheckout(event: CheckoutCompletedEvent, receivedAt: num
   return {
     kind: 'order',
     orderId: event.event.id,
-    closeKey: orderSubjectKey(event.event.id),
+    subjectKey: orderSubjectKey(event.event.id),
     version: 1,
     occurredAt,
     value: event.event.value,

@@ -15,7 +15,7 @@ import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './deli
  */
 export type DeliveryJob = {
   /** The delivery's subject: a close, or an order (lib/pipeline/conversion.ts tells them apart). */
-  close: ConversionSubject;
+  subject: ConversionSubject;
   delivery: DeliveryRecord;
   /** The stored state this job read: the final write is conditional on it (undefined: must not exist). */
   expected: DeliveryExpectation | undefined;
@@ -94,7 +94,7 @@ export function mergeSummaries(into: DeliverySummary, from: DeliverySummary): De
 }
 
 function decide(job: DeliveryJob, destination: Destination, lead: LeadRecord | undefined, now: number) {
-  const conversion = conversionFor(job.close, lead, job.delivery.delivered, now);
+  const conversion = conversionFor(job.subject, lead, job.delivery.delivered, now);
   const mapping = destination.mappings[conversion.type];
   if (!mapping) {
     return {
@@ -211,9 +211,9 @@ export async function deliverJobs(
       });
       continue;
     }
-    const lead = job.close.leadId ? leads.get(job.close.leadId) : undefined;
-    if (shouldWaitForLead(job.close, lead !== undefined, now, options.leadWaitMs)) {
-      const next = waitingDelivery(job.delivery, job.close, { now, leadWaitMs: options.leadWaitMs });
+    const lead = job.subject.leadId ? leads.get(job.subject.leadId) : undefined;
+    if (shouldWaitForLead(job.subject, lead !== undefined, now, options.leadWaitMs)) {
+      const next = waitingDelivery(job.delivery, job.subject, { now, leadWaitMs: options.leadWaitMs });
       const unchanged =
         job.delivery.status === next.status && job.delivery.nextAttemptAt === next.nextAttemptAt;
       results.push({ job, next: unchanged ? undefined : next });

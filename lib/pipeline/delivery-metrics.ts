@@ -37,7 +37,7 @@ export function logGivenUp(logger: PipelineLogger | undefined, recorded: readonl
       reason: failureReason(first.status),
       count: deliveries.length,
       lastErrorCode: first.lastErrorCode,
-      closes: deliveries.slice(0, LOGGED_CLOSE_KEYS).map((delivery) => delivery.closeKey),
+      closes: deliveries.slice(0, LOGGED_CLOSE_KEYS).map((delivery) => delivery.subjectKey),
     });
   }
 }
@@ -50,16 +50,16 @@ export function countLeadJoinMisses(
   metrics: MetricsRecorder | undefined,
   jobs: readonly {
     // Structural: whatever the job's subject is, only a lead ID can miss its lead.
-    close: { closeKey: string; leadId?: string | undefined; crm?: string };
+    subject: { subjectKey: string; leadId?: string | undefined; crm?: string };
     delivery: Pick<DeliveryRecord, 'status'>;
   }[],
   leads: ReadonlyMap<string, unknown>,
 ): void {
   if (!metrics) return;
   const missed = new Map<string, string>();
-  for (const { close, delivery } of jobs) {
-    if (!close.leadId || leads.has(close.leadId) || delivery.status === 'waiting_for_lead') continue;
-    missed.set(close.closeKey, close.crm ?? 'unknown');
+  for (const { subject, delivery } of jobs) {
+    if (!subject.leadId || leads.has(subject.leadId) || delivery.status === 'waiting_for_lead') continue;
+    missed.set(subject.subjectKey, subject.crm ?? 'unknown');
   }
   for (const crm of missed.values()) metrics.count(METRIC_NAMES.leadJoinMisses, { crm });
 }

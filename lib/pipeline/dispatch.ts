@@ -3,7 +3,7 @@ import type { DeliveryRef } from '../store/store';
 import { type DeliveryJob, type DeliverySummary, deliverJobs, emptySummary } from './deliver';
 import { shouldWaitForLead } from './delivery-outcome';
 import { type PipelineOptions, resolveDeliverOptions } from './options';
-import { planCloses } from './plan-closes';
+import { planSubjects } from './plan-closes';
 import { leadKeysOf } from './subject-keys';
 
 /**
@@ -30,7 +30,7 @@ export type DispatchSummary = { closes: number } & DeliverySummary;
 export const INLINE_CLAIM_GRACE_MS = 60_000;
 
 /** `closeKeys` may hold order subject keys (`order:<id>`, lib/store/keys.ts): orders go the same way. */
-export async function dispatchCloses(
+export async function dispatchSubjects(
   closeKeys: readonly string[],
   options: DispatchOptions,
 ): Promise<DispatchSummary> {
@@ -40,8 +40,8 @@ export async function dispatchCloses(
   if (keys.length === 0 || resolved.destinations.length === 0)
     return { closes: keys.length, ...emptySummary() };
 
-  const refs: DeliveryRef[] = keys.flatMap((closeKey) =>
-    resolved.destinations.map((destination) => ({ closeKey, destination: destination.name })),
+  const refs: DeliveryRef[] = keys.flatMap((subjectKey) =>
+    resolved.destinations.map((destination) => ({ subjectKey, destination: destination.name })),
   );
   // One round of reads: a close is keyed by its lead ID whenever it has one, so the lead's key is known
   // before the close is read.
@@ -55,7 +55,7 @@ export async function dispatchCloses(
     .filter((close): close is ConversionSubject => close !== undefined);
   if (found.length === 0) return { closes: 0, ...emptySummary() };
 
-  const { planned, existing, ready } = await planCloses(found, stored, resolved, {
+  const { planned, existing, ready } = await planSubjects(found, stored, resolved, {
     dueAt: options.deadline + INLINE_CLAIM_GRACE_MS,
     claim: true,
   });
@@ -65,15 +65,15 @@ export async function dispatchCloses(
     (job: DeliveryJob) =>
       job.delivery.status === 'waiting_for_lead' &&
       !shouldWaitForLead(
-        job.close,
-        job.close.leadId ? leads.has(job.close.leadId) : false,
+        job.subject,
+        job.subject.leadId ? leads.has(job.subject.leadId) : false,
         now,
         resolved.leadWaitMs,
       ),
   );
   // The claimed deliveries exist: the closes can leave the due index while the uploads run.
   const [, run] = await Promise.all([
-    Promise.all(ready.map((close) => options.store.markSubjectPlanned(close.closeKey, close.version))),
+    Promise.all(ready.map((close) => options.store.markSubjectPlanned(close.subjectKey, close.version))),
     deliverJobs([...planned, ...waiting], leads, resolved),
   ]);
   return { closes: found.length, ...run.summary };

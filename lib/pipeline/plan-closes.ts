@@ -25,7 +25,7 @@ export type PlanResult = {
 
 const PLAN_WRITE_CONCURRENCY = 32;
 
-export async function planCloses(
+export async function planSubjects(
   closes: readonly ConversionSubject[],
   stored: ReadonlyMap<string, DeliveryRecord>,
   options: Pick<DeliverOptions, 'store' | 'destinations' | 'now' | 'dryRun'>,
@@ -37,30 +37,32 @@ export async function planCloses(
   const blocked = new Set<string>();
   for (const close of closes) {
     for (const destination of options.destinations) {
-      const current = stored.get(deliveryRefKey({ closeKey: close.closeKey, destination: destination.name }));
+      const current = stored.get(
+        deliveryRefKey({ subjectKey: close.subjectKey, destination: destination.name }),
+      );
       const next = planDelivery(close, destination.name, current, {
         now,
         dueAt: plan.dueAt,
         dryRun: options.dryRun,
       });
       if (!next) {
-        blocked.add(close.closeKey);
+        blocked.add(close.subjectKey);
         continue;
       }
       if (!next.write) {
         existing.push({
-          close,
+          subject: close,
           delivery: next.delivery,
-          expected: { closeVersion: next.delivery.closeVersion, attempts: next.delivery.attempts },
+          expected: { subjectVersion: next.delivery.subjectVersion, attempts: next.delivery.attempts },
         });
-      } else planned.push({ close, delivery: next.delivery, expected: next.expected });
+      } else planned.push({ subject: close, delivery: next.delivery, expected: next.expected });
     }
   }
   if (!plan.claim) {
     return {
       planned,
       existing,
-      ready: closes.filter((close) => !close.planned && !blocked.has(close.closeKey)),
+      ready: closes.filter((close) => !close.planned && !blocked.has(close.subjectKey)),
     };
   }
   const claimed: DeliveryJob[] = [];
@@ -70,12 +72,12 @@ export async function planCloses(
       // The final write expects the state just written.
       claimed.push({
         ...job,
-        expected: { closeVersion: job.delivery.closeVersion, attempts: job.delivery.attempts },
+        expected: { subjectVersion: job.delivery.subjectVersion, attempts: job.delivery.attempts },
       });
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError)) throw error;
       // Someone else planned (or moved) this delivery first; they own it now.
-      blocked.add(job.close.closeKey);
+      blocked.add(job.subject.subjectKey);
     }
   });
   // Writes finish in any order; keep the closes' order so that batches do not depend on write latency.
@@ -85,7 +87,7 @@ export async function planCloses(
   return {
     planned: claimed.sort(byInput),
     existing,
-    ready: closes.filter((close) => !close.planned && !blocked.has(close.closeKey)),
+    ready: closes.filter((close) => !close.planned && !blocked.has(close.subjectKey)),
   };
 }
 
@@ -99,7 +101,7 @@ export function closesToMark(
   recorded: ReadonlySet<string>,
 ): ConversionSubject[] {
   const unrecorded = new Set(
-    planned.filter((job) => !recorded.has(deliveryRefKey(job.delivery))).map((job) => job.close.closeKey),
+    planned.filter((job) => !recorded.has(deliveryRefKey(job.delivery))).map((job) => job.subject.subjectKey),
   );
-  return ready.filter((close) => !unrecorded.has(close.closeKey));
+  return ready.filter((close) => !unrecorded.has(close.subjectKey));
 }

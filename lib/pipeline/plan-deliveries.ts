@@ -23,10 +23,10 @@ export function planDelivery(
   options: { now: number; dueAt: number; dryRun: boolean },
 ): PlannedDelivery | undefined {
   const fresh = (attempts: number, previous?: DeliveryRecord): DeliveryRecord => ({
-    closeKey: close.closeKey,
+    subjectKey: close.subjectKey,
     destination,
     status: 'pending',
-    closeVersion: close.version,
+    subjectVersion: close.version,
     attempts,
     createdAt: previous?.createdAt ?? options.now,
     updatedAt: options.now,
@@ -35,9 +35,9 @@ export function planDelivery(
     ...(previous?.platformResponseId ? { platformResponseId: previous.platformResponseId } : {}),
   });
   if (!existing) return { delivery: fresh(0), expected: undefined, write: true };
-  const expected = { closeVersion: existing.closeVersion, attempts: existing.attempts };
-  if (existing.closeVersion > close.version) return undefined; // we read an older close than the delivery's
-  if (existing.closeVersion < close.version) return { delivery: fresh(0, existing), expected, write: true };
+  const expected = { subjectVersion: existing.subjectVersion, attempts: existing.attempts };
+  if (existing.subjectVersion > close.version) return undefined; // we read an older close than the delivery's
+  if (existing.subjectVersion < close.version) return { delivery: fresh(0, existing), expected, write: true };
   if (existing.status === DRY_RUN_STATUS && !options.dryRun) {
     return { delivery: fresh(existing.attempts, existing), expected, write: true };
   }

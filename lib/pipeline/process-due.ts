@@ -12,7 +12,7 @@ import {
 import { countRecordedDelivery, logGivenUp } from './delivery-metrics';
 import { deliveryAfterOutcome } from './delivery-outcome';
 import { type PipelineOptions, resolveDeliverOptions } from './options';
-import { closesToMark, planCloses } from './plan-closes';
+import { closesToMark, planSubjects } from './plan-closes';
 import { leadKeysOf } from './subject-keys';
 
 /**
@@ -113,17 +113,18 @@ export async function processDueWork(options: ProcessDueOptions): Promise<Proces
       const fromFailed = reading === 'failed';
       const page = await readPage(Math.min(pageSize, limit - closeItems.length - deliveryItems.length));
       for (const item of page.items) {
-        const key = item.type === 'close' ? `close:${item.close.closeKey}` : deliveryRefKey(item.delivery);
+        const key =
+          item.type === 'subject' ? `close:${item.subject.subjectKey}` : deliveryRefKey(item.delivery);
         if (seen.has(key)) continue;
         seen.add(key);
         if (item.type === 'delivery') {
           deliveryItems.push(item.delivery);
           if (fromFailed) summary.failedRetried++;
         } else if (
-          item.close.updatedAt <= startedAt - FRESH_CLOSE_GRACE_MS ||
-          options.ownedCloseKeys?.has(item.close.closeKey)
+          item.subject.updatedAt <= startedAt - FRESH_CLOSE_GRACE_MS ||
+          options.ownedCloseKeys?.has(item.subject.subjectKey)
         ) {
-          closeItems.push(item.close);
+          closeItems.push(item.subject);
         }
       }
       summary.read += page.items.length;
@@ -164,12 +165,15 @@ async function processRound(
   resolved: ReturnType<typeof resolveDeliverOptions>,
   dueBy: number,
 ): Promise<{ summary: DeliverySummary; closesPlanned: number }> {
-  const plannedKeys = new Set(closeItems.map((close) => close.closeKey));
-  const otherKeys = [...new Set(deliveryItems.map((delivery) => delivery.closeKey))].filter(
+  const plannedKeys = new Set(closeItems.map((close) => close.subjectKey));
+  const otherKeys = [...new Set(deliveryItems.map((delivery) => delivery.subjectKey))].filter(
     (key) => !plannedKeys.has(key),
   );
   const refs: DeliveryRef[] = closeItems.flatMap((close) =>
-    resolved.destinations.map((destination) => ({ closeKey: close.closeKey, destination: destination.name })),
+    resolved.destinations.map((destination) => ({
+      subjectKey: close.subjectKey,
+      destination: destination.name,
+    })),
   );
   // Leads are keyed by lead ID, which is the close key whenever the close has one.
   const [closes, stored, leads] = await Promise.all([
@@ -179,9 +183,9 @@ async function processRound(
     refs.length > 0 ? options.store.getDeliveries(refs) : Promise.resolve(new Map<string, DeliveryRecord>()),
     options.store.getLeads(leadKeysOf([...plannedKeys, ...otherKeys])),
   ]);
-  for (const close of closeItems) closes.set(close.closeKey, close);
+  for (const close of closeItems) closes.set(close.subjectKey, close);
 
-  const { planned, existing, ready } = await planCloses(closeItems, stored, resolved, {
+  const { planned, existing, ready } = await planSubjects(closeItems, stored, resolved, {
     dueAt: resolved.now(),
     claim: false,
   });
@@ -193,24 +197,24 @@ async function processRound(
   for (const delivery of deliveryItems) {
     const key = deliveryRefKey(delivery);
     if (jobs.has(key)) continue;
-    const close = closes.get(delivery.closeKey);
+    const close = closes.get(delivery.subjectKey);
     if (!close) {
       orphans.push(delivery);
       continue;
     }
     // A close that moved to a newer version re-plans this delivery itself (it is due as unplanned).
-    if (close.version !== delivery.closeVersion) continue;
+    if (close.version !== delivery.subjectVersion) continue;
     jobs.set(key, {
-      close,
+      subject: close,
       delivery,
-      expected: { closeVersion: delivery.closeVersion, attempts: delivery.attempts },
+      expected: { subjectVersion: delivery.subjectVersion, attempts: delivery.attempts },
     });
   }
   const { summary, recorded } = await deliverJobs([...jobs.values()], leads, resolved);
   // Only now: a close leaves the due index once each of its deliveries is recorded.
   const marked = closesToMark(ready, planned, recorded);
   await Promise.all([
-    ...marked.map((close) => options.store.markSubjectPlanned(close.closeKey, close.version)),
+    ...marked.map((close) => options.store.markSubjectPlanned(close.subjectKey, close.version)),
     ...orphans.map((delivery) => recordOrphan(delivery, options, resolved, summary)),
   ]);
   return { summary, closesPlanned: marked.length };
@@ -235,7 +239,7 @@ async function recordOrphan(
   );
   try {
     await options.store.putDelivery(next, {
-      closeVersion: delivery.closeVersion,
+      subjectVersion: delivery.subjectVersion,
       attempts: delivery.attempts,
     });
     countStatus(summary, next.destination, next.status);

@@ -3,7 +3,7 @@ import { retryOnConflict } from '../store/retry-on-conflict';
 import type { Store } from '../store/store';
 
 export type RecordCloseResult = {
-  closeKey: string;
+  subjectKey: string;
   action: CloseWriteAction;
   close: CloseRecord | undefined;
 };
@@ -23,14 +23,22 @@ export function decideCloseWrite(
   input: CloseInput,
   now: number,
 ): { action: CloseWriteAction; next?: CloseRecord } {
-  const closeKey = closeKeyFor(input);
+  const subjectKey = closeKeyFor(input);
   const fingerprint = closeFingerprint(input);
   if (!existing) {
     // A deal re-opened before we ever saw it close has nothing to retract.
     if (input.outcome === 'reopened') return { action: 'ignored' };
     return {
       action: 'created',
-      next: { ...input, closeKey, version: 1, fingerprint, recordedAt: now, updatedAt: now, planned: false },
+      next: {
+        ...input,
+        subjectKey,
+        version: 1,
+        fingerprint,
+        recordedAt: now,
+        updatedAt: now,
+        planned: false,
+      },
     };
   }
   if (input.sourceUpdatedAt < existing.sourceUpdatedAt) return { action: 'stale' };
@@ -51,7 +59,7 @@ export function decideCloseWrite(
       // The contact's identifiers may come from an earlier report only; never drop them.
       contactIdentity: input.contactIdentity ?? existing.contactIdentity,
       leadId: input.leadId ?? existing.leadId,
-      closeKey,
+      subjectKey,
       version: existing.version + 1,
       fingerprint,
       previous: {
@@ -72,13 +80,13 @@ export function decideCloseWrite(
  * Ten deliveries of the same close at once leave one record at one version.
  */
 export async function recordClose(store: Store, input: CloseInput, now: number): Promise<RecordCloseResult> {
-  const closeKey = closeKeyFor(input);
+  const subjectKey = closeKeyFor(input);
   return retryOnConflict(async () => {
-    const existing = await store.getClose(closeKey);
+    const existing = await store.getClose(subjectKey);
     const decision = decideCloseWrite(existing, input, now);
-    if (!decision.next) return { closeKey, action: decision.action, close: existing };
+    if (!decision.next) return { subjectKey, action: decision.action, close: existing };
     await store.putClose(decision.next, existing?.version);
-    if (input.dealId) await store.putDealPointer(input.crm, input.dealId, closeKey);
-    return { closeKey, action: decision.action, close: decision.next };
+    if (input.dealId) await store.putDealPointer(input.crm, input.dealId, subjectKey);
+    return { subjectKey, action: decision.action, close: decision.next };
   });
 }

@@ -32,8 +32,8 @@ export const DEFERRED_SHARD = 'DEFERRED';
 
 export const keys = {
   lead: (leadId: string) => `LEAD#${leadId}`,
-  close: (closeKey: string) => `CLOSE#${closeKey}`,
-  delivery: (closeKey: string, destination: string) => `DELIVERY#${closeKey}#${destination}`,
+  close: (subjectKey: string) => `CLOSE#${subjectKey}`,
+  delivery: (subjectKey: string, destination: string) => `DELIVERY#${subjectKey}#${destination}`,
   receipt: (source: string, receiptId: string) => `RECEIPT#${source}#${receiptId}`,
   checkpoint: (source: string) => `CHECKPOINT#${source}`,
   deal: (crm: string, dealId: string) => `DEAL#${crm}#${dealId}`,

@@ -22,7 +22,7 @@ import {
 } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
 import { DEFERRED_SHARD, DUE_SHARD, FAILED_SHARD, ITEM_TYPES, type ItemType, keys } from './keys';
-import { DUE_INDEX, TABLE_KEY, TTL_ATTRIBUTE } from './table';
+import { DUE_INDEX, STORED_ATTRIBUTE_NAMES, TABLE_KEY, TTL_ATTRIBUTE } from './table';
 
 /**
  * The storage verbs of the connector, and nothing else: deciding what to write (merging a lead,
@@ -35,12 +35,12 @@ export type Store = {
   getLeads(leadIds: readonly string[]): Promise<Map<string, LeadRecord>>;
   /** Writes a lead if its revision is still `expectedRevision` (undefined: the lead must not exist yet). */
   putLead(lead: LeadRecord, expectedRevision: number | undefined, expiresAt: number): Promise<void>;
-  getClose(closeKey: string): Promise<CloseRecord | undefined>;
+  getClose(subjectKey: string): Promise<CloseRecord | undefined>;
   getCloses(closeKeys: readonly string[]): Promise<Map<string, CloseRecord>>;
   /** Writes a close if its version is still `expectedVersion`; an unplanned close enters the due index. */
   putClose(close: CloseRecord, expectedVersion: number | undefined): Promise<void>;
   /** Takes a close out of the due index once its deliveries for `version` exist. False if it moved on. */
-  markClosePlanned(closeKey: string, version: number): Promise<boolean>;
+  markClosePlanned(subjectKey: string, version: number): Promise<boolean>;
   /**
    * Writes a new order; false when one with this ID is already stored (a repeated `event.id`, or a
    * concurrent delivery of the same push). An unplanned order enters the due index.
@@ -52,11 +52,11 @@ export type Store = {
   /** `markClosePlanned` for either kind of subject. False if it moved on. */
   markSubjectPlanned(subjectKey: string, version: number): Promise<boolean>;
   /** Remembers which close a CRM deal became, so a later non-terminal change can find it. */
-  putDealPointer(crm: string, dealId: string, closeKey: string): Promise<void>;
+  putDealPointer(crm: string, dealId: string, subjectKey: string): Promise<void>;
   getDealPointers(crm: string, dealIds: readonly string[]): Promise<Map<string, string>>;
   getDeliveries(refs: readonly DeliveryRef[]): Promise<Map<string, DeliveryRecord>>;
   /**
-   * Writes a delivery if it is still at `expected` (closeVersion and attempts as read; undefined: must not
+   * Writes a delivery if it is still at `expected` (subjectVersion and attempts as read; undefined: must not
    * exist). Pending, retrying and waiting deliveries enter the due index at `nextAttemptAt`.
    */
   putDelivery(delivery: DeliveryRecord, expected: DeliveryExpectation | undefined): Promise<void>;
@@ -92,18 +92,18 @@ export type Store = {
   ): Promise<{ items: DeliveryRecord[]; cursor?: Record<string, unknown> }>;
 };
 
-export type DeliveryRef = { closeKey: string; destination: string };
-export type DeliveryExpectation = { closeVersion: number; attempts: number };
+export type DeliveryRef = { subjectKey: string; destination: string };
+export type DeliveryExpectation = { subjectVersion: number; attempts: number };
 export type DueCursor = Record<string, unknown>;
 /** `close`: a subject (a close or an order) whose deliveries are not planned yet. */
 export type DueItem =
-  | { type: 'close'; close: ConversionSubject }
+  | { type: 'subject'; subject: ConversionSubject }
   | { type: 'delivery'; delivery: DeliveryRecord };
 export type DuePage = { items: DueItem[]; cursor?: DueCursor };
 export type FailedPage = { deliveries: DeliveryRecord[]; cursor?: DueCursor };
 
 export function deliveryRefKey(ref: DeliveryRef): string {
-  return keys.delivery(ref.closeKey, ref.destination);
+  return keys.delivery(ref.subjectKey, ref.destination);
 }
 
 const BATCH_GET_LIMIT = 100;
@@ -113,10 +113,23 @@ const SYSTEM_ATTRIBUTES = [TABLE_KEY.partition, 'type', DUE_INDEX.partition, DUE
 
 type Item = Record<string, unknown>;
 
+const RECORD_FIELD_OF_ATTRIBUTE = Object.fromEntries(
+  Object.entries(STORED_ATTRIBUTE_NAMES).map(([field, attribute]) => [attribute, field]),
+) as Record<string, string>;
+
 function toRecord<T>(item: Item): T {
-  const record: Item = { ...item };
+  const record: Item = {};
+  for (const [name, value] of Object.entries(item)) record[RECORD_FIELD_OF_ATTRIBUTE[name] ?? name] = value;
   for (const name of SYSTEM_ATTRIBUTES) delete record[name];
   return record as T;
+}
+
+function toAttributes(record: object): Item {
+  const item: Item = {};
+  for (const [name, value] of Object.entries(record)) {
+    item[STORED_ATTRIBUTE_NAMES[name as keyof typeof STORED_ATTRIBUTE_NAMES] ?? name] = value;
+  }
+  return item;
 }
 
 function isConditionFailure(error: unknown): boolean {
@@ -187,10 +200,10 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
   }
 
   function withType(type: ItemType, pk: string, record: object): Item {
-    return { pk, type, ...record };
+    return { pk, type, ...toAttributes(record) };
   }
 
-  /** The item of a subject key: `ORDER#<id>` for `order:<id>`, else `CLOSE#<closeKey>`. */
+  /** The item of a subject key: `ORDER#<id>` for `order:<id>`, else `CLOSE#<subjectKey>`. */
   function subjectPk(subjectKey: string): string {
     const orderId = orderIdOfSubjectKey(subjectKey);
     return orderId === undefined ? keys.close(subjectKey) : keys.order(orderId);
@@ -264,18 +277,23 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       else await conditionalPut(item, 'revision = :expected', { ':expected': expectedRevision });
     },
 
-    async getClose(closeKey) {
-      const item = await getItem(keys.close(closeKey));
+    async getClose(subjectKey) {
+      const item = await getItem(keys.close(subjectKey));
       return item ? toRecord<CloseRecord>(item) : undefined;
     },
 
     async getCloses(closeKeys) {
       const items = await batchGet(closeKeys.map((key) => keys.close(key)));
-      return new Map(items.map((item) => [String(item.closeKey), toRecord<CloseRecord>(item)]));
+      return new Map(
+        items.map((item) => {
+          const close = toRecord<CloseRecord>(item);
+          return [close.subjectKey, close];
+        }),
+      );
     },
 
     async putClose(close, expectedVersion) {
-      const item: Item = withType(ITEM_TYPES.close, keys.close(close.closeKey), close);
+      const item: Item = withType(ITEM_TYPES.close, keys.close(close.subjectKey), close);
       if (!close.planned) {
         item[DUE_INDEX.partition] = DUE_SHARD;
         item[DUE_INDEX.sort] = close.updatedAt;
@@ -284,8 +302,8 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       else await conditionalPut(item, 'version = :expected', { ':expected': expectedVersion });
     },
 
-    async markClosePlanned(closeKey, version) {
-      return markPlanned(keys.close(closeKey), version);
+    async markClosePlanned(subjectKey, version) {
+      return markPlanned(keys.close(subjectKey), version);
     },
 
     async putOrder(order) {
@@ -315,7 +333,7 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       for (const item of items) {
         const subject =
           item.type === ITEM_TYPES.order ? toRecord<OrderRecord>(item) : toRecord<CloseRecord>(item);
-        subjects.set(subject.closeKey, subject);
+        subjects.set(subject.subjectKey, subject);
       }
       return subjects;
     },
@@ -324,18 +342,23 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       return markPlanned(subjectPk(subjectKey), version);
     },
 
-    async putDealPointer(crm, dealId, closeKey) {
+    async putDealPointer(crm, dealId, subjectKey) {
       await doc.send(
         new PutCommand({
           TableName,
-          Item: withType(ITEM_TYPES.deal, keys.deal(crm, dealId), { crm, dealId, closeKey }),
+          Item: withType(ITEM_TYPES.deal, keys.deal(crm, dealId), { crm, dealId, subjectKey }),
         }),
       );
     },
 
     async getDealPointers(crm, dealIds) {
       const items = await batchGet(dealIds.map((id) => keys.deal(crm, id)));
-      return new Map(items.map((item) => [String(item.dealId), String(item.closeKey)]));
+      return new Map(
+        items.map((item) => {
+          const pointer = toRecord<{ dealId: string; subjectKey: string }>(item);
+          return [pointer.dealId, pointer.subjectKey];
+        }),
+      );
     },
 
     async getDeliveries(refs) {
@@ -346,7 +369,7 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     async putDelivery(delivery, expected) {
       const item: Item = withType(
         ITEM_TYPES.delivery,
-        keys.delivery(delivery.closeKey, delivery.destination),
+        keys.delivery(delivery.subjectKey, delivery.destination),
         delivery,
       );
       if (isAwaitingAttempt(delivery.status) && delivery.nextAttemptAt !== undefined) {
@@ -358,10 +381,14 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       }
       if (expected === undefined) await conditionalPut(item, 'attribute_not_exists(pk)');
       else {
-        await conditionalPut(item, 'closeVersion = :version AND attempts = :attempts', {
-          ':version': expected.closeVersion,
-          ':attempts': expected.attempts,
-        });
+        await conditionalPut(
+          item,
+          `${STORED_ATTRIBUTE_NAMES.subjectVersion} = :version AND attempts = :attempts`,
+          {
+            ':version': expected.subjectVersion,
+            ':attempts': expected.attempts,
+          },
+        );
       }
     },
 
@@ -369,9 +396,10 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
       const page = await queryShard(DUE_SHARD, { now, limit, cursor });
       const items: DueItem[] = [];
       for (const item of page.items) {
-        if (item.type === ITEM_TYPES.close) items.push({ type: 'close', close: toRecord<CloseRecord>(item) });
+        if (item.type === ITEM_TYPES.close)
+          items.push({ type: 'subject', subject: toRecord<CloseRecord>(item) });
         else if (item.type === ITEM_TYPES.order) {
-          items.push({ type: 'close', close: toRecord<OrderRecord>(item) });
+          items.push({ type: 'subject', subject: toRecord<OrderRecord>(item) });
         } else if (item.type === ITEM_TYPES.delivery) {
           items.push({ type: 'delivery', delivery: toRecord<DeliveryRecord>(item) });
         }

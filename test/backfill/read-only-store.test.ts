@@ -6,10 +6,10 @@ import { createTestTable } from '../support/dynamo';
 import { scanTable } from '../support/pipeline';
 
 const delivery: DeliveryRecord = {
-  closeKey: 'lead_1',
+  subjectKey: 'lead_1',
   destination: 'meta',
   status: 'skipped:dry_run',
-  closeVersion: 1,
+  subjectVersion: 1,
   attempts: 1,
   createdAt: T0,
   updatedAt: T0,
@@ -22,7 +22,7 @@ describe('createReadOnlyStore', () => {
     const before = await scanTable(table);
     const store = createReadOnlyStore(table.store);
 
-    expect((await store.getClose('lead_1'))?.closeKey).toBe('lead_1');
+    expect((await store.getClose('lead_1'))?.subjectKey).toBe('lead_1');
     for (const [name, member] of Object.entries(store)) {
       if (typeof member === 'function' && !READ_VERB.test(name) && name !== 'putDelivery') {
         await (member as () => Promise<unknown>)();

@@ -59,7 +59,7 @@ describe('a destination plugged in through the contract', () => {
           close.value > 0
             ? {
                 kind: 'send',
-                row: { id: close.closeKey, value: close.value },
+                row: { id: close.subjectKey, value: close.value },
                 batch: 'rows',
                 accepted: {
                   version: close.version,

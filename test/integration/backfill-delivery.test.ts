@@ -162,14 +162,14 @@ describe('backfill handler: failing destinations', () => {
     const runtime = runtimeWith();
     await storeLead(runtime.store, 'lead-tired');
     const close = await storeClose(runtime.store, closeInput('lead-tired'), T0 - DAY);
-    await runtime.store.markClosePlanned(close.closeKey, close.version);
+    await runtime.store.markClosePlanned(close.subjectKey, close.version);
     for (const destination of ['google-ads', 'meta']) {
       await runtime.store.putDelivery(
         {
-          closeKey: 'lead-tired',
+          subjectKey: 'lead-tired',
           destination,
           status: 'retry',
-          closeVersion: 1,
+          subjectVersion: 1,
           attempts: MAX_ATTEMPTS - 1,
           createdAt: T0 - DAY,
           updatedAt: T0 - HOUR,

@@ -10,7 +10,7 @@ import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
 
 const dispatched = vi.hoisted(() => [] as string[][]);
 vi.mock('../../lib/pipeline/dispatch', () => ({
-  dispatchCloses: async (closeKeys: readonly string[], _options: DispatchOptions) => {
+  dispatchSubjects: async (closeKeys: readonly string[], _options: DispatchOptions) => {
     dispatched.push([...closeKeys]);
     return { closes: closeKeys.length, deliveries: {} };
   },
@@ -53,7 +53,7 @@ describe('POST /v1/events with lead_closed', () => {
     expect(answer).toEqual({ status: 202, body: { accepted: ['lead_abc123'] } });
     const close = await table.store.getClose('lead_abc123');
     expect(close).toMatchObject({
-      closeKey: 'lead_abc123',
+      subjectKey: 'lead_abc123',
       leadId: 'lead_abc123',
       crm: 'api',
       outcome: 'lost',

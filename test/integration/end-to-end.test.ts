@@ -196,8 +196,8 @@ describe('lead_created → HubSpot closed-won webhook → Google Data Manager an
     expect(platforms.dataManager.eventsReceived).toBe(1);
     expect(platforms.meta.eventsReceived).toBe(1);
     const deliveries = await table.store.getDeliveries([
-      { closeKey: 'lead_e2e_won', destination: 'google-ads' },
-      { closeKey: 'lead_e2e_won', destination: 'meta' },
+      { subjectKey: 'lead_e2e_won', destination: 'google-ads' },
+      { subjectKey: 'lead_e2e_won', destination: 'meta' },
     ]);
     expect([...deliveries.values()].map((delivery) => delivery.status)).toEqual(['delivered', 'delivered']);
   });

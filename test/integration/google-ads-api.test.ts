@@ -151,7 +151,7 @@ describe('Google Ads API destination (legacy mode)', () => {
     expect(platforms.ads.conversions.get(`${wonAction}|${leadId}`)?.retracted).toBe(true);
     expect((await deliveriesOf(runtime, leadId))['google-ads']).toMatchObject({
       status: 'delivered',
-      closeVersion: 3,
+      subjectVersion: 3,
       delivered: { version: 3, outcome: 'lost', retracted: true },
     });
     expect(platforms.ads.uploadRequests().map((request) => request.path.split(':')[1])).toEqual([

@@ -58,7 +58,7 @@ describe('Google Data Manager destination', () => {
     expect(delivery).toMatchObject({
       status: 'delivered',
       attempts: 1,
-      closeVersion: 1,
+      subjectVersion: 1,
       platformResponseId: 'dm-request-1',
       delivered: { version: 1, outcome: 'won', value: 4500, currency: 'USD' },
       payload: { method: 'POST', url: `${platforms.dataManager.url}/v1/events:ingest` },
@@ -299,7 +299,7 @@ describe('Google Data Manager destination', () => {
     );
     expect((await deliveriesOf(runtime, leadId))['google-ads']).toMatchObject({
       status: 'delivered',
-      closeVersion: 2,
+      subjectVersion: 2,
       delivered: { version: 2, value: 5200 },
     });
   });
@@ -318,7 +318,7 @@ describe('Google Data Manager destination', () => {
 
     expect((await deliveriesOf(runtime, leadId))['google-ads']).toMatchObject({
       status: 'skipped:retraction_unsupported',
-      closeVersion: 2,
+      subjectVersion: 2,
       delivered: { version: 1, outcome: 'won' },
     });
   });

@@ -12,7 +12,7 @@ import { createTestRuntime } from '../support/runtime';
 
 const dispatched = vi.hoisted(() => [] as { closeKeys: string[]; deadline: number; now: number }[]);
 vi.mock('../../lib/pipeline/dispatch', () => ({
-  dispatchCloses: async (closeKeys: readonly string[], options: DispatchOptions) => {
+  dispatchSubjects: async (closeKeys: readonly string[], options: DispatchOptions) => {
     dispatched.push({ closeKeys: [...closeKeys], deadline: options.deadline, now: options.now() });
     return { closes: closeKeys.length, deliveries: {} };
   },
@@ -137,7 +137,7 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
     expect(answer.body).toEqual({ received: 1, recorded: 1, duplicates: 0, ignored: 0, deferred: 0 });
     const close = await table.store.getClose('lead_abc123');
     expect(close).toMatchObject({
-      closeKey: 'lead_abc123',
+      subjectKey: 'lead_abc123',
       leadId: 'lead_abc123',
       crm: 'hubspot',
       dealId: '101',
@@ -409,7 +409,12 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
     fake.deals.set('202', { ...WON_DEAL, lead_id: null });
     await postHubspot([stageEvent(9202, 202, 'closedwon', T0 - MINUTE)]);
     const close = await table.store.getClose('hubspot-deal:202');
-    expect(close).toMatchObject({ closeKey: 'hubspot-deal:202', dealId: '202', outcome: 'won', value: 4500 });
+    expect(close).toMatchObject({
+      subjectKey: 'hubspot-deal:202',
+      dealId: '202',
+      outcome: 'won',
+      value: 4500,
+    });
     expect(close?.leadId).toBeUndefined();
   });
 

@@ -92,7 +92,7 @@ describe('no plaintext identifiers leave the connector', () => {
     clock.advance(73 * HOUR);
     await dispatchInline(runtimes.dataManager, [retryLead]);
     const [retrying] = (
-      await runtimes.dataManager.store.getDeliveries([{ closeKey: retryLead, destination: 'meta' }])
+      await runtimes.dataManager.store.getDeliveries([{ subjectKey: retryLead, destination: 'meta' }])
     ).values();
     // The platform's echoed message is recorded, scrubbed.
     expect(retrying?.lastError).toContain('Temporary issue for [email] [number]');

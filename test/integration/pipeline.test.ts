@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCollectHandler } from '../../functions/collect';
 import type { Runtime } from '../../functions/runtime';
 import { sha256Hex } from '../../lib/leads/hash';
-import { dispatchCloses } from '../../lib/pipeline/dispatch';
+import { dispatchSubjects } from '../../lib/pipeline/dispatch';
 import { createLambdaContext } from '../../local/lambda-context';
 import {
   CONTACT,
@@ -131,10 +131,10 @@ describe('waiting for the lead', () => {
       closeInput(undefined, { dealId: 'D-77', contactIdentity: contactIdentity() }),
     );
 
-    await dispatchInline(runtime, [close.closeKey]);
+    await dispatchInline(runtime, [close.subjectKey]);
 
-    expect(close.closeKey).toBe('hubspot-deal:D-77');
-    expect((await deliveriesOf(runtime, close.closeKey))['google-ads']?.status).toBe('delivered');
+    expect(close.subjectKey).toBe('hubspot-deal:D-77');
+    expect((await deliveriesOf(runtime, close.subjectKey))['google-ads']?.status).toBe('delivered');
     expect(platforms.dataManager.conversions.get(`${ACCOUNTS.won}|hubspot-deal:D-77`)).toBeDefined();
   });
 });
@@ -191,7 +191,7 @@ describe('concurrency', () => {
     const delivery = (await deliveriesOf(runtime, leadId))['google-ads'];
     expect(delivery).toMatchObject({
       status: 'delivered',
-      closeVersion: 2,
+      subjectVersion: 2,
       delivered: { version: 2, value: 7000 },
     });
     expect(platforms.dataManager.conversions.get(`${ACCOUNTS.won}|${leadId}`)?.event.conversionValue).toBe(
@@ -244,10 +244,10 @@ describe('processDueWork', () => {
   it('marks a delivery whose close is gone as failed instead of reading it forever', async () => {
     await runtime.store.putDelivery(
       {
-        closeKey: 'ghost',
+        subjectKey: 'ghost',
         destination: 'meta',
         status: 'retry',
-        closeVersion: 1,
+        subjectVersion: 1,
         attempts: 1,
         createdAt: T0 - DAY,
         updatedAt: T0 - DAY,
@@ -259,19 +259,20 @@ describe('processDueWork', () => {
     await runBackfill(runtime);
 
     expect(
-      (await runtime.store.getDeliveries([{ closeKey: 'ghost', destination: 'meta' }])).values().next().value,
+      (await runtime.store.getDeliveries([{ subjectKey: 'ghost', destination: 'meta' }])).values().next()
+        .value,
     ).toMatchObject({
       status: 'failed:close_missing',
     });
   });
 });
 
-describe('dispatchCloses', () => {
+describe('dispatchSubjects', () => {
   it('keeps the closes due when called without destinations (the webhook call shape before wiring)', async () => {
     const leadId = nextLeadId();
     await storeClose(runtime.store, closeInput(leadId));
 
-    const summary = await dispatchCloses([leadId], {
+    const summary = await dispatchSubjects([leadId], {
       store: runtime.store,
       now: runtime.now,
       deadline: T0 + 2500,

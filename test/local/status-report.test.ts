@@ -4,10 +4,10 @@ import { buildStatusReport, formatBackfillStatus, formatStatusReport } from '../
 
 const HOUR = 3_600_000;
 const delivery = (overrides: Partial<DeliveryRecord>): DeliveryRecord => ({
-  closeKey: 'lead_1',
+  subjectKey: 'lead_1',
   destination: 'meta',
   status: 'delivered',
-  closeVersion: 1,
+  subjectVersion: 1,
   attempts: 1,
   createdAt: 0,
   updatedAt: 0,
@@ -16,9 +16,9 @@ const delivery = (overrides: Partial<DeliveryRecord>): DeliveryRecord => ({
 
 describe('buildStatusReport', () => {
   const deliveries = [
-    delivery({ closeKey: 'a', destination: 'google-ads', status: 'delivered' }),
+    delivery({ subjectKey: 'a', destination: 'google-ads', status: 'delivered' }),
     delivery({
-      closeKey: 'b',
+      subjectKey: 'b',
       destination: 'google-ads',
       status: 'failed:PERMISSION_DENIED',
       lastError: 'token lacks the datamanager scope',
@@ -26,21 +26,21 @@ describe('buildStatusReport', () => {
       updatedAt: 5 * HOUR,
     }),
     delivery({
-      closeKey: 'c',
+      subjectKey: 'c',
       destination: 'meta',
       status: 'waiting_for_lead',
       createdAt: 2 * HOUR,
       nextAttemptAt: 9 * HOUR,
     }),
     delivery({
-      closeKey: 'd',
+      subjectKey: 'd',
       destination: 'meta',
       status: 'retry',
       createdAt: 1 * HOUR,
       lastError: 'HTTP 503',
       updatedAt: 6 * HOUR,
     }),
-    delivery({ closeKey: 'e', destination: 'meta', status: 'skipped:consent' }),
+    delivery({ subjectKey: 'e', destination: 'meta', status: 'skipped:consent' }),
   ];
 
   it('counts by destination and status', () => {
@@ -72,9 +72,9 @@ describe('buildStatusReport', () => {
 describe('formatBackfillStatus', () => {
   it('shows how far each CRM was polled and how many deliveries gave up', () => {
     const report = buildStatusReport([
-      delivery({ closeKey: 'x', status: 'failed:retries_exhausted' }),
-      delivery({ closeKey: 'y', destination: 'google-ads', status: 'failed:invalid_row' }),
-      delivery({ closeKey: 'z', status: 'delivered' }),
+      delivery({ subjectKey: 'x', status: 'failed:retries_exhausted' }),
+      delivery({ subjectKey: 'y', destination: 'google-ads', status: 'failed:invalid_row' }),
+      delivery({ subjectKey: 'z', status: 'delivered' }),
     ]);
     const now = Date.parse('2026-11-23T16:00:00Z');
 

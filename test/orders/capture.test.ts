@@ -22,7 +22,7 @@ describe('orderFromCheckout', () => {
     expect(order).toEqual({
       kind: 'order',
       orderId: 'ord_abc123',
-      closeKey: 'order:ord_abc123',
+      subjectKey: 'order:ord_abc123',
       version: 1,
       occurredAt: T0,
       value: 134.97,

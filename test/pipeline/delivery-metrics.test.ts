@@ -7,14 +7,14 @@ import { T0 } from '../support/conversions';
 import { createRecordingLogger } from '../support/pipeline';
 
 const delivery = (
-  closeKey: string,
+  subjectKey: string,
   status: DeliveryRecord['status'],
   destination = 'meta',
 ): DeliveryRecord => ({
-  closeKey,
+  subjectKey,
   destination,
   status,
-  closeVersion: 1,
+  subjectVersion: 1,
   attempts: 1,
   createdAt: T0,
   updatedAt: T0,
@@ -66,7 +66,7 @@ describe('countLeadJoinMisses', () => {
     const metrics = createMetricsRecorder(() => undefined);
     const close = closeRecord('lead_x');
     const job = (destination: string, status: DeliveryRecord['status']) => ({
-      close,
+      subject: close,
       delivery: delivery('lead_x', status, destination),
       expected: undefined,
     });

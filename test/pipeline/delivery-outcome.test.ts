@@ -15,10 +15,10 @@ import { closeRecord, nextCloseVersion } from '../support/conversion-inputs';
 import { DAY, HOUR, T0 } from '../support/conversions';
 
 const pending: DeliveryRecord = {
-  closeKey: 'lead_1',
+  subjectKey: 'lead_1',
   destination: 'meta',
   status: 'pending',
-  closeVersion: 1,
+  subjectVersion: 1,
   attempts: 0,
   createdAt: T0,
   updatedAt: T0,
@@ -139,8 +139,8 @@ describe('planDelivery', () => {
       options,
     );
     expect(plan).toMatchObject({
-      delivery: { status: 'pending', closeVersion: 2, attempts: 0, delivered },
-      expected: { closeVersion: 1, attempts: 1 },
+      delivery: { status: 'pending', subjectVersion: 2, attempts: 0, delivered },
+      expected: { subjectVersion: 1, attempts: 1 },
       write: true,
     });
   });

@@ -22,7 +22,7 @@ describe('decideCloseWrite', () => {
       action: 'created',
       next: {
         ...won(),
-        closeKey: 'lead_1',
+        subjectKey: 'lead_1',
         version: 1,
         fingerprint: 'won|4500.00|USD',
         recordedAt: 5,
@@ -33,7 +33,9 @@ describe('decideCloseWrite', () => {
   });
 
   it('keys a close without lead ID by its CRM deal', () => {
-    expect(decideCloseWrite(undefined, won({ leadId: undefined }), 5).next?.closeKey).toBe('hubspot-deal:42');
+    expect(decideCloseWrite(undefined, won({ leadId: undefined }), 5).next?.subjectKey).toBe(
+      'hubspot-deal:42',
+    );
   });
 
   it('ignores a re-opened deal that never closed here', () => {
@@ -105,16 +107,16 @@ describe('decideCloseWrite', () => {
 
   it('keeps a deal on the key its close already has, and learns a lead ID as a new version', () => {
     const dealKeyed = decideCloseWrite(undefined, won({ leadId: undefined }), 5).next;
-    expect(dealKeyed?.closeKey).toBe('hubspot-deal:42');
+    expect(dealKeyed?.subjectKey).toBe('hubspot-deal:42');
 
     const decision = decideCloseWrite(
       dealKeyed,
-      won({ closeKey: 'hubspot-deal:42', leadId: 'lead_late', sourceUpdatedAt: 2_000 }),
+      won({ subjectKey: 'hubspot-deal:42', leadId: 'lead_late', sourceUpdatedAt: 2_000 }),
       9,
     );
 
     expect(decision.action).toBe('updated');
-    expect(decision.next).toMatchObject({ closeKey: 'hubspot-deal:42', leadId: 'lead_late', version: 2 });
+    expect(decision.next).toMatchObject({ subjectKey: 'hubspot-deal:42', leadId: 'lead_late', version: 2 });
   });
 
   it('fingerprints to cents so float noise is not a change', () => {

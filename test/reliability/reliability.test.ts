@@ -422,12 +422,12 @@ function platformConversions(platform: Platform): { key: string; value: number; 
 function conversionKey(platform: Platform, close: PlannedClose): string {
   switch (platform) {
     case 'google-ads':
-      return close.closeKey;
+      return close.subjectKey;
     case 'meta':
     case 'tiktok':
-      return `LeadClosed|${close.closeKey}`;
+      return `LeadClosed|${close.subjectKey}`;
     case 'ga4':
-      return `${close.outcome === 'won' ? 'close_convert_lead' : 'close_unconvert_lead'}|${close.closeKey}`;
+      return `${close.outcome === 'won' ? 'close_convert_lead' : 'close_unconvert_lead'}|${close.subjectKey}`;
   }
 }
 
@@ -508,7 +508,7 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
     );
     expect(closes.size).toBe(scenario.closes.length);
     const wrong = scenario.closes.flatMap((close) => {
-      const stored = closes.get(close.closeKey);
+      const stored = closes.get(close.subjectKey);
       const expected = {
         crm: close.crm,
         dealId: close.dealId,
@@ -527,7 +527,7 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
       };
       return JSON.stringify(actual) === JSON.stringify(expected)
         ? []
-        : [{ closeKey: close.closeKey, expected, actual }];
+        : [{ subjectKey: close.subjectKey, expected, actual }];
     });
     expect(wrong).toEqual([]);
   });
@@ -545,12 +545,12 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
     for (const close of scenario.closes) {
       for (const destination of DESTINATIONS) {
         const expected = expectedDelivery(close, destination);
-        const status = String(deliveries.get(`${close.closeKey}#${destination}`)?.status);
+        const status = String(deliveries.get(`${close.subjectKey}#${destination}`)?.status);
         const row = actual[destination] ?? {};
         row[status] = (row[status] ?? 0) + 1;
         actual[destination] = row;
         if (status !== expected.status)
-          wrong.push({ closeKey: close.closeKey, destination, status, expected });
+          wrong.push({ subjectKey: close.subjectKey, destination, status, expected });
       }
     }
     expect(wrong.slice(0, 10)).toEqual([]);

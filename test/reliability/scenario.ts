@@ -55,7 +55,7 @@ export type PlannedClose = {
   dealId: string;
   leadId?: string;
   /** The key the connector records the close under: the lead ID, else the deal's own key. */
-  closeKey: string;
+  subjectKey: string;
   outcome: 'won' | 'lost';
   /** The deal's final amount (a lost close is recorded at 0). */
   amount: number;
@@ -286,7 +286,7 @@ function planCloses(random: Prng, options: ScenarioOptions): PlannedClose[] {
       crm,
       dealId,
       ...(leadId ? { leadId } : {}),
-      closeKey: closeKeyFor({ crm, dealId, leadId }),
+      subjectKey: closeKeyFor({ crm, dealId, leadId }),
       outcome,
       amount,
       currency: random.pick(['USD', 'USD', 'USD', 'EUR', 'GBP'] as const),

@@ -5,7 +5,7 @@ import { createTestTable, type TestTable } from '../support/dynamo';
 const order = (orderId: string, overrides: Partial<OrderRecord> = {}): OrderRecord => ({
   kind: 'order',
   orderId,
-  closeKey: orderSubjectKey(orderId),
+  subjectKey: orderSubjectKey(orderId),
   version: 1,
   occurredAt: 1000,
   value: 134.97,
@@ -22,9 +22,9 @@ const order = (orderId: string, overrides: Partial<OrderRecord> = {}): OrderReco
   ...overrides,
 });
 
-const close = (closeKey: string): CloseRecord => ({
-  closeKey,
-  leadId: closeKey,
+const close = (subjectKey: string): CloseRecord => ({
+  subjectKey,
+  leadId: subjectKey,
   crm: 'api',
   outcome: 'won',
   value: 100,
@@ -80,17 +80,17 @@ describe('store: orders', () => {
     await table.store.putOrder(order('ord_due', { updatedAt: 500 }));
     const due = await table.store.queryDue({ now: 600, limit: 100 });
     expect(due.items).toContainEqual({
-      type: 'close',
-      close: expect.objectContaining({ orderId: 'ord_due' }),
+      type: 'subject',
+      subject: expect.objectContaining({ orderId: 'ord_due' }),
     });
 
     expect(await table.store.markSubjectPlanned('order:ord_due', 2)).toBe(false);
     expect(await table.store.markSubjectPlanned('order:ord_due', 1)).toBe(true);
 
     const after = await table.store.queryDue({ now: 600, limit: 100 });
-    expect(after.items.some((item) => item.type === 'close' && item.close.closeKey === 'order:ord_due')).toBe(
-      false,
-    );
+    expect(
+      after.items.some((item) => item.type === 'subject' && item.subject.subjectKey === 'order:ord_due'),
+    ).toBe(false);
     expect((await table.store.getOrder('ord_due'))?.planned).toBe(true);
   });
 });

@@ -14,11 +14,11 @@ const lead = (leadId: string, revision = 1): LeadRecord => ({
   identity: { google: { emails: [], phones: [] }, meta: { em: [], ph: [] } },
 });
 
-const close = (closeKey: string, overrides: Partial<CloseRecord> = {}): CloseRecord => ({
-  closeKey,
-  leadId: closeKey,
+const close = (subjectKey: string, overrides: Partial<CloseRecord> = {}): CloseRecord => ({
+  subjectKey,
+  leadId: subjectKey,
   crm: 'hubspot',
-  dealId: `deal-${closeKey}`,
+  dealId: `deal-${subjectKey}`,
   outcome: 'won',
   value: 100,
   currency: 'USD',
@@ -32,11 +32,11 @@ const close = (closeKey: string, overrides: Partial<CloseRecord> = {}): CloseRec
   ...overrides,
 });
 
-const delivery = (closeKey: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
-  closeKey,
+const delivery = (subjectKey: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
+  subjectKey,
   destination: 'meta',
   status: 'pending',
-  closeVersion: 1,
+  subjectVersion: 1,
   attempts: 0,
   createdAt: 1000,
   updatedAt: 1000,
@@ -75,12 +75,12 @@ describe('createStore', () => {
     await store.putClose(close('c1', { updatedAt: 1500 }), undefined);
 
     const due = await store.queryDue({ now: 1500, limit: 50 });
-    expect(due.items).toContainEqual({ type: 'close', close: expect.objectContaining({ closeKey: 'c1' }) });
+    expect(due.items).toContainEqual({ type: 'subject', subject: expect.objectContaining({ subjectKey: 'c1' }) });
     expect(await store.markClosePlanned('c1', 2)).toBe(false);
     expect(await store.markClosePlanned('c1', 1)).toBe(true);
     expect(
       (await store.queryDue({ now: 1500, limit: 50 })).items.some(
-        (item) => item.type === 'close' && item.close.closeKey === 'c1',
+        (item) => item.type === 'subject' && item.subject.subjectKey === 'c1',
       ),
     ).toBe(false);
     expect((await store.getClose('c1'))?.planned).toBe(true);
@@ -106,15 +106,15 @@ describe('createStore', () => {
 
     const due = (await store.queryDue({ now: 6000, limit: 50 })).items
       .filter((item) => item.type === 'delivery')
-      .map((item) => (item.type === 'delivery' ? item.delivery.closeKey : ''));
+      .map((item) => (item.type === 'delivery' ? item.delivery.subjectKey : ''));
     expect(due).toEqual(['d2', 'd1']);
 
     await store.putDelivery(delivery('d1', { status: 'delivered', attempts: 1, nextAttemptAt: 5000 }), {
-      closeVersion: 1,
+      subjectVersion: 1,
       attempts: 0,
     });
     const after = (await store.queryDue({ now: 6000, limit: 50 })).items.map((item) =>
-      item.type === 'delivery' ? item.delivery.closeKey : '',
+      item.type === 'delivery' ? item.delivery.subjectKey : '',
     );
     expect(after).not.toContain('d1');
   });
@@ -123,13 +123,13 @@ describe('createStore', () => {
     const { store } = table;
     await store.putDelivery(delivery('d5'), undefined);
     await store.putDelivery(delivery('d5', { attempts: 1, status: 'retry' }), {
-      closeVersion: 1,
+      subjectVersion: 1,
       attempts: 0,
     });
 
     await expect(
       store.putDelivery(delivery('d5', { attempts: 1, status: 'delivered' }), {
-        closeVersion: 1,
+        subjectVersion: 1,
         attempts: 0,
       }),
     ).rejects.toBeInstanceOf(ConcurrentUpdateError);
@@ -160,7 +160,7 @@ describe('createStore', () => {
     await store.putDelivery(delivery('f3', { status: 'skipped:consent', updatedAt: 900 }), undefined);
 
     const due = (await store.queryDue({ now: Number.MAX_SAFE_INTEGER, limit: 500 })).items.map((item) =>
-      item.type === 'delivery' ? item.delivery.closeKey : item.close.closeKey,
+      item.type === 'delivery' ? item.delivery.subjectKey : item.subject.subjectKey,
     );
     expect(due).not.toContain('f1');
     expect(due).not.toContain('f2');
@@ -169,19 +169,19 @@ describe('createStore', () => {
       limit: 10,
       ...(oldestFirst.cursor ? { cursor: oldestFirst.cursor } : {}),
     });
-    expect(oldestFirst.deliveries.map((found) => found.closeKey)).toEqual(['f1']);
-    expect(next.deliveries.map((found) => found.closeKey)).toEqual(['f2']);
+    expect(oldestFirst.deliveries.map((found) => found.subjectKey)).toEqual(['f1']);
+    expect(next.deliveries.map((found) => found.subjectKey)).toEqual(['f2']);
     expect((await store.queryFailed({ limit: 10, newestFirst: true })).deliveries[0]).toMatchObject({
-      closeKey: 'f2',
+      subjectKey: 'f2',
       status: 'failed:retries_exhausted',
     });
 
     // Retried and delivered: it leaves the failed partition.
     await store.putDelivery(delivery('f2', { status: 'delivered', attempts: 1, nextAttemptAt: undefined }), {
-      closeVersion: 1,
+      subjectVersion: 1,
       attempts: 0,
     });
-    expect((await store.queryFailed({ limit: 10 })).deliveries.map((found) => found.closeKey)).toEqual([
+    expect((await store.queryFailed({ limit: 10 })).deliveries.map((found) => found.subjectKey)).toEqual([
       'f1',
     ]);
   });

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../../functions/runtime';
 import type { DeliveryRecord } from '../../lib/domain';
 import type { HttpEvent } from '../../lib/http/request';
-import { dispatchCloses } from '../../lib/pipeline/dispatch';
+import { dispatchSubjects } from '../../lib/pipeline/dispatch';
 import { type ProcessDueOptions, processDueWork } from '../../lib/pipeline/process-due';
 import { DUE_INDEX } from '../../lib/store/table';
 import { createTestTable, type TestTable } from './dynamo';
@@ -33,7 +33,7 @@ export function createRecordingLogger(): { logger: Logger; lines: string[] } {
 
 /** The inline dispatch as a webhook handler runs it: the runtime as it is, plus a deadline. */
 export function dispatchInline(runtime: Runtime, closeKeys: string[], budgetMs = 5000) {
-  return dispatchCloses(closeKeys, { ...runtime, deadline: runtime.now() + budgetMs, random: () => 0.5 });
+  return dispatchSubjects(closeKeys, { ...runtime, deadline: runtime.now() + budgetMs, random: () => 0.5 });
 }
 
 /** The backfill's worker over the runtime (issue 5 wraps it in the backfill handler). */
@@ -43,10 +43,10 @@ export function runBackfill(runtime: Runtime, options: Partial<ProcessDueOptions
 
 export async function deliveriesOf(
   runtime: Runtime,
-  closeKey: string,
+  subjectKey: string,
 ): Promise<Record<string, DeliveryRecord>> {
   const found = await runtime.store.getDeliveries(
-    runtime.destinations.map((destination) => ({ closeKey, destination: destination.name })),
+    runtime.destinations.map((destination) => ({ subjectKey, destination: destination.name })),
   );
   return Object.fromEntries([...found.values()].map((delivery) => [delivery.destination, delivery]));
 }

@@ -155,8 +155,8 @@ function contactIdentity(contact: HubspotProperties | undefined) {
 }
 
 /** A deal pointer's close key gives back the lead ID, unless the close was keyed by the deal itself. */
-export function leadIdFromPointer(closeKey: string, dealId: string): string | undefined {
-  return closeKey === closeKeyFor({ crm: 'hubspot', dealId }) ? undefined : closeKey;
+export function leadIdFromPointer(subjectKey: string, dealId: string): string | undefined {
+  return subjectKey === closeKeyFor({ crm: 'hubspot', dealId }) ? undefined : subjectKey;
 }
 
 function withoutUndefined<T extends object>(record: T): T {
@@ -186,7 +186,7 @@ export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingCon
     return {
       action: 'record',
       close: withoutUndefined({
-        closeKey: view.pointerCloseKey,
+        subjectKey: view.pointerCloseKey,
         leadId: leadIdFromPointer(view.pointerCloseKey, view.dealId),
         crm: 'hubspot',
         dealId: view.dealId,
@@ -208,7 +208,7 @@ export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingCon
   return {
     action: 'record',
     close: withoutUndefined({
-      closeKey: view.pointerCloseKey,
+      subjectKey: view.pointerCloseKey,
       leadId: parseLeadId(properties[context.leadIdProperty]),
       crm: 'hubspot',
       dealId: view.dealId,
@@ -242,7 +242,7 @@ export function revalueRecordedClose(
   const currency = normaliseCurrency(change.currency, existing.currency);
   if (value === existing.value && currency === existing.currency) return undefined;
   const {
-    closeKey: _closeKey,
+    subjectKey: _closeKey,
     version: _version,
     fingerprint: _fingerprint,
     previous: _previous,

@@ -80,7 +80,7 @@ export function mapSalesforceOpportunity(
     return {
       action: 'record',
       close: withoutUndefined({
-        closeKey: report.pointerCloseKey,
+        subjectKey: report.pointerCloseKey,
         leadId: pointerIsDeal ? undefined : report.pointerCloseKey,
         crm: 'salesforce',
         dealId,
@@ -100,7 +100,7 @@ export function mapSalesforceOpportunity(
   return {
     action: 'record',
     close: withoutUndefined({
-      closeKey: report.pointerCloseKey,
+      subjectKey: report.pointerCloseKey,
       leadId: parseLeadId(opportunity[context.leadIdField]),
       crm: 'salesforce',
       dealId,

@@ -208,7 +208,7 @@ export function buildGa4LeadDecision(
   const params = withoutUndefined({
     currency: close.currency,
     value: close.value,
-    transaction_id: close.leadId ?? close.closeKey,
+    transaction_id: close.leadId ?? close.subjectKey,
     lead_source: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
     close_outcome: outcome,
     closure_reason: close.closureReason ? text(close.closureReason) : undefined,

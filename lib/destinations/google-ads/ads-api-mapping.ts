@@ -151,7 +151,7 @@ export function validateClickConversion(conversion: ClickConversion): string | u
 }
 
 function orderIdOf(conversion: LeadClosedConversion): string {
-  return conversion.close.closeKey;
+  return conversion.close.subjectKey;
 }
 
 /**

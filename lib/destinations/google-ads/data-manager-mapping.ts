@@ -242,7 +242,7 @@ export function buildDataManagerDecision(
     // The lead ID (the close key is the lead ID whenever the CRM gave one): a re-send overwrites.
     // The close key: the lead ID (DESIGN), or for a deal that closed before it had one, the deal's key,
     // kept for life, so that every re-send is an update of the same conversion.
-    transactionId: close.closeKey,
+    transactionId: close.subjectKey,
     eventTimestamp: toRfc3339(close.closedAt),
     lastUpdatedTimestamp: toRfc3339(close.updatedAt),
     conversionValue: close.value,

@@ -231,8 +231,8 @@ export function buildMetaDecision(
       message: 'closed more than 7 days ago: outside Meta’s event window',
     };
   }
-  // The lead ID, or the deal's lifelong key when it closed without one (see CloseInput.closeKey).
-  const leadKey = close.closeKey;
+  // The lead ID, or the deal's lifelong key when it closed without one (see CloseInput.subjectKey).
+  const leadKey = close.subjectKey;
   const userData = buildMetaUserData(conversion, leadKey);
   if (!hasMetaMatchKey(userData)) {
     return {

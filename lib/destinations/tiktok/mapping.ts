@@ -165,7 +165,7 @@ export function buildTiktokLeadDecision(conversion: LeadClosedConversion): RowDe
   }
   const change = decideUnadjustableChange(conversion, { platform: 'TikTok', outcomeNamed: false });
   if (change) return change;
-  const leadKey = close.leadId ?? close.closeKey;
+  const leadKey = close.leadId ?? close.subjectKey;
   const outcome = close.outcome as 'won' | 'lost';
   const event: TiktokEvent = {
     event: TIKTOK_LEAD_EVENT,

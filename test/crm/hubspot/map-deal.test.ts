@@ -97,7 +97,7 @@ describe('mapHubspotDeal', () => {
     ).toEqual({
       action: 'record',
       close: {
-        closeKey: 'hubspot-deal:9',
+        subjectKey: 'hubspot-deal:9',
         crm: 'hubspot',
         dealId: '9',
         outcome: 'reopened',
@@ -129,7 +129,7 @@ describe('mapHubspotDeal', () => {
 
 describe('revalueRecordedClose', () => {
   const won = {
-    closeKey: 'lead_1',
+    subjectKey: 'lead_1',
     leadId: 'lead_1',
     crm: 'hubspot',
     dealId: '1',
