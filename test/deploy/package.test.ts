@@ -16,6 +16,7 @@ const ROOT = join(__dirname, '..', '..');
 const OUT = mkdtempSync(join(tmpdir(), 'crm-conversions-package-'));
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: unknown };
 let resources: Record<string, Resource>;
+let template: { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
 
 /** The single file in a zip produced by osls (stored or deflated), read without a zip library. */
 function bundleOf(zipFile: string): { name: string; bytes: number; content: Buffer } {
@@ -65,9 +66,8 @@ beforeAll(async () => {
     ],
     { cwd: ROOT, env, timeout: 240_000 },
   );
-  resources = JSON.parse(
-    readFileSync(join(OUT, 'cloudformation-template-update-stack.json'), 'utf8'),
-  ).Resources;
+  template = JSON.parse(readFileSync(join(OUT, 'cloudformation-template-update-stack.json'), 'utf8'));
+  resources = template.Resources;
 }, 300_000);
 
 describe('serverless package', () => {
@@ -174,7 +174,8 @@ describe('serverless package', () => {
 
   it('keeps logs for 30 days', () => {
     const groups = Object.values(resources).filter((resource) => resource.Type === 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(FUNCTION_NAMES.length);
+    // One per function, and the HTTP API's access log.
+    expect(groups).toHaveLength(FUNCTION_NAMES.length + 1);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
@@ -191,4 +192,135 @@ describe('serverless package', () => {
       expect(code).toContain('require("@aws-lambda-powertools/logger")');
     },
   );
+});
+
+describe('serverless package: operations', () => {
+  const alarms = () =>
+    Object.fromEntries(
+      Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm'),
+    );
+  /** Every metric an alarm watches: a plain metric's name, or each metric and query of a metric-math alarm. */
+  const watched = (alarm: Resource): string => {
+    const properties = alarm.Properties as {
+      MetricName?: string;
+      Namespace?: string;
+      Metrics?: { Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string } } }[];
+    };
+    if (properties.MetricName) return `${properties.Namespace}/${properties.MetricName}`;
+    return (properties.Metrics ?? [])
+      .map((metric) =>
+        metric.MetricStat
+          ? `${metric.MetricStat.Metric.Namespace}/${metric.MetricStat.Metric.MetricName}`
+          : String(metric.Expression),
+      )
+      .join(' ');
+  };
+
+  it('alarms on what the functions publish and on the AWS metrics, each notifying the one topic', () => {
+    const byName = alarms();
+    const expected: Record<string, RegExp> = {
+      DeliveriesGivenUpAlarm:
+        /SELECT SUM\(DeliveriesGivenUp\) FROM SCHEMA\(CrmConversions, destination, reason, service\)/,
+      PlatformRejectionsAlarm:
+        /SELECT SUM\(PlatformRejections\) FROM SCHEMA\(CrmConversions, destination, reason, service\)/,
+      DeferredDealsOverdueAlarm:
+        /SELECT MAX\(CrmDealsDeferredOverdue\) FROM SCHEMA\(CrmConversions, crm, service\)/,
+      BackfillErrorsAlarm: /^AWS\/Lambda\/Errors$/,
+      BackfillTimeoutsAlarm: /^CrmConversions\/BackfillTimeouts$/,
+      Api5xxAlarm: /^AWS\/ApiGateway\/5xx$/,
+      LambdaErrorsAlarm: /(AWS\/Lambda\/Errors.*){3}/,
+      LambdaThrottlesAlarm: /(AWS\/Lambda\/Throttles.*){4}/,
+      DynamoThrottlesAlarm: /AWS\/DynamoDB\/ReadThrottleEvents AWS\/DynamoDB\/WriteThrottleEvents/,
+    };
+    expect(Object.keys(byName).sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, pattern] of Object.entries(expected)) {
+      const alarm = byName[name] as Resource;
+      expect(watched(alarm), name).toMatch(pattern);
+      expect(alarm.Properties, name).toMatchObject({
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+        OKActions: [{ Ref: 'AlarmTopic' }],
+        TreatMissingData: 'notBreaching',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      });
+    }
+    expect(resources.BackfillErrorsAlarm?.Properties.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: { Ref: 'BackfillLambdaFunction' } },
+    ]);
+    expect(resources.Api5xxAlarm?.Properties.Dimensions).toEqual([
+      { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
+    ]);
+    // The time-out alarm's metric comes from the backfill's own log group.
+    expect(resources.BackfillTimeoutsMetricFilter?.Properties).toMatchObject({
+      LogGroupName: { Ref: 'BackfillLogGroup' },
+      FilterPattern: '"Task timed out"',
+      MetricTransformations: [{ MetricNamespace: 'CrmConversions', MetricName: 'BackfillTimeouts' }],
+    });
+  });
+
+  it('mails the alarm topic to the deploy parameter, and subscribes nobody when it is empty', () => {
+    expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    const subscription = resources.AlarmEmailSubscription as Resource & { Condition?: string };
+    expect(subscription.Type).toBe('AWS::SNS::Subscription');
+    expect(subscription.Condition).toBe('HasAlarmEmail');
+    expect(subscription.Properties).toMatchObject({ Protocol: 'email', TopicArn: { Ref: 'AlarmTopic' } });
+    // The CI stage sets no address: the condition is false, so CloudFormation creates no subscription.
+    expect(template.Conditions.HasAlarmEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+
+  it('has a dashboard of deliveries by destination and status, and of every alarm', () => {
+    const dashboard = resources.DeliveriesDashboard as Resource;
+    expect(dashboard.Type).toBe('AWS::CloudWatch::Dashboard');
+    const [body, variables] = (dashboard.Properties.DashboardBody as { 'Fn::Sub': [string, object] })[
+      'Fn::Sub'
+    ];
+    const substituted = body.replace(/\$\{(\w+(?:::\w+)?)\}/g, (_whole, name: string) =>
+      name === 'AWS::Region' ? 'us-east-1' : `arn:${name}`,
+    );
+    const widgets = (
+      JSON.parse(substituted) as { widgets: { type: string; properties: Record<string, unknown> }[] }
+    ).widgets;
+    const queries = widgets.flatMap((widget) =>
+      ((widget.properties.metrics as { expression: string }[][] | undefined) ?? [])
+        .flat()
+        .map((m) => m.expression),
+    );
+    expect(queries).toContain(
+      'SELECT SUM(Deliveries) FROM SCHEMA(CrmConversions, destination, service, status) GROUP BY destination, status',
+    );
+    const alarmWidget = widgets.find((widget) => widget.type === 'alarm');
+    expect(alarmWidget?.properties.alarms).toHaveLength(Object.keys(alarms()).length);
+    expect(Object.keys(variables)).toHaveLength(Object.keys(alarms()).length);
+  });
+
+  it('throttles every route at the stage from the deploy parameters', () => {
+    expect(resources.HttpApiStage?.Properties.DefaultRouteSettings).toEqual({
+      DetailedMetricsEnabled: false,
+      ThrottlingRateLimit: 50,
+      ThrottlingBurstLimit: 100,
+    });
+  });
+
+  it('writes API access logs by route key, never the request path (the Salesforce path holds its token)', () => {
+    const settings = resources.HttpApiStage?.Properties.AccessLogSettings as { Format: string };
+    const fields = JSON.parse(settings.Format) as Record<string, string>;
+    expect(fields.routeKey).toBe('$context.routeKey');
+    expect(fields.status).toBe('$context.status');
+    expect(settings.Format).not.toMatch(
+      /\$context\.(path|resourcePath|rawPath)|\$request\.path|\$context\.identity/,
+    );
+  });
+
+  it('protects the table from deletion', () => {
+    expect(resources.ConversionsTable?.Properties.DeletionProtectionEnabled).toBe(true);
+  });
+
+  it('writes every ARN of ours with the AWS::Partition pseudo parameter (GovCloud and China deploy too)', () => {
+    const ours = Object.entries(resources).filter(([id]) => !id.startsWith('ServerlessDeploymentBucket'));
+    const literal = ours.filter(([, resource]) => JSON.stringify(resource).includes('arn:aws:'));
+    expect(literal.map(([id]) => id)).toEqual([]);
+    expect(JSON.stringify(resources.CollectRole)).toContain(
+      'AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess',
+    );
+  });
 });

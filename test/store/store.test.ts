@@ -75,7 +75,10 @@ describe('createStore', () => {
     await store.putClose(close('c1', { updatedAt: 1500 }), undefined);
 
     const due = await store.queryDue({ now: 1500, limit: 50 });
-    expect(due.items).toContainEqual({ type: 'subject', subject: expect.objectContaining({ subjectKey: 'c1' }) });
+    expect(due.items).toContainEqual({
+      type: 'subject',
+      subject: expect.objectContaining({ subjectKey: 'c1' }),
+    });
     expect(await store.markClosePlanned('c1', 2)).toBe(false);
     expect(await store.markClosePlanned('c1', 1)).toBe(true);
     expect(
