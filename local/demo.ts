@@ -6,7 +6,7 @@ import { createCollectHandler } from '../functions/collect';
 import { createHubspotWebhookHandler } from '../functions/hubspot-webhook';
 import { createRuntime, type Runtime } from '../functions/runtime';
 import { createSalesforceWebhookHandler } from '../functions/salesforce-webhook';
-import { API_VERSIONS } from '../lib/config';
+import { SALESFORCE_API_VERSION } from '../lib/crm/salesforce/settings';
 import type { DeliveryRecord } from '../lib/domain';
 import type { HttpEvent, HttpResult } from '../lib/http/request';
 import { createMetricsRecorder } from '../lib/observability/metrics';
@@ -68,7 +68,7 @@ async function main(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const clock = { now: DEMO_START, advance: (ms: number) => (clock.now += ms) };
   const dynamo = await startDynalite({ port: 0 });
-  const standIn = await startSalesforceStandIn(API_VERSIONS.salesforce);
+  const standIn = await startSalesforceStandIn(SALESFORCE_API_VERSION);
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: 'us-east-1',

@@ -1,22 +1,33 @@
-import type { Config } from '../config';
-import { createGa4Destination } from './ga4';
-import { createGoogleAdsDestination } from './google-ads';
-import { createMetaDestination } from './meta';
-import { createTiktokDestination } from './tiktok';
+import type { SliceConfigs } from '../settings';
+import type { DestinationDependencies } from './definition';
+import { ga4Destination } from './ga4';
+import { googleAdsDestination } from './google-ads';
+import { metaDestination } from './meta';
+import { tiktokDestination } from './tiktok';
 import type { Destination } from './types';
 
-export type DestinationDependencies = { fetch: typeof fetch; now: () => number };
+/**
+ * The one list of destinations: a new one is a folder plus one line here. lib/config.ts reads each one's
+ * settings from it (so a destination's variables are validated and its `disabled` entry reported with
+ * everyone else's), and createDestinations builds the configured ones from it.
+ */
+export const DESTINATIONS = [
+  googleAdsDestination,
+  metaDestination,
+  ga4Destination,
+  tiktokDestination,
+] as const;
+
+/** Each destination's config slice, by its settings key; `undefined` when its credentials are absent. */
+export type DestinationConfigs = SliceConfigs<(typeof DESTINATIONS)[number]['settings']>;
 
 /**
  * The enabled destinations, built once per runtime. A destination whose credentials are absent is
- * `undefined` in config (lib/config.ts lists it in `disabled`, reported at start-up) and is left out.
- * The one place that lists destinations: a new one is a folder plus one line here.
+ * `undefined` in config (listed in `disabled`, reported at start-up) and is left out.
  */
-export function createDestinations(config: Config, dependencies: DestinationDependencies): Destination[] {
-  const destinations: Destination[] = [];
-  if (config.googleAds) destinations.push(createGoogleAdsDestination(config.googleAds, dependencies));
-  if (config.meta) destinations.push(createMetaDestination(config.meta, dependencies));
-  if (config.ga4) destinations.push(createGa4Destination(config.ga4, dependencies));
-  if (config.tiktok) destinations.push(createTiktokDestination(config.tiktok, dependencies));
-  return destinations;
+export function createDestinations(
+  configs: DestinationConfigs,
+  dependencies: DestinationDependencies,
+): Destination[] {
+  return DESTINATIONS.flatMap((definition) => definition.createIfConfigured(configs, dependencies) ?? []);
 }

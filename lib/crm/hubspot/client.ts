@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { API_VERSIONS } from '../../config';
 import { ConnectorError } from '../../errors';
 import { type CrmHttpOptions, requestCrmJson } from '../http-json';
+import { HUBSPOT_ASSOCIATIONS_API_VERSION, HUBSPOT_CRM_API_VERSION } from './settings';
 
 /**
  * The HubSpot CRM API as the connector uses it (reference/platform-apis.md §4): batch reads of deals,
@@ -133,7 +133,7 @@ export function createHubspotClient(options: {
   };
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const headers = { authorization: `Bearer ${options.accessToken}` };
-  const crm = API_VERSIONS.hubspotCrm;
+  const crm = HUBSPOT_CRM_API_VERSION;
   let pipelineCache: { pipelines: HubspotPipeline[]; expiresAt: number } | undefined;
 
   async function call<TSchema extends v.GenericSchema>(
@@ -192,7 +192,7 @@ export function createHubspotClient(options: {
           AssociationsSchema,
           'deal→contact associations batch read',
           'POST',
-          `/crm/${API_VERSIONS.hubspotAssociations}/associations/deals/contacts/batch/read`,
+          `/crm/${HUBSPOT_ASSOCIATIONS_API_VERSION}/associations/deals/contacts/batch/read`,
           { inputs: chunk.map((id) => ({ id })) },
           deadline,
         );

@@ -1,4 +1,4 @@
-import type { Ga4Config } from '../../config';
+import { type DestinationDependencies, declareDestination } from '../definition';
 import { postRequest } from '../http';
 import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
 import { type Destination, defineDestination } from '../types';
@@ -9,20 +9,18 @@ import {
   buildGa4Request,
   GA4_MAX_EVENTS,
   type Ga4Row,
-  type Ga4Settings,
 } from './mapping';
+import { type Ga4Config, type Ga4Settings, ga4Settings } from './settings';
 
 export const GA4_DESTINATION = 'ga4';
 const GA4_REQUEST_TIMEOUT_MS = 10_000;
-
-export type Ga4Dependencies = { fetch: typeof fetch; now: () => number };
 
 /**
  * GA4 Measurement Protocol: `POST {GA4_BASE_URL}/mp/collect?measurement_id=…&api_secret=…`. The API secret
  * can only travel in the query string (the protocol has no other place for it); it is added here, at the
  * last moment, and is never part of a recorded request or a log line.
  */
-export function createGa4Destination(config: Ga4Config, dependencies: Ga4Dependencies): Destination {
+export function createGa4Destination(config: Ga4Config, dependencies: DestinationDependencies): Destination {
   const settings: Ga4Settings = {
     measurementId: config.measurementId,
     baseUrl: config.baseUrl,
@@ -56,3 +54,9 @@ export function createGa4Destination(config: Ga4Config, dependencies: Ga4Depende
     },
   });
 }
+
+export const ga4Destination = declareDestination({
+  name: GA4_DESTINATION,
+  settings: ga4Settings,
+  create: createGa4Destination,
+});

@@ -11,6 +11,7 @@ import {
   type RequestDescription,
   type RowDecision,
 } from '../types';
+import type { Ga4LeadClosedEvent, Ga4Settings } from './settings';
 
 /**
  * Closes and orders → GA4 Measurement Protocol events (pure). Sources: platform-apis.md §3; Google's
@@ -25,9 +26,6 @@ import {
  *
  * The Measurement Protocol answers 2xx to anything, so every rule it would silently apply is checked here.
  */
-
-export type Ga4LeadClosedEvent = 'close_convert_lead' | 'lead_closed';
-export type Ga4Settings = { measurementId: string; baseUrl: string; leadClosedEvent: Ga4LeadClosedEvent };
 
 export type Ga4ConsentStatus = 'GRANTED' | 'DENIED';
 export type Ga4Consent = { ad_user_data: Ga4ConsentStatus; ad_personalization: Ga4ConsentStatus };

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { API_VERSIONS } from '../../config';
 import type { ConsentRecord, HashedIdentity } from '../../domain';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import {
@@ -18,6 +17,7 @@ import {
   skipNoIdentifier,
   usableClickId,
 } from './rules';
+import { DATA_MANAGER_API_VERSION } from './version';
 
 /**
  * Lead closed → Data Manager `Event` (pure). Field names and enums checked against the Data Manager
@@ -291,7 +291,7 @@ export function buildIngestRequest(
     }));
   return {
     method: 'POST',
-    url: `${settings.baseUrl}/${API_VERSIONS.dataManager}/events:ingest`,
+    url: `${settings.baseUrl}/${DATA_MANAGER_API_VERSION}/events:ingest`,
     // HEX: our identifiers are lowercase hex SHA-256 (lib/leads/hash.ts); required with userData.
     body: { destinations, events, encoding: 'HEX' },
   };

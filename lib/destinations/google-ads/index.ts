@@ -1,4 +1,4 @@
-import type { GoogleAdsConfig } from '../../config';
+import { type DestinationDependencies, declareDestination } from '../definition';
 import { type Destination, defineDestination } from '../types';
 import { createAdsApiClient } from './ads-api-client';
 import {
@@ -16,19 +16,18 @@ import {
 } from './data-manager-mapping';
 import { createGoogleTokenProvider } from './oauth';
 import { buildAdsApiPurchaseDecision, buildDataManagerPurchaseDecision } from './purchase-mapping';
+import { type GoogleAdsConfig, googleAdsSettings } from './settings';
 
 export const GOOGLE_ADS_DESTINATION = 'google-ads';
-
-export type GoogleAdsDependencies = { fetch: typeof fetch; now: () => number };
 
 /**
  * The Google Ads destination: Data Manager `events:ingest` by default, the Google Ads API's
  * `uploadClickConversions` when GOOGLE_ADS_UPLOAD_API=ads. One delivery per close either way; the API
- * version comes from config (lib/config.ts API_VERSIONS is the one place it is pinned).
+ * version comes from config (pinned in ./version.ts, overridable by GOOGLE_ADS_API_VERSION).
  */
 export function createGoogleAdsDestination(
   config: GoogleAdsConfig,
-  dependencies: GoogleAdsDependencies,
+  dependencies: DestinationDependencies,
 ): Destination {
   const tokens = createGoogleTokenProvider({
     tokenUrl: config.oauthTokenUrl,
@@ -86,3 +85,9 @@ export function createGoogleAdsDestination(
     upload: (rows, _batch, context) => client.upload(rows, context),
   });
 }
+
+export const googleAdsDestination = declareDestination({
+  name: GOOGLE_ADS_DESTINATION,
+  settings: googleAdsSettings,
+  create: createGoogleAdsDestination,
+});

@@ -1,28 +1,24 @@
-import type { MetaConfig } from '../../config';
+import { type DestinationDependencies, declareDestination } from '../definition';
 import { postRequest } from '../http';
 import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
 import { type Destination, defineDestination } from '../types';
 import { classifyMetaResponse } from './errors';
-import {
-  buildMetaDecision,
-  buildMetaRequest,
-  META_MAX_EVENTS,
-  type MetaServerEvent,
-  type MetaSettings,
-} from './mapping';
+import { buildMetaDecision, buildMetaRequest, META_MAX_EVENTS, type MetaServerEvent } from './mapping';
 import { buildMetaPurchaseDecision, type MetaPurchaseEvent } from './purchase-mapping';
+import { type MetaConfig, type MetaSettings, metaSettings } from './settings';
 
 export const META_DESTINATION = 'meta';
 const META_REQUEST_TIMEOUT_MS = 30_000;
-
-export type MetaDependencies = { fetch: typeof fetch; now: () => number };
 
 /**
  * Meta Conversions API: `POST {graph}/{version}/{pixel}/events`. The access token travels in the JSON
  * body (`access_token`, a Graph API parameter like any other, as Meta's own SDKs send it) rather than in
  * the query string, so that it never lands in a URL that a proxy or a log might keep.
  */
-export function createMetaDestination(config: MetaConfig, dependencies: MetaDependencies): Destination {
+export function createMetaDestination(
+  config: MetaConfig,
+  dependencies: DestinationDependencies,
+): Destination {
   const settings: MetaSettings = {
     pixelId: config.pixelId,
     eventNaming: config.eventNaming,
@@ -58,3 +54,9 @@ export function createMetaDestination(config: MetaConfig, dependencies: MetaDepe
     },
   });
 }
+
+export const metaDestination = declareDestination({
+  name: META_DESTINATION,
+  settings: metaSettings,
+  create: createMetaDestination,
+});

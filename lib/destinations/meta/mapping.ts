@@ -9,6 +9,7 @@ import {
   type RequestDescription,
   type RowDecision,
 } from '../types';
+import type { MetaEventNaming, MetaSettings } from './settings';
 
 /**
  * Lead closed → Meta Conversions API server event (pure). Facts from platform-apis.md §2 and Meta's
@@ -17,8 +18,6 @@ import {
  * `custom_data.lead_event_source` (there is no `crm` action source); `event_time` in seconds and at most
  * 7 days old; `user_data` hashed except fbc, fbp, lead_id, client IP and user agent.
  */
-
-export type MetaEventNaming = 'single' | 'outcome';
 
 export type MetaUserData = {
   em?: string[];
@@ -54,14 +53,6 @@ export type MetaServerEvent = {
     closure_reason?: string;
     sales_cycle_days?: number;
   };
-};
-
-export type MetaSettings = {
-  pixelId: string;
-  eventNaming: MetaEventNaming;
-  testEventCode: string | undefined;
-  graphBaseUrl: string;
-  apiVersion: string;
 };
 
 /** Conversions API: at most 1,000 events a request. */

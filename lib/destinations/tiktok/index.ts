@@ -1,4 +1,4 @@
-import type { TiktokConfig } from '../../config';
+import { type DestinationDependencies, declareDestination } from '../definition';
 import { postRequest } from '../http';
 import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
 import { type Destination, defineDestination } from '../types';
@@ -9,16 +9,17 @@ import {
   buildTiktokRequest,
   TIKTOK_MAX_EVENTS,
   type TiktokEvent,
-  type TiktokSettings,
 } from './mapping';
+import { type TiktokConfig, type TiktokSettings, tiktokSettings } from './settings';
 
 export const TIKTOK_DESTINATION = 'tiktok';
 const TIKTOK_REQUEST_TIMEOUT_MS = 30_000;
 
-export type TiktokDependencies = { fetch: typeof fetch; now: () => number };
-
 /** TikTok Events API 2.0: `POST {TIKTOK_BASE_URL}/open_api/v1.3/event/track/`, header `Access-Token`. */
-export function createTiktokDestination(config: TiktokConfig, dependencies: TiktokDependencies): Destination {
+export function createTiktokDestination(
+  config: TiktokConfig,
+  dependencies: DestinationDependencies,
+): Destination {
   const settings: TiktokSettings = {
     pixelCode: config.pixelCode,
     testEventCode: config.testEventCode,
@@ -53,3 +54,9 @@ export function createTiktokDestination(config: TiktokConfig, dependencies: Tikt
     },
   });
 }
+
+export const tiktokDestination = declareDestination({
+  name: TIKTOK_DESTINATION,
+  settings: tiktokSettings,
+  create: createTiktokDestination,
+});

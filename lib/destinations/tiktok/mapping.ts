@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { API_VERSIONS } from '../../config';
 import { type ClickIds, CRM_DISPLAY_NAMES, type HashedIdentity } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
 import { decideUnadjustableChange } from '../close-changes';
@@ -12,6 +11,8 @@ import {
   type RequestDescription,
   type RowDecision,
 } from '../types';
+import type { TiktokSettings } from './settings';
+import { TIKTOK_API_VERSION } from './version';
 
 /**
  * Closes and orders → TikTok Events API 2.0 events (pure). `POST /open_api/v1.3/event/track/` with
@@ -27,13 +28,6 @@ import {
  * and the server's event must share a name for TikTok to de-duplicate them).
  */
 export type TiktokEventSource = 'crm' | 'web';
-export type TiktokPurchaseEvent = 'Purchase' | 'CompletePayment';
-export type TiktokSettings = {
-  pixelCode: string;
-  testEventCode: string | undefined;
-  baseUrl: string;
-  purchaseEvent: TiktokPurchaseEvent;
-};
 
 export type TiktokUser = {
   email?: string[];
@@ -232,7 +226,7 @@ export function buildTiktokRequest(
 ): RequestDescription {
   return {
     method: 'POST',
-    url: `${settings.baseUrl}/open_api/${API_VERSIONS.tiktok}/event/track/`,
+    url: `${settings.baseUrl}/open_api/${TIKTOK_API_VERSION}/event/track/`,
     body: {
       event_source: batch as TiktokEventSource,
       event_source_id: settings.pixelCode,

@@ -1,0 +1,53 @@
+import {
+  choiceWithDefault,
+  defineSettings,
+  optionalMatching,
+  optionalText,
+  optionalUrl,
+  requireAll,
+} from '../../settings';
+
+/** `close_convert_lead` (won; lost deals as `close_unconvert_lead`) or one `lead_closed` event. */
+export type Ga4LeadClosedEvent = 'close_convert_lead' | 'lead_closed';
+
+export type Ga4Config = {
+  measurementId: string;
+  apiSecret: string;
+  baseUrl: string;
+  leadClosedEvent: Ga4LeadClosedEvent;
+};
+
+/** What the mapping and the recorded request may see: everything but the API secret. */
+export type Ga4Settings = Omit<Ga4Config, 'apiSecret'>;
+
+export const ga4Settings = defineSettings({
+  key: 'ga4',
+  entries: {
+    GA4_MEASUREMENT_ID: optionalMatching(
+      /^G-[A-Z0-9]+$/,
+      'GA4_MEASUREMENT_ID must be a web stream measurement ID like G-XXXXXXXXXX',
+    ),
+    GA4_API_SECRET: optionalText,
+    GA4_BASE_URL: optionalUrl('GA4_BASE_URL', 'https://www.google-analytics.com'),
+    GA4_LEAD_CLOSED_EVENT: choiceWithDefault(
+      ['close_convert_lead', 'lead_closed'],
+      'close_convert_lead',
+      'GA4_LEAD_CLOSED_EVENT must be close_convert_lead or lead_closed',
+      (value) => value.toLowerCase(),
+    ),
+  },
+  build(env, disabled): Ga4Config | undefined {
+    const usable = requireAll(
+      'ga4',
+      { GA4_MEASUREMENT_ID: env.GA4_MEASUREMENT_ID, GA4_API_SECRET: env.GA4_API_SECRET },
+      disabled,
+    );
+    if (!usable) return undefined;
+    return {
+      measurementId: env.GA4_MEASUREMENT_ID as string,
+      apiSecret: env.GA4_API_SECRET as string,
+      baseUrl: env.GA4_BASE_URL,
+      leadClosedEvent: env.GA4_LEAD_CLOSED_EVENT,
+    };
+  },
+});
