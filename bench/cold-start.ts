@@ -28,7 +28,6 @@ function importTimeMs(file: string): number {
         ...process.env,
         AWS_REGION: 'us-east-1',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     });
     samples.push(Number(output.toString()));

@@ -13,7 +13,6 @@ import { measureWebhookPath } from './webhook-path';
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
 async function main() {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   console.error('(a) webhook path…');
   const webhook = await measureWebhookPath({

@@ -64,8 +64,6 @@ function loopbackFetch(allowedOrigin: string): typeof fetch {
 }
 
 async function main(): Promise<number> {
-  // The AWS SDK's Node-version notice is noise here; every other setting is built below, not read from the shell.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const clock = { now: DEMO_START, advance: (ms: number) => (clock.now += ms) };
   const dynamo = await startDynalite({ port: 0 });
   const standIn = await startSalesforceStandIn(SALESFORCE_API_VERSION);

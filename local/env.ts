@@ -18,5 +18,4 @@ export function applyLocalDefaults(env: NodeJS.ProcessEnv = process.env): void {
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   // EMF metrics are for CloudWatch; on a terminal they are noise.
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
