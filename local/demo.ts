@@ -10,6 +10,7 @@ import { SALESFORCE_API_VERSION } from '../lib/crm/salesforce/settings';
 import type { DeliveryRecord } from '../lib/domain';
 import type { HttpEvent, HttpResult } from '../lib/http/request';
 import { createMetricsRecorder } from '../lib/observability/metrics';
+import { deliveryRefKey } from '../lib/store/deliveries';
 import { closeHeadline, columns, deliveryLines, metricRows } from './demo-print';
 import { DEMO_SALESFORCE_TOKEN, LOST_WEBHOOK_OPPORTUNITY, startSalesforceStandIn } from './demo-salesforce';
 import { ensureTable, startDynalite } from './dynalite';
@@ -257,7 +258,7 @@ async function main(): Promise<number> {
       out(`\n   ${closeHeadline(close)}`);
       out(`      how it came: ${notes[subjectKey] ?? close.crm}`);
       for (const destination of runtime.destinations) {
-        const delivery = deliveries.get(`DELIVERY#${subjectKey}#${destination.name}`);
+        const delivery = deliveries.get(deliveryRefKey({ subjectKey, destination: destination.name }));
         if (!delivery) {
           out(`      ${destination.name.padEnd(11)} no delivery yet`);
           continue;

@@ -2,7 +2,8 @@ import type { DeliveredState, Destination, RowDecision, RowOutcome } from '../de
 import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
 import type { MetricsRecorder } from '../observability/metrics';
-import { type DeliveryExpectation, deliveryRefKey, type Store } from '../store/store';
+import { type DeliveryExpectation, deliveryRefKey } from '../store/deliveries';
+import type { Store } from '../store/store';
 import { mapWithConcurrency } from './concurrency';
 import { conversionFor } from './conversion';
 import { countLeadJoinMisses, countRecordedDelivery, logGivenUp } from './delivery-metrics';

@@ -1,5 +1,5 @@
 import type { ConversionSubject } from '../domain';
-import type { DeliveryRef } from '../store/store';
+import type { DeliveryRef } from '../store/deliveries';
 import { type DeliveryJob, type DeliverySummary, deliverJobs, emptySummary } from './deliver';
 import { shouldWaitForLead } from './delivery-outcome';
 import { type PipelineOptions, resolveDeliverOptions } from './options';

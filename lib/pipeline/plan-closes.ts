@@ -1,6 +1,6 @@
 import type { ConversionSubject, DeliveryRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
-import { deliveryRefKey } from '../store/store';
+import { deliveryRefKey } from '../store/deliveries';
 import { mapWithConcurrency } from './concurrency';
 import type { DeliverOptions, DeliveryJob } from './deliver';
 import { planDelivery } from './plan-deliveries';

@@ -1,5 +1,5 @@
 import type { ConversionSubject, DeliveryRecord } from '../domain';
-import type { DeliveryExpectation } from '../store/store';
+import type { DeliveryExpectation } from '../store/deliveries';
 
 /**
  * Planning (pure): one delivery per enabled destination per close version (an order has one version). A new close version

@@ -1,6 +1,6 @@
 import { type ConversionSubject, type DeliveryRecord, isDeliveryDue } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
-import { type DeliveryRef, type DueCursor, type DuePage, deliveryRefKey } from '../store/store';
+import { type DeliveryRef, type DueCursor, type DuePage, deliveryRefKey } from '../store/deliveries';
 import {
   countStatus,
   type DeliveryJob,

@@ -15,13 +15,6 @@ export const TABLE_KEY = { partition: 'pk' } as const;
  */
 export const DUE_INDEX = { name: 'due', partition: 'dueShard', sort: 'dueAt' } as const;
 
-/**
- * Record fields stored under another attribute name: the first version's names, kept so that a table it
- * wrote reads the same (a close's or order's key and a delivery's version were `closeKey`/`closeVersion`
- * before the domain called both kinds of subject by one word).
- */
-export const STORED_ATTRIBUTE_NAMES = { subjectKey: 'closeKey', subjectVersion: 'closeVersion' } as const;
-
 /** Epoch seconds; DynamoDB deletes the item some time after. Set on webhook receipts and leads. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 

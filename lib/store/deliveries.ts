@@ -1,0 +1,113 @@
+import { type ConversionSubject, type DeliveryRecord, failureReason, isAwaitingAttempt } from '../domain';
+import { DUE_SHARD, FAILED_SHARD, ITEM_TYPES, keys } from './keys';
+import { DUE_INDEX } from './table';
+import {
+  type Item,
+  type PageCursor,
+  STORED_ATTRIBUTE_NAMES,
+  type TableAccess,
+  toRecord,
+  withType,
+} from './table-access';
+
+/**
+ * One delivery per subject and destination (`DELIVERY#<subjectKey>#<destination>`), and the reads of the
+ * due index that find the work: the due partition (deliveries to attempt and subjects to plan, oldest
+ * first) and the failed one (deliveries that gave up).
+ */
+export type DeliveryStore = {
+  /** Deliveries by ref, keyed by `deliveryRefKey(ref)`; a ref never written is absent. */
+  getDeliveries(refs: readonly DeliveryRef[]): Promise<Map<string, DeliveryRecord>>;
+  /**
+   * Writes a delivery if it is still at `expected` (subjectVersion and attempts as read; undefined: must not
+   * exist). Pending, retrying and waiting deliveries enter the due index at `nextAttemptAt`.
+   */
+  putDelivery(delivery: DeliveryRecord, expected: DeliveryExpectation | undefined): Promise<void>;
+  /** Due work, oldest first, from the sparse index only. */
+  queryDue(options: { now: number; limit: number; cursor?: DueCursor }): Promise<DuePage>;
+  /**
+   * Deliveries that gave up (`failed:<reason>`), from their own partition of the due index: oldest failure
+   * first, or newest first with `newestFirst`. Only a manual `retryNow` and the status report read it.
+   */
+  queryFailed(options: { limit: number; cursor?: DueCursor; newestFirst?: boolean }): Promise<FailedPage>;
+  /** Every delivery, page by page: for the status report only (never on a hot path). */
+  scanDeliveries(cursor?: PageCursor): Promise<{ items: DeliveryRecord[]; cursor?: PageCursor }>;
+};
+
+/** Where the next page of the due (or failed) partition starts. */
+export type DueCursor = PageCursor;
+export type DeliveryRef = { subjectKey: string; destination: string };
+export type DeliveryExpectation = { subjectVersion: number; attempts: number };
+/** `subject`: a subject (a close or an order) whose deliveries are not planned yet. */
+export type DueItem =
+  | { type: 'subject'; subject: ConversionSubject }
+  | { type: 'delivery'; delivery: DeliveryRecord };
+export type DuePage = { items: DueItem[]; cursor?: DueCursor };
+export type FailedPage = { deliveries: DeliveryRecord[]; cursor?: DueCursor };
+
+/** The key `getDeliveries` answers a ref under. */
+export function deliveryRefKey(ref: DeliveryRef): string {
+  return keys.delivery(ref.subjectKey, ref.destination);
+}
+
+export function createDeliveryStore(table: TableAccess): DeliveryStore {
+  return {
+    async getDeliveries(refs) {
+      const items = await table.batchGet(refs.map(deliveryRefKey));
+      return new Map(items.map((item) => [String(item.pk), toRecord<DeliveryRecord>(item)]));
+    },
+
+    async putDelivery(delivery, expected) {
+      const item: Item = withType(
+        ITEM_TYPES.delivery,
+        keys.delivery(delivery.subjectKey, delivery.destination),
+        delivery,
+      );
+      if (isAwaitingAttempt(delivery.status) && delivery.nextAttemptAt !== undefined) {
+        item[DUE_INDEX.partition] = DUE_SHARD;
+        item[DUE_INDEX.sort] = delivery.nextAttemptAt;
+      } else if (failureReason(delivery.status) !== undefined) {
+        item[DUE_INDEX.partition] = FAILED_SHARD;
+        item[DUE_INDEX.sort] = delivery.updatedAt;
+      }
+      if (expected === undefined) await table.conditionalPut(item, 'attribute_not_exists(pk)');
+      else {
+        await table.conditionalPut(
+          item,
+          `${STORED_ATTRIBUTE_NAMES.subjectVersion} = :version AND attempts = :attempts`,
+          {
+            ':version': expected.subjectVersion,
+            ':attempts': expected.attempts,
+          },
+        );
+      }
+    },
+
+    async queryDue({ now, limit, cursor }) {
+      const page = await table.queryShard(DUE_SHARD, { now, limit, cursor });
+      const items: DueItem[] = [];
+      // The due partition holds unplanned subjects (closes and orders, lib/store/subjects.ts) beside deliveries.
+      for (const item of page.items) {
+        if (item.type === ITEM_TYPES.close || item.type === ITEM_TYPES.order) {
+          items.push({ type: 'subject', subject: toRecord<ConversionSubject>(item) });
+        } else if (item.type === ITEM_TYPES.delivery) {
+          items.push({ type: 'delivery', delivery: toRecord<DeliveryRecord>(item) });
+        }
+      }
+      return { items, cursor: page.cursor };
+    },
+
+    async queryFailed({ limit, cursor, newestFirst }) {
+      const page = await table.queryShard(FAILED_SHARD, { limit, cursor, newestFirst });
+      const deliveries = page.items
+        .filter((item) => item.type === ITEM_TYPES.delivery)
+        .map((item) => toRecord<DeliveryRecord>(item));
+      return { deliveries, cursor: page.cursor };
+    },
+
+    async scanDeliveries(cursor) {
+      const page = await table.scanType(ITEM_TYPES.delivery, cursor);
+      return { items: page.items.map((item) => toRecord<DeliveryRecord>(item)), cursor: page.cursor };
+    },
+  };
+}
