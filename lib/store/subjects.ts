@@ -18,8 +18,6 @@ export type SubjectStore = {
    * concurrent delivery of the same push). An unplanned order enters the due index.
    */
   putOrder(order: OrderRecord): Promise<boolean>;
-  getOrder(orderId: string): Promise<OrderRecord | undefined>;
-  markClosePlanned(subjectKey: string, version: number): Promise<boolean>;
   /** Closes and orders by subject key (a close key, or `order:<id>`), in one BatchGetItem per 100. */
   getSubjects(subjectKeys: readonly string[]): Promise<Map<string, ConversionSubject>>;
   /**
@@ -53,16 +51,6 @@ function subjectItem(
 }
 
 export function createSubjectStore(table: TableAccess): SubjectStore {
-  function markPlanned(pk: string, version: number): Promise<boolean> {
-    return table.conditionalUpdate({
-      Key: { pk },
-      UpdateExpression: 'SET planned = :true REMOVE #shard, #dueAt',
-      ConditionExpression: 'version = :version',
-      ExpressionAttributeNames: { '#shard': DUE_INDEX.partition, '#dueAt': DUE_INDEX.sort },
-      ExpressionAttributeValues: { ':true': true, ':version': version },
-    });
-  }
-
   return {
     async getClose(subjectKey) {
       const item = await table.getItem(keys.close(subjectKey));
@@ -89,15 +77,6 @@ export function createSubjectStore(table: TableAccess): SubjectStore {
       return table.putIfAbsent(subjectItem(keys.order(order.orderId), ITEM_TYPES.order, order));
     },
 
-    async getOrder(orderId) {
-      const item = await table.getItem(keys.order(orderId));
-      return item ? toRecord<OrderRecord>(item) : undefined;
-    },
-
-    async markClosePlanned(subjectKey, version) {
-      return markPlanned(keys.close(subjectKey), version);
-    },
-
     async getSubjects(subjectKeys) {
       const items = await table.batchGet(subjectKeys.map((key) => subjectPk(key)));
       const subjects = new Map<string, ConversionSubject>();
@@ -109,7 +88,13 @@ export function createSubjectStore(table: TableAccess): SubjectStore {
     },
 
     async markSubjectPlanned(subjectKey, version) {
-      return markPlanned(subjectPk(subjectKey), version);
+      return table.conditionalUpdate({
+        Key: { pk: subjectPk(subjectKey) },
+        UpdateExpression: 'SET planned = :true REMOVE #shard, #dueAt',
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeNames: { '#shard': DUE_INDEX.partition, '#dueAt': DUE_INDEX.sort },
+        ExpressionAttributeValues: { ':true': true, ':version': version },
+      });
     },
 
     async putDealPointer(crm, dealId, subjectKey) {

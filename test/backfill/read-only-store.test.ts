@@ -37,7 +37,7 @@ describe('createReadOnlyStore', () => {
   it('answers a write as a success, so the rehearsal goes on as a real run would', async () => {
     const table = await createTestTable();
     const store = createReadOnlyStore(table.store);
-    expect(await store.markClosePlanned('x', 1)).toBe(true);
+    expect(await store.markSubjectPlanned('x', 1)).toBe(true);
     expect(await store.putReceipt('hubspot', 'evt', 1)).toBe(true);
   });
 });

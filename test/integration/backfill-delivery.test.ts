@@ -162,7 +162,7 @@ describe('backfill handler: failing destinations', () => {
     const runtime = runtimeWith();
     await storeLead(runtime.store, 'lead-tired');
     const close = await storeClose(runtime.store, closeInput('lead-tired'), T0 - DAY);
-    await runtime.store.markClosePlanned(close.subjectKey, close.version);
+    await runtime.store.markSubjectPlanned(close.subjectKey, close.version);
     for (const destination of ['google-ads', 'meta']) {
       await runtime.store.putDelivery(
         {

@@ -161,7 +161,7 @@ describe('HubSpot polling', () => {
       }),
       T0 - 29 * MINUTE,
     );
-    await runtime.store.markClosePlanned(recorded.subjectKey, recorded.version);
+    await runtime.store.markSubjectPlanned(recorded.subjectKey, recorded.version);
     hubspot.deals.set('5003', hubspotDeal('lead-hooked', T0 - 30 * MINUTE));
 
     const summary = assertSummary(await invokeBackfill(runtime, clock));
@@ -528,7 +528,7 @@ describe('Salesforce polling', () => {
       }),
       T0 - 29 * MINUTE,
     );
-    await runtime.store.markClosePlanned(recorded.subjectKey, recorded.version);
+    await runtime.store.markSubjectPlanned(recorded.subjectKey, recorded.version);
 
     const summary = assertSummary(await invokeBackfill(runtime, clock));
 

@@ -6,7 +6,7 @@ import { createLambdaContext } from '../../local/lambda-context';
 import { closeInput, createClock, HOUR, storeClose, storeLead, T0 } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import { stringsIn } from '../support/fakes/platform-fake';
-import { checkoutWithBrowserBody } from '../support/orders';
+import { checkoutWithBrowserBody, readOrder } from '../support/orders';
 import {
   collectEvent,
   createReadyTable,
@@ -91,7 +91,7 @@ describe('POST /v1/events with checkout_completed', () => {
       tiktok: 'delivered',
     });
     expect(deliveries.tiktok?.platformResponseId).toMatch(/^tt-request-/);
-    expect(await table.store.getOrder('ord_abc123')).toMatchObject({ planned: true });
+    expect(await readOrder(table.store, 'ord_abc123')).toMatchObject({ planned: true });
   });
 
   it('drops a repeated event.id silently: 202, named a duplicate, nothing new sent or stored', async () => {

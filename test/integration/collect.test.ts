@@ -7,6 +7,7 @@ import { createCollectHandler } from '../../functions/collect';
 import { sha256Hex } from '../../lib/leads/hash';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { startTestServer, type TestServer } from '../support/local-server';
+import { readOrder } from '../support/orders';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
 import { scanAll } from '../support/scan';
 
@@ -216,7 +217,10 @@ describe('POST /v1/events (collect)', () => {
 
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: ['ord_abc123'] });
-    expect(await table.store.getOrder('ord_abc123')).toMatchObject({ orderId: 'ord_abc123', value: 134.97 });
+    expect(await readOrder(table.store, 'ord_abc123')).toMatchObject({
+      orderId: 'ord_abc123',
+      value: 134.97,
+    });
   });
 
   it('answers 413 over 1 MB and writes nothing', async () => {

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import type { OrderRecord } from '../../lib/domain';
+import { type ConversionSubject, type OrderRecord, orderSubjectKey } from '../../lib/domain';
 import {
   type CheckoutCompletedEvent,
   CheckoutCompletedEventSchema,
 } from '../../lib/events/checkout-completed';
 import { orderFromCheckout } from '../../lib/orders/capture';
+import type { Store } from '../../lib/store/store';
 
 /** The seed's checkout_completed example (Fashion), as a sender pushes it. */
 export function checkoutSeedBody(): CheckoutBody {
@@ -53,4 +54,13 @@ export function parseCheckout(body: unknown): CheckoutCompletedEvent {
 
 export function orderOf(body: unknown, receivedAt: number): OrderRecord {
   return orderFromCheckout(parseCheckout(body), receivedAt);
+}
+
+/** The stored order of `orderId`, read by its subject key as the pipeline reads it. */
+export async function readOrder(
+  store: Pick<Store, 'getSubjects'>,
+  orderId: string,
+): Promise<ConversionSubject | undefined> {
+  const subjectKey = orderSubjectKey(orderId);
+  return (await store.getSubjects([subjectKey])).get(subjectKey);
 }
