@@ -18,7 +18,7 @@ export const BACKFILL_SAFETY_MARGIN_MS = 20_000;
 export type BackfillHandlerOptions = Partial<
   Pick<
     BackfillDeps,
-    'onProgress' | 'pollShare' | 'limit' | 'pageSize' | 'reserveMs' | 'random' | 'hubspot' | 'sleep'
+    'onProgress' | 'pollShare' | 'limit' | 'pageSize' | 'reserveMs' | 'random' | 'pollTuning' | 'sleep'
   >
 > & { safetyMarginMs?: number };
 

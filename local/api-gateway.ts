@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { HttpRoute } from '../lib/http/match-route';
 import type { HttpEvent } from '../lib/http/request';
-import type { HttpRoute } from '../lib/http/routes';
 
 const TEXT_TYPES = /^(application\/(json|xml|soap\+xml|x-www-form-urlencoded)|text\/)/i;
 

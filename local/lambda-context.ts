@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { FunctionName } from '../lib/http/routes';
 
-/** serverless.yml's timeouts, so local runs stop where Lambda would. */
-export const FUNCTION_TIMEOUT_SECONDS: Record<FunctionName, number> = {
+/** serverless.yml's provider timeout: a function that sets none gets it. */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/** serverless.yml's timeouts, so local runs stop where Lambda would (a test holds the two together). */
+export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = {
   collect: 10,
   'hubspot-webhook': 10,
   'salesforce-webhook': 25,
@@ -12,7 +15,8 @@ export const FUNCTION_TIMEOUT_SECONDS: Record<FunctionName, number> = {
 
 /** A Lambda context for local invocations: the same remaining-time contract handlers rely on. */
 export function createLambdaContext(functionName: FunctionName, timeoutSeconds?: number): Context {
-  const deadline = Date.now() + (timeoutSeconds ?? FUNCTION_TIMEOUT_SECONDS[functionName]) * 1000;
+  const deadline =
+    Date.now() + (timeoutSeconds ?? FUNCTION_TIMEOUT_SECONDS[functionName] ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   const requestId = randomUUID();
   return {
     callbackWaitsForEmptyEventLoop: false,

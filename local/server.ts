@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { matchRoute } from '../lib/http/match-route';
 import type { HttpResult } from '../lib/http/request';
-import { type FunctionName, HTTP_ROUTES, matchRoute } from '../lib/http/routes';
+import { type FunctionName, HTTP_ROUTES } from '../lib/http/routes';
 import { toHttpApiEvent } from './api-gateway';
 import { useLocalDynamo } from './dynamo';
 import { applyLocalDefaults } from './env';

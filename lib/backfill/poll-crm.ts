@@ -1,17 +1,18 @@
-import { type Checkpoint, type CrmName, closeWriteChanged } from '../domain';
+import type { Config } from '../config';
+import { type Checkpoint, closeWriteChanged } from '../domain';
 import { ConfigurationError, RetryableError } from '../errors';
 import type { MetricsRecorder } from '../observability/metrics';
 import type { RecordCloseResult } from '../pipeline/record-close';
 import type { Store } from '../store/store';
 import { advanceCheckpoint } from './checkpoint';
-import type { DeferredDealsSummary } from './resume-deferred-deals';
 import { type PollWindow, planPoll } from './windows';
 
 /**
- * The loop both CRM pollers share: plan the windows from the checkpoint (or the manual window), poll them
- * in order, move the checkpoint after each one that is fully recorded, and stop cleanly — at the phase's
- * deadline or at the first API failure — leaving the rest to the next run. Every step is safe to repeat:
- * a window polled again records nothing new.
+ * The polling every CRM's poller shares (lib/crm/<name>/poller.ts brings only its API's reading of one
+ * window): the CRM's client over a request-counting fetch, the work its webhook deferred first, then the
+ * windows planned from the checkpoint (or the manual window), polled in order, the checkpoint moved after
+ * each one that is fully recorded, stopping cleanly — at the phase's deadline or at the first API failure
+ * — leaving the rest to the next run. Every step is safe to repeat: a window polled again records nothing new.
  */
 export type PollLogger = {
   info(message: string, extra: Record<string, unknown>): void;
@@ -21,7 +22,8 @@ export type PollLogger = {
 
 /** What a backfill says about one CRM. Times are ISO 8601. */
 export type CrmPollSummary = {
-  crm: Exclude<CrmName, 'api'>;
+  /** The CRM's name (lib/crm/registry.ts): also its checkpoint's source. */
+  crm: string;
   /** done: the whole range is recorded; partial: stopped part-way (deadline or API failure). */
   status: 'done' | 'partial' | 'failed' | 'disabled';
   range?: { since: string; until: string };
@@ -44,7 +46,19 @@ export type CrmPollSummary = {
   /** Why the CRM is not polled (missing configuration). */
   reason?: string;
   /** HubSpot: deals deferred by webhooks during an API outage, read and recorded before the polling. */
-  deferred?: DeferredDealsSummary;
+  deferred?: DeferredWorkSummary;
+};
+
+/** What resuming the work a CRM's webhook deferred (HubSpot: deals its API could not read) came to. */
+export type DeferredWorkSummary = {
+  /** Deferred items read from the index in this run. */
+  read: number;
+  /** Taken out of the index: read from the CRM and recorded (or found to be no close). */
+  resolved: number;
+  /** Closes recorded from them (new ones or new versions). */
+  recorded: number;
+  /** Why the step stopped with items left: `deadline`, or the API error's code. */
+  stoppedBy?: string;
 };
 
 export type PollProgress = {
@@ -81,7 +95,7 @@ export const MIN_POLL_STEP_MS = 5_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function emptyPollSummary(crm: CrmPollSummary['crm']): CrmPollSummary {
+export function emptyPollSummary(crm: string): CrmPollSummary {
   return { crm, status: 'done', found: 0, recorded: 0, unchanged: 0, requests: 0 };
 }
 
@@ -89,7 +103,7 @@ export function emptyPollSummary(crm: CrmPollSummary['crm']): CrmPollSummary {
  * Folds one page's recording into the summary and the run's recorded keys; a close met again in the same
  * run (a window read twice, the overlap) is counted once.
  */
-export function countRecorded(
+function countRecorded(
   summary: CrmPollSummary,
   results: readonly RecordCloseResult[],
   recordedCloseKeys: Set<string>,
@@ -108,7 +122,7 @@ export function countRecorded(
   }
 }
 
-export async function pollCrmWindows(
+async function pollCrmWindows(
   summary: CrmPollSummary,
   context: PollContext,
   pollWindow: (window: PollWindow) => Promise<WindowOutcome>,
@@ -165,4 +179,96 @@ export async function pollCrmWindows(
   if (queue.length > 0) summary.status = completed > 0 || summary.found > 0 ? 'partial' : 'failed';
   if (queue.length > 0 && summary.stoppedBy === 'deadline') summary.status = 'partial';
   return summary;
+}
+
+/** How a poller may be tuned (tests, benchmarks): results per query, spacing between requests, narrowest window. */
+export type PollTuning = { resultCap?: number; searchIntervalMs?: number; minWindowMs?: number };
+
+/** The CRM's API as one run's poller may use it: requests are counted into the run's summary. */
+export type CrmApiAccess = {
+  fetch: typeof fetch;
+  now: () => number;
+  /** How the CRM client waits (Retry-After, back-off, request spacing); injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+};
+
+/** One run's polling of one CRM, as its poller sees it. */
+export type CrmPollRun<TSettings = unknown> = PollContext &
+  CrmApiAccess & {
+    /** The CRM's own settings (its slice of the configuration). */
+    settings: TSettings;
+    config: Config;
+    summary: CrmPollSummary;
+    /** CRM API requests made so far in this run. */
+    requests: () => number;
+    /** Folds a recorded page into the summary (a close met twice in a run is counted once). */
+    countRecorded: (results: readonly RecordCloseResult[]) => void;
+    tuning?: PollTuning;
+  };
+
+/** What the backfill needs of a CRM to poll it for closes whose webhook never came (lib/crm/<name>/poller.ts). */
+export type CrmPoller<TSettings = unknown, TClient = unknown> = {
+  /** Configuration names polling needs that are not set: the CRM is then reported disabled, not polled. */
+  missingSettings(settings: TSettings): string[];
+  /** The CRM's API client for one run. */
+  connect(settings: TSettings, api: CrmApiAccess): TClient;
+  /** Work the CRM's webhook deferred to the backfill, done before the windows (they are older news). */
+  resumeDeferred?(client: TClient, run: CrmPollRun<TSettings>): Promise<DeferredWorkSummary>;
+  /** Reads and records one window, page by page, counting into `run.summary`. */
+  windowReader(client: TClient, run: CrmPollRun<TSettings>): (window: PollWindow) => Promise<WindowOutcome>;
+};
+
+function countingFetch(fetch: typeof globalThis.fetch): {
+  fetch: typeof globalThis.fetch;
+  count: () => number;
+} {
+  let requests = 0;
+  return {
+    fetch: (input, init) => {
+      requests++;
+      return fetch(input, init);
+    },
+    count: () => requests,
+  };
+}
+
+/** Polls one CRM for the run: disabled without its settings, else deferred work first, then the windows. */
+export async function pollCrm<TSettings>(
+  crm: { name: string; settings: TSettings; poller: CrmPoller<TSettings> },
+  context: PollContext,
+  deps: { config: Config; fetch: typeof fetch; sleep?: (ms: number) => Promise<void>; tuning?: PollTuning },
+): Promise<CrmPollSummary> {
+  const { poller, settings } = crm;
+  const missing = poller.missingSettings(settings);
+  if (missing.length > 0) {
+    return { ...emptyPollSummary(crm.name), status: 'disabled', reason: `${missing.join(', ')} not set` };
+  }
+  const counted = countingFetch(deps.fetch);
+  const api: CrmApiAccess = {
+    fetch: counted.fetch,
+    now: context.now,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  };
+  const client = poller.connect(settings, api);
+  const summary = emptyPollSummary(crm.name);
+  const seen = new Set<string>();
+  const run: CrmPollRun<TSettings> = {
+    ...context,
+    ...api,
+    settings,
+    config: deps.config,
+    summary,
+    requests: counted.count,
+    countRecorded: (results) => countRecorded(summary, results, context.recordedCloseKeys, seen),
+    ...(deps.tuning ? { tuning: deps.tuning } : {}),
+  };
+  if (poller.resumeDeferred) {
+    summary.deferred = await poller.resumeDeferred(client, run);
+    summary.requests = counted.count();
+  }
+  const result = await pollCrmWindows(summary, context, poller.windowReader(client, run));
+  result.requests = counted.count();
+  // Deferred work left for the next run leaves the CRM's polling unfinished, whatever its windows did.
+  if (result.deferred?.stoppedBy !== undefined && result.status === 'done') result.status = 'partial';
+  return result;
 }

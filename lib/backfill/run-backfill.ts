@@ -1,6 +1,5 @@
 import type { Config } from '../config';
-import { createHubspotClient } from '../crm/hubspot/client';
-import { createSalesforceClient } from '../crm/salesforce/client';
+import { CRM_SOURCES, type PolledCrmName } from '../crm/registry';
 import type { Destination } from '../destinations/types';
 import type { DeliveryStatus } from '../domain';
 import type { MetricsRecorder } from '../observability/metrics';
@@ -10,13 +9,12 @@ import type { Store } from '../store/store';
 import type { BackfillRequest } from './input';
 import {
   type CrmPollSummary,
-  emptyPollSummary,
   type PollContext,
   type PollLogger,
   type PollProgress,
+  type PollTuning,
+  pollCrm,
 } from './poll-crm';
-import { pollHubspot } from './poll-hubspot';
-import { pollSalesforce } from './poll-salesforce';
 import { createReadOnlyStore } from './read-only-store';
 
 /**
@@ -54,8 +52,8 @@ export type BackfillDeps = {
   pageSize?: number;
   reserveMs?: number;
   random?: () => number;
-  /** HubSpot search tuning: result cap, spacing between searches, narrowest window. */
-  hubspot?: { resultCap?: number; searchIntervalMs?: number; minWindowMs?: number };
+  /** Polling tuning by CRM name (HubSpot's search: result cap, spacing between searches, narrowest window). */
+  pollTuning?: Readonly<Partial<Record<PolledCrmName, PollTuning>>>;
   /** How the CRM clients wait (Retry-After, back-off, request spacing); injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
 };
@@ -74,9 +72,10 @@ export type BackfillSummary = {
   trigger: BackfillRequest['trigger'];
   dryRun: boolean;
   retryNow: boolean;
-  crm: { hubspot: CrmPollSummary; salesforce: CrmPollSummary };
+  /** Each polled CRM's summary, by name, in the registry's order (`crm.hubspot`, `crm.salesforce`). */
+  crm: Record<PolledCrmName, CrmPollSummary>;
   /** Closes found by polling, per CRM (whether new or already recorded). */
-  closesFound: { hubspot: number; salesforce: number };
+  closesFound: Record<PolledCrmName, number>;
   /** Closes the polling recorded: their webhook never came, or the deal changed since. */
   closesRecorded: number;
   /** Destination → recorded status → count. */
@@ -97,30 +96,12 @@ export type BackfillSummary = {
 const DEFAULT_POLL_SHARE = 0.5;
 const PREVIEW_SIZE = 10;
 
-function countingFetch(fetch: typeof globalThis.fetch): {
-  fetch: typeof globalThis.fetch;
-  count: () => number;
-} {
-  let requests = 0;
-  return {
-    fetch: (input, init) => {
-      requests++;
-      return fetch(input, init);
-    },
-    count: () => requests,
-  };
-}
-
-function disabled(crm: CrmPollSummary['crm'], missing: string[]): CrmPollSummary {
-  return { ...emptyPollSummary(crm), status: 'disabled', reason: `${missing.join(', ')} not set` };
-}
-
 async function pollCrms(
   request: BackfillRequest,
   deps: BackfillDeps,
   store: Store,
   recordedCloseKeys: Set<string>,
-): Promise<{ hubspot: CrmPollSummary; salesforce: CrmPollSummary }> {
+): Promise<Record<PolledCrmName, CrmPollSummary>> {
   const startedAt = deps.now();
   const share = deps.pollShare ?? DEFAULT_POLL_SHARE;
   const context: PollContext = {
@@ -142,60 +123,25 @@ async function pollCrms(
       ? { onProgress: (progress: PollProgress) => deps.onProgress?.({ phase: 'poll', ...progress }) }
       : {}),
   };
-  const { hubspot: hubspotConfig, salesforce: salesforceConfig } = deps.config;
-  const hubspot = async () => {
-    if (!hubspotConfig.accessToken) return disabled('hubspot', ['HUBSPOT_ACCESS_TOKEN']);
-    const counted = countingFetch(deps.fetch);
-    const client = createHubspotClient({
-      baseUrl: hubspotConfig.apiBaseUrl,
-      accessToken: hubspotConfig.accessToken,
-      fetch: counted.fetch,
-      now: deps.now,
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-    });
-    return pollHubspot({
-      ...context,
-      client,
-      leadIdProperty: hubspotConfig.leadIdProperty,
-      defaultCurrency: deps.config.defaultCurrency,
-      closureReasonMap: deps.config.closureReasonMap,
-      requests: counted.count,
-      ...(deps.hubspot ?? {}),
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-    });
-  };
-  const salesforce = async () => {
-    if (!salesforceConfig.instanceUrl || !salesforceConfig.accessToken) {
-      return disabled(
-        'salesforce',
-        [
-          salesforceConfig.instanceUrl ? undefined : 'SALESFORCE_INSTANCE_URL',
-          salesforceConfig.accessToken ? undefined : 'SALESFORCE_ACCESS_TOKEN',
-        ].filter((name): name is string => name !== undefined),
-      );
-    }
-    const counted = countingFetch(deps.fetch);
-    const client = createSalesforceClient({
-      instanceUrl: salesforceConfig.instanceUrl,
-      accessToken: salesforceConfig.accessToken,
-      apiVersion: salesforceConfig.apiVersion,
-      fetch: counted.fetch,
-      now: deps.now,
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-    });
-    return pollSalesforce({
-      ...context,
-      client,
-      leadIdField: salesforceConfig.leadIdField,
-      lossReasonField: salesforceConfig.lossReasonField,
-      defaultCurrency: deps.config.defaultCurrency,
-      closureReasonMap: deps.config.closureReasonMap,
-      requests: counted.count,
-    });
-  };
-  // Two different APIs with their own limits: polled side by side.
-  const [hubspotSummary, salesforceSummary] = await Promise.all([hubspot(), salesforce()]);
-  return { hubspot: hubspotSummary, salesforce: salesforceSummary };
+  // Different APIs with their own limits: polled side by side.
+  const summaries = await Promise.all(
+    CRM_SOURCES.flatMap((crm) => {
+      if (!crm.poller) return [];
+      const tuning = deps.pollTuning?.[crm.name as PolledCrmName];
+      return [
+        pollCrm({ name: crm.name, settings: crm.settings(deps.config), poller: crm.poller }, context, {
+          config: deps.config,
+          fetch: deps.fetch,
+          ...(deps.sleep ? { sleep: deps.sleep } : {}),
+          ...(tuning ? { tuning } : {}),
+        }),
+      ];
+    }),
+  );
+  return Object.fromEntries(summaries.map((summary) => [summary.crm, summary])) as Record<
+    PolledCrmName,
+    CrmPollSummary
+  >;
 }
 
 function totalCount(byDestination: Record<string, Record<string, number> | number>): number {
@@ -243,17 +189,19 @@ export async function runBackfill(request: BackfillRequest, deps: BackfillDeps):
       : {}),
   });
 
-  const pollLeft = [crm.hubspot, crm.salesforce].some(
-    (summary) => summary.status === 'partial' || summary.status === 'failed',
-  );
+  const polled = Object.values(crm);
+  const pollLeft = polled.some((summary) => summary.status === 'partial' || summary.status === 'failed');
   const summary: BackfillSummary = {
     ok: true,
     trigger: request.trigger,
     dryRun: request.dryRun,
     retryNow: request.retryNow,
     crm,
-    closesFound: { hubspot: crm.hubspot.found, salesforce: crm.salesforce.found },
-    closesRecorded: crm.hubspot.recorded + crm.salesforce.recorded,
+    closesFound: Object.fromEntries(polled.map((summary) => [summary.crm, summary.found])) as Record<
+      PolledCrmName,
+      number
+    >,
+    closesRecorded: polled.reduce((sum, summary) => sum + summary.recorded, 0),
     deliveries: due.deliveries,
     requests: due.requests,
     due: {

@@ -1,32 +1,24 @@
-/**
- * DESIGN.md's HTTP routes, in one place: the local server dispatches by this table and a test holds
- * serverless.yml's HTTP API events to it.
- */
-export const FUNCTION_NAMES = ['collect', 'hubspot-webhook', 'salesforce-webhook', 'backfill'] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
+import { CRM_SOURCES } from '../crm/registry';
+import type { HttpRoute } from './match-route';
 
-export type HttpRoute = { method: 'POST'; path: string; functionName: FunctionName };
+/**
+ * DESIGN.md's functions and HTTP routes, in one place: the core ones (the collect endpoint, the scheduled
+ * backfill) beside each CRM's webhook routes from lib/crm/registry.ts. The local server dispatches by this
+ * table and tests hold serverless.yml's functions and HTTP API events to it.
+ */
+const CORE_ROUTES: readonly HttpRoute[] = [{ method: 'POST', path: '/v1/events', functionName: 'collect' }];
+/** Functions no HTTP route reaches: EventBridge's schedule (and a manual invoke) starts the backfill. */
+const CORE_UNROUTED_FUNCTIONS = ['backfill'] as const;
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
-  { method: 'POST', path: '/v1/events', functionName: 'collect' },
-  { method: 'POST', path: '/webhooks/hubspot', functionName: 'hubspot-webhook' },
-  { method: 'POST', path: '/webhooks/salesforce/{token}', functionName: 'salesforce-webhook' },
+  ...CORE_ROUTES,
+  ...CRM_SOURCES.flatMap((crm) => crm.routes),
 ];
 
-/** Matches a request path against a route path with `{param}` segments; the parameters, or undefined. */
-export function matchRoute(routePath: string, requestPath: string): Record<string, string> | undefined {
-  const routeParts = routePath.split('/');
-  const requestParts = requestPath.replace(/\/+$/, '').split('/');
-  if (routeParts.length !== requestParts.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let index = 0; index < routeParts.length; index++) {
-    const routePart = routeParts[index] as string;
-    const requestPart = requestParts[index] as string;
-    const param = /^\{(\w+)\}$/.exec(routePart)?.[1];
-    if (param !== undefined) {
-      if (requestPart === '') return undefined;
-      params[param] = decodeURIComponent(requestPart);
-    } else if (routePart !== requestPart) return undefined;
-  }
-  return params;
-}
+/** A Lambda function's name: functions/<name>.ts, serverless.yml's key, `npm run invoke -- <name>`. */
+export type FunctionName = string;
+
+export const FUNCTION_NAMES: readonly FunctionName[] = [
+  ...new Set(HTTP_ROUTES.map((route) => route.functionName)),
+  ...CORE_UNROUTED_FUNCTIONS,
+];

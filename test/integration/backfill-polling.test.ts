@@ -220,7 +220,7 @@ describe('HubSpot polling', () => {
         runtime,
         clock,
         { source: 'schedule' },
-        { handler: { hubspot: { searchIntervalMs: 0, resultCap: 20 } } },
+        { handler: { pollTuning: { hubspot: { searchIntervalMs: 0, resultCap: 20 } } } },
       ),
     );
 
@@ -278,7 +278,7 @@ describe('HubSpot polling', () => {
         runtime,
         clock,
         { source: 'schedule' },
-        { handler: { hubspot: { searchIntervalMs: 0, resultCap: 20 } } },
+        { handler: { pollTuning: { hubspot: { searchIntervalMs: 0, resultCap: 20 } } } },
       ),
     );
 

@@ -75,7 +75,7 @@ beforeAll(async () => {
     { now: backfillClock.now, fetch: crmFetch },
   );
   const handler = createBackfillHandler(backfillRuntime, {
-    hubspot: { searchIntervalMs: 0 },
+    pollTuning: { hubspot: { searchIntervalMs: 0 } },
     sleep: async (ms) => backfillClock.advance(ms),
     random: () => 0.5,
   });

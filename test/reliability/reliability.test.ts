@@ -219,7 +219,7 @@ async function webhook(step: Step & { kind: 'webhook' }) {
 async function backfill(options: BackfillHandlerOptions = {}, remainingMs = 15 * MINUTE) {
   const handler = createBackfillHandler(runtime, {
     random: () => faultStreams.jitter.next(),
-    hubspot: { searchIntervalMs: 0 },
+    pollTuning: { hubspot: { searchIntervalMs: 0 } },
     sleep: async (ms) => clock.advance(ms),
     ...options,
   });

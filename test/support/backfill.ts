@@ -22,7 +22,7 @@ export function backfillOptions(
 ): BackfillHandlerOptions {
   return {
     random: () => 0.5,
-    hubspot: { searchIntervalMs: 0 },
+    pollTuning: { hubspot: { searchIntervalMs: 0 } },
     sleep: async (ms) => clock.advance(ms),
     ...overrides,
   };

@@ -1,19 +1,16 @@
-import type { HubspotClient } from '../crm/hubspot/client';
-import { HUBSPOT_SEARCH_LIMIT } from '../crm/hubspot/client';
-import { dealProperties } from '../crm/hubspot/map-deal';
-import { recordPolledHubspotDeals } from '../crm/hubspot/record-polled-deals';
 import {
-  type CrmPollSummary,
-  countRecorded,
-  emptyPollSummary,
+  type CrmPoller,
+  type CrmPollRun,
   MIN_POLL_STEP_MS,
-  type PollContext,
-  pollCrmWindows,
   type WindowOutcome,
-} from './poll-crm';
-import { createRequestSpacer } from './request-spacing';
+} from '../../backfill/poll-crm';
+import { createRequestSpacer } from '../../backfill/request-spacing';
+import { halveWindow, type PollWindow } from '../../backfill/windows';
+import type { HubspotConfig } from '../../config';
+import { createHubspotClient, HUBSPOT_SEARCH_LIMIT, type HubspotClient } from './client';
+import { dealProperties } from './map-deal';
+import { recordPolledHubspotDeals } from './record-polled-deals';
 import { resumeDeferredHubspotDeals } from './resume-deferred-deals';
-import { halveWindow, type PollWindow } from './windows';
 
 /**
  * Finds HubSpot closes whose webhook never came: the deal search on `hs_lastmodifieddate` windows, page by
@@ -35,35 +32,26 @@ export const HUBSPOT_MIN_WINDOW_MS = 1000;
  */
 export const HUBSPOT_MAX_WINDOW_READS = 3;
 
-export type HubspotPollOptions = PollContext & {
-  client: HubspotClient;
-  leadIdProperty: string;
-  defaultCurrency: string;
-  closureReasonMap: Readonly<Record<string, string>>;
-  /** Counts the CRM API requests made (the client's fetch). */
-  requests: () => number;
-  resultCap?: number;
-  searchIntervalMs?: number;
-  minWindowMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-};
-
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function pollHubspot(options: HubspotPollOptions): Promise<CrmPollSummary> {
-  const summary = emptyPollSummary('hubspot');
-  const seen = new Set<string>();
-  const cap = options.resultCap ?? HUBSPOT_SEARCH_RESULT_CAP;
-  const minWindowMs = options.minWindowMs ?? HUBSPOT_MIN_WINDOW_MS;
+/** One run's reader of search windows: the result cap, request spacing and re-reads are per run. */
+function hubspotWindowReader(
+  client: HubspotClient,
+  run: CrmPollRun<HubspotConfig>,
+): (window: PollWindow) => Promise<WindowOutcome> {
+  const { summary } = run;
+  const { leadIdProperty } = run.settings;
+  const cap = run.tuning?.resultCap ?? HUBSPOT_SEARCH_RESULT_CAP;
+  const minWindowMs = run.tuning?.minWindowMs ?? HUBSPOT_MIN_WINDOW_MS;
   const spacer = createRequestSpacer({
-    intervalMs: options.searchIntervalMs ?? HUBSPOT_SEARCH_INTERVAL_MS,
-    now: options.now,
-    sleep: options.sleep ?? defaultSleep,
+    intervalMs: run.tuning?.searchIntervalMs ?? HUBSPOT_SEARCH_INTERVAL_MS,
+    now: run.now,
+    sleep: run.sleep ?? defaultSleep,
   });
-  const properties = dealProperties(options.leadIdProperty);
+  const properties = dealProperties(leadIdProperty);
   const reads = new Map<string, number>();
 
-  const pollWindow = async (window: PollWindow): Promise<WindowOutcome> => {
+  return async (window) => {
     const windowKey = `${window.since}-${window.until}`;
     const reading = (reads.get(windowKey) ?? 0) + 1;
     reads.set(windowKey, reading);
@@ -72,21 +60,21 @@ export async function pollHubspot(options: HubspotPollOptions): Promise<CrmPollS
     let lastTotal: number | undefined;
     let shrank = false;
     for (;;) {
-      if (options.deadline - options.now() < MIN_POLL_STEP_MS) return { kind: 'deadline' };
+      if (run.deadline - run.now() < MIN_POLL_STEP_MS) return { kind: 'deadline' };
       await spacer.wait();
-      const page = await options.client.searchDealsModifiedBetween({
+      const page = await client.searchDealsModifiedBetween({
         since: window.since,
         until: window.until,
         properties,
         limit: HUBSPOT_SEARCH_LIMIT,
-        deadline: options.deadline,
+        deadline: run.deadline,
         ...(after === undefined ? {} : { after }),
       });
       if (after === undefined && page.total > cap) {
         const halves = halveWindow(window, minWindowMs);
         if (halves) return { kind: 'split', windows: halves };
         summary.truncated = (summary.truncated ?? 0) + (page.total - cap);
-        options.logger.warn(
+        run.logger.warn(
           'a HubSpot search window stays over the result cap at its narrowest; read up to the cap',
           {
             since: new Date(window.since).toISOString(),
@@ -96,25 +84,25 @@ export async function pollHubspot(options: HubspotPollOptions): Promise<CrmPollS
         );
       }
       const recorded = await recordPolledHubspotDeals(page.deals, {
-        store: options.store,
-        client: options.client,
-        leadIdProperty: options.leadIdProperty,
-        defaultCurrency: options.defaultCurrency,
-        closureReasonMap: options.closureReasonMap,
-        now: options.now,
-        logger: options.logger,
-        apiDeadline: options.deadline,
-        ...(options.metrics ? { metrics: options.metrics } : {}),
+        store: run.store,
+        client,
+        leadIdProperty,
+        defaultCurrency: run.config.defaultCurrency,
+        closureReasonMap: run.config.closureReasonMap,
+        now: run.now,
+        logger: run.logger,
+        apiDeadline: run.deadline,
+        ...(run.metrics ? { metrics: run.metrics } : {}),
       });
-      countRecorded(summary, recorded.results, options.recordedCloseKeys, seen);
+      run.countRecorded(recorded.results);
       read += page.deals.length;
-      summary.requests = options.requests();
+      summary.requests = run.requests();
       if (lastTotal !== undefined && page.total < lastTotal) shrank = true;
       lastTotal = page.total;
       if (page.after === undefined || read >= cap) {
         if (!shrank) return { kind: 'done' };
         if (reading < HUBSPOT_MAX_WINDOW_READS) return { kind: 'split', windows: [window] };
-        options.logger.warn('a HubSpot search window kept changing while it was paged; accepted as read', {
+        run.logger.warn('a HubSpot search window kept changing while it was paged; accepted as read', {
           since: new Date(window.since).toISOString(),
           reads: reading,
         });
@@ -123,12 +111,26 @@ export async function pollHubspot(options: HubspotPollOptions): Promise<CrmPollS
       after = page.after;
     }
   };
-
-  // Deals a webhook could not read (HubSpot's API was down) come first: they are known closes' news.
-  summary.deferred = await resumeDeferredHubspotDeals(options);
-  summary.requests = options.requests();
-  const result = await pollCrmWindows(summary, options, pollWindow);
-  result.requests = options.requests();
-  if (result.deferred?.stoppedBy !== undefined && result.status === 'done') result.status = 'partial';
-  return result;
 }
+
+export const hubspotPoller: CrmPoller<HubspotConfig, HubspotClient> = {
+  missingSettings: (settings) => (settings.accessToken ? [] : ['HUBSPOT_ACCESS_TOKEN']),
+  connect: (settings, api) =>
+    createHubspotClient({
+      baseUrl: settings.apiBaseUrl,
+      accessToken: settings.accessToken as string,
+      fetch: api.fetch,
+      now: api.now,
+      ...(api.sleep ? { sleep: api.sleep } : {}),
+    }),
+  // Deals a webhook could not read (HubSpot's API was down) come first: they are known closes' news.
+  resumeDeferred: (client, run) =>
+    resumeDeferredHubspotDeals({
+      ...run,
+      client,
+      leadIdProperty: run.settings.leadIdProperty,
+      defaultCurrency: run.config.defaultCurrency,
+      closureReasonMap: run.config.closureReasonMap,
+    }),
+  windowReader: hubspotWindowReader,
+};

@@ -1,27 +1,9 @@
-import { activityOfDeferredDeal } from '../crm/hubspot/defer-deals';
-import { type HubspotIntakeDeps, recordHubspotActivity } from '../crm/hubspot/process-webhook';
-import { mapWithConcurrency } from '../crm/intake';
-import { closeWriteChanged, type DeferredDealRecord } from '../domain';
-import { RetryableError } from '../errors';
-import { MIN_POLL_STEP_MS, type PollContext } from './poll-crm';
-
-/**
- * The backfill's first HubSpot step: deals whose webhook was accepted while HubSpot's API could not be
- * read (crm/hubspot/defer-deals.ts) are read now, a hundred at a time, and recorded through the webhook's
- * own path; each is then taken out of the index. A deal a webhook deferred again meanwhile stays due
- * (its conditional resolve fails) and is read on the next run. An API still failing stops the step: the
- * deals stay due for the next run, untouched.
- */
-export type DeferredDealsSummary = {
-  /** Deferred deals read from the index in this run. */
-  read: number;
-  /** Taken out of the index: read from HubSpot and recorded (or found to be no close). */
-  resolved: number;
-  /** Closes recorded from them (new ones or new versions). */
-  recorded: number;
-  /** Why the step stopped with deals left: `deadline`, or the API error's code. */
-  stoppedBy?: string;
-};
+import { type DeferredWorkSummary, MIN_POLL_STEP_MS, type PollContext } from '../../backfill/poll-crm';
+import { closeWriteChanged, type DeferredDealRecord } from '../../domain';
+import { RetryableError } from '../../errors';
+import { mapWithConcurrency } from '../intake';
+import { activityOfDeferredDeal } from './defer-deals';
+import { type HubspotIntakeDeps, recordHubspotActivity } from './process-webhook';
 
 /** HubSpot's batch read takes 100 IDs: one page is one round of at most four API requests. */
 const PAGE_SIZE = 100;
@@ -32,10 +14,17 @@ export type ResumeDeferredDealsDeps = PollContext &
     client: NonNullable<HubspotIntakeDeps['client']>;
   };
 
+/**
+ * The backfill's first HubSpot step: deals whose webhook was accepted while HubSpot's API could not be
+ * read (defer-deals.ts) are read now, a hundred at a time, and recorded through the webhook's own path;
+ * each is then taken out of the index. A deal a webhook deferred again meanwhile stays due
+ * (its conditional resolve fails) and is read on the next run. An API still failing stops the step: the
+ * deals stay due for the next run, untouched.
+ */
 export async function resumeDeferredHubspotDeals(
   deps: ResumeDeferredDealsDeps,
-): Promise<DeferredDealsSummary> {
-  const summary: DeferredDealsSummary = { read: 0, resolved: 0, recorded: 0 };
+): Promise<DeferredWorkSummary> {
+  const summary: DeferredWorkSummary = { read: 0, resolved: 0, recorded: 0 };
   // Resolved deals leave the index, so each page is read from the start; a deal that could not be
   // resolved (deferred again meanwhile) is not read twice in one run.
   const attempted = new Set<string>();
