@@ -1,4 +1,4 @@
-import { type DeliveryRecord, deliveryState } from '../lib/domain';
+import { type DeferredDealRecord, type DeliveryRecord, deliveryState } from '../lib/domain';
 
 /**
  * What `npm run status` shows: counts by destination and status, the oldest waiting, the last failures.
@@ -130,8 +130,18 @@ export function formatStatusReport(report: StatusReport, now: number): string {
 
 /** The CRM polling checkpoints: how far each CRM's changes are known to be recorded. */
 export type CheckpointStatus = { crm: string; until?: number; updatedAt?: number };
-/** HubSpot deals a webhook deferred because HubSpot's API could not be read (the backfill reads them). */
+/** Deals a webhook deferred because its CRM's API could not be read (the backfill reads them). */
 export type DeferredDealsStatus = { deals: number; oldestDeferredAt?: number; reasons: string[] };
+/** One CRM's deferred deals, under the name its report line shows. */
+export type CrmDeferredDealsStatus = DeferredDealsStatus & { displayName: string };
+
+export function deferredDealsStatus(pending: readonly DeferredDealRecord[]): DeferredDealsStatus {
+  return {
+    deals: pending.length,
+    ...(pending.length > 0 ? { oldestDeferredAt: Math.min(...pending.map((deal) => deal.deferredAt)) } : {}),
+    reasons: [...new Set(pending.map((deal) => deal.reason))].sort(),
+  };
+}
 
 function ago(ms: number): string {
   const minutes = Math.round(ms / 60_000);
@@ -141,14 +151,15 @@ function ago(ms: number): string {
 }
 
 /**
- * The backfill's side of the report: how far each CRM has been polled, and how many deliveries gave up
- * (a manual `retryNow` takes them up again).
+ * The backfill's side of the report: how far each CRM has been polled, the deals each CRM's webhook
+ * deferred (one line per CRM that defers work), and how many deliveries gave up (a manual `retryNow`
+ * takes them up again).
  */
 export function formatBackfillStatus(
   report: StatusReport,
   checkpoints: CheckpointStatus[],
   now: number,
-  deferred: DeferredDealsStatus = { deals: 0, reasons: [] },
+  deferred: readonly CrmDeferredDealsStatus[],
 ): string {
   const rows = checkpoints.map((checkpoint) => [
     checkpoint.crm,
@@ -164,13 +175,15 @@ export function formatBackfillStatus(
   const sections = [
     `CRM polling (backfill):\n${table(['crm', 'changes recorded up to', 'checkpoint written'], rows)}`,
   ];
-  sections.push(
-    deferred.deals === 0
-      ? 'deferred HubSpot deals: none'
-      : `deferred HubSpot deals: ${deferred.deals} (HubSpot API: ${deferred.reasons.join(', ')}; oldest ${
-          deferred.oldestDeferredAt === undefined ? 'unknown' : ago(now - deferred.oldestDeferredAt)
-        }) — the next backfill reads and records them`,
-  );
+  for (const { displayName, deals, reasons, oldestDeferredAt } of deferred) {
+    sections.push(
+      deals === 0
+        ? `deferred ${displayName} deals: none`
+        : `deferred ${displayName} deals: ${deals} (${displayName} API: ${reasons.join(', ')}; oldest ${
+            oldestDeferredAt === undefined ? 'unknown' : ago(now - oldestDeferredAt)
+          }) — the next backfill reads and records them`,
+    );
+  }
   sections.push(
     failed === 0
       ? 'gave up: none'

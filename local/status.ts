@@ -1,12 +1,13 @@
 import { createDynamoClient } from '../functions/runtime';
 import { loadConfig } from '../lib/config';
+import { CRM_SOURCES } from '../lib/crm/registry';
 import type { DeliveryRecord } from '../lib/domain';
 import { createStore } from '../lib/store/store';
 import { applyLocalDefaults } from './env';
 import {
   buildStatusReport,
   type CheckpointStatus,
-  type DeferredDealsStatus,
+  deferredDealsStatus,
   formatBackfillStatus,
   formatStatusReport,
 } from './status-report';
@@ -35,21 +36,26 @@ async function main(argv: string[]): Promise<void> {
     cursor = page.cursor;
   } while (cursor);
   const report = buildStatusReport(deliveries);
+  const polled = CRM_SOURCES.filter((crm) => crm.poller);
   const checkpoints: CheckpointStatus[] = await Promise.all(
-    (['hubspot', 'salesforce'] as const).map(async (crm) => {
+    polled.map(async ({ name: crm }) => {
       const checkpoint = await store.getCheckpoint(crm);
       return checkpoint ? { crm, until: checkpoint.until, updatedAt: checkpoint.updatedAt } : { crm };
     }),
   );
   // Every deferred deal still in the index, whenever it is due (normally none, or a few hundred).
   const pending = (await store.queryDeferredDeals({ now: Number.MAX_SAFE_INTEGER, limit: 1000 })).deals;
-  const deferred: DeferredDealsStatus = {
-    deals: pending.length,
-    ...(pending.length > 0 ? { oldestDeferredAt: Math.min(...pending.map((deal) => deal.deferredAt)) } : {}),
-    reasons: [...new Set(pending.map((deal) => deal.reason))].sort(),
-  };
-  if (argv.includes('--json')) console.log(JSON.stringify({ ...report, checkpoints, deferred }, null, 2));
-  else {
+  if (argv.includes('--json')) {
+    const deferred = deferredDealsStatus(pending);
+    console.log(JSON.stringify({ ...report, checkpoints, deferred }, null, 2));
+  } else {
+    // Per CRM whose webhook defers work to the backfill.
+    const deferred = polled
+      .filter((crm) => crm.poller?.resumeDeferred)
+      .map((crm) => ({
+        displayName: crm.displayName,
+        ...deferredDealsStatus(pending.filter((deal) => deal.crm === crm.name)),
+      }));
     console.log(`table ${config.tableName} at ${config.dynamodbEndpoint ?? `AWS ${config.awsRegion}`}\n`);
     console.log(formatStatusReport(report, Date.now()));
     console.log(`\n${formatBackfillStatus(report, checkpoints, Date.now(), deferred)}`);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryRecord } from '../../lib/domain';
-import { buildStatusReport, formatBackfillStatus, formatStatusReport } from '../../local/status-report';
+import type { DeferredDealRecord, DeliveryRecord } from '../../lib/domain';
+import {
+  buildStatusReport,
+  deferredDealsStatus,
+  formatBackfillStatus,
+  formatStatusReport,
+} from '../../local/status-report';
 
 const HOUR = 3_600_000;
 const delivery = (overrides: Partial<DeliveryRecord>): DeliveryRecord => ({
@@ -82,19 +87,49 @@ describe('formatBackfillStatus', () => {
       report,
       [{ crm: 'hubspot', until: now - 5 * 60_000, updatedAt: now - 4 * 60_000 }, { crm: 'salesforce' }],
       now,
+      [{ displayName: 'HubSpot', deals: 0, reasons: [] }],
     );
 
     expect(text).toContain('hubspot     2026-11-23T15:55:00Z (5 min ago)');
     expect(text).toContain('salesforce  never polled');
     expect(text).toContain('gave up: 2 — retry them all now');
     expect(text).toContain('deferred HubSpot deals: none');
-    const withDeferred = formatBackfillStatus(report, [], now, {
-      deals: 3,
-      oldestDeferredAt: now - 20 * 60_000,
-      reasons: ['http_502', 'rate_limited'],
-    });
+    const withDeferred = formatBackfillStatus(report, [], now, [
+      {
+        displayName: 'HubSpot',
+        deals: 3,
+        oldestDeferredAt: now - 20 * 60_000,
+        reasons: ['http_502', 'rate_limited'],
+      },
+    ]);
     expect(withDeferred).toContain(
       'deferred HubSpot deals: 3 (HubSpot API: http_502, rate_limited; oldest 20 min ago) — the next backfill',
     );
+  });
+});
+
+describe('deferredDealsStatus', () => {
+  const deferredDeal = (deferredAt: number, reason: string): DeferredDealRecord => ({
+    crm: 'hubspot',
+    dealId: String(deferredAt),
+    latestAt: deferredAt,
+    changes: {},
+    events: 1,
+    reason,
+    deferredAt,
+    retryAt: deferredAt + 60_000,
+    revision: 1,
+    updatedAt: deferredAt,
+  });
+
+  it('counts the deals, keeps the oldest deferral and each reason once, sorted', () => {
+    expect(
+      deferredDealsStatus([
+        deferredDeal(3000, 'rate_limited'),
+        deferredDeal(1000, 'http_502'),
+        deferredDeal(2000, 'rate_limited'),
+      ]),
+    ).toEqual({ deals: 3, oldestDeferredAt: 1000, reasons: ['http_502', 'rate_limited'] });
+    expect(deferredDealsStatus([])).toEqual({ deals: 0, reasons: [] });
   });
 });
