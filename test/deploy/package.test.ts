@@ -91,6 +91,29 @@ describe('serverless package', () => {
       .map((resource) => resource.Properties.RouteKey)
       .sort();
     expect(routes).toEqual(HTTP_ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    // Each route's integration invokes the route's own function.
+    const targets = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+      .map((resource) => {
+        const target = JSON.stringify(resource.Properties.Target).match(/"Ref":"(\w+)"/)?.[1] ?? '';
+        return { route: resource.Properties.RouteKey, uri: resources[target]?.Properties.IntegrationUri };
+      });
+    expect(targets).toEqual(
+      expect.arrayContaining(
+        HTTP_ROUTES.map((route) => ({
+          route: `${route.method} ${route.path}`,
+          uri: { 'Fn::GetAtt': [`${logicalName(route.functionName)}LambdaFunction`, 'Arn'] },
+        })),
+      ),
+    );
+  });
+
+  it('deploys the listed functions and no other', () => {
+    const deployed = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+      .map((resource) => resource.Properties.FunctionName)
+      .sort();
+    expect(deployed).toEqual(FUNCTION_NAMES.map((name) => `crm-conversions-ci-${name}`).sort());
   });
 
   it('runs the backfill every 15 minutes, one at a time, with a long timeout', () => {

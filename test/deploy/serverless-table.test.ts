@@ -1,11 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { HTTP_ROUTES } from '../../lib/http/routes';
+import { CRM_SOURCES } from '../../lib/crm/registry';
+import { FUNCTION_NAMES, HTTP_ROUTES } from '../../lib/http/routes';
 import { describeTable, TTL_ATTRIBUTE } from '../../lib/store/table';
+import { DEFAULT_TIMEOUT_SECONDS, FUNCTION_TIMEOUT_SECONDS } from '../../local/lambda-context';
 
-const serverless = parse(readFileSync(join(__dirname, '..', '..', 'serverless.yml'), 'utf8'));
+const ROOT = join(__dirname, '..', '..');
+const serverless = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'));
+type DeclaredFunction = {
+  handler?: string;
+  timeout?: number;
+  events?: { httpApi?: { method: string; path: string } }[];
+};
+const functions = serverless.functions as Record<string, DeclaredFunction>;
 const table = serverless.resources.Resources.ConversionsTable.Properties;
 
 const sortByName = <T extends { AttributeName?: string }>(items: T[] | undefined) =>
@@ -26,9 +35,7 @@ describe('serverless.yml', () => {
   });
 
   it('routes exactly DESIGN.md HTTP routes to their functions', () => {
-    const declared = Object.entries(
-      serverless.functions as Record<string, { events?: { httpApi?: { method: string; path: string } }[] }>,
-    )
+    const declared = Object.entries(functions)
       .flatMap(([name, fn]) =>
         (fn.events ?? [])
           .filter((event) => event.httpApi)
@@ -40,5 +47,33 @@ describe('serverless.yml', () => {
         .map(({ functionName, method, path }) => ({ functionName, method, path }))
         .sort((a, b) => a.path.localeCompare(b.path)),
     );
+  });
+
+  it("declares exactly the listed functions (the core ones and the CRMs'), each from functions/<name>.ts", () => {
+    expect(Object.keys(functions).sort()).toEqual([...FUNCTION_NAMES].sort());
+    for (const name of FUNCTION_NAMES) {
+      expect(functions[name]?.handler, name).toBe(`functions/${name}.handler`);
+      expect(existsSync(join(ROOT, 'functions', `${name}.ts`)), name).toBe(true);
+    }
+  });
+
+  it("serves every registered CRM's webhook routes with the CRM's own functions", () => {
+    for (const crm of CRM_SOURCES) {
+      expect(crm.routes.length, crm.name).toBeGreaterThan(0);
+      for (const route of crm.routes) {
+        expect(functions[route.functionName]?.events, `${crm.name} ${route.path}`).toContainEqual({
+          httpApi: { method: route.method, path: route.path },
+        });
+      }
+    }
+  });
+
+  it("gives local invocations each function's deployed timeout", () => {
+    expect(serverless.provider.timeout).toBe(DEFAULT_TIMEOUT_SECONDS);
+    for (const name of FUNCTION_NAMES) {
+      expect(FUNCTION_TIMEOUT_SECONDS[name] ?? DEFAULT_TIMEOUT_SECONDS, name).toBe(
+        functions[name]?.timeout ?? serverless.provider.timeout,
+      );
+    }
   });
 });

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { CRM_SOURCES } from '../../lib/crm/registry';
+
+describe('CRM_SOURCES', () => {
+  it('lists HubSpot and Salesforce, in the order the backfill reports them', () => {
+    expect(CRM_SOURCES.map(({ name, displayName }) => ({ name, displayName }))).toEqual([
+      { name: 'hubspot', displayName: 'HubSpot' },
+      { name: 'salesforce', displayName: 'Salesforce' },
+    ]);
+  });
+
+  it('gives each CRM its own name, receipt source, routes and functions', () => {
+    const unique = (values: string[]) => new Set(values).size === values.length;
+    expect(unique(CRM_SOURCES.map((crm) => crm.name))).toBe(true);
+    expect(unique(CRM_SOURCES.map((crm) => crm.receiptSource))).toBe(true);
+    const routes = CRM_SOURCES.flatMap((crm) => crm.routes);
+    expect(unique(routes.map((route) => `${route.method} ${route.path}`))).toBe(true);
+    expect(unique(routes.map((route) => route.functionName))).toBe(true);
+  });
+});
