@@ -1,6 +1,5 @@
 import * as v from 'valibot';
-import { hubspotSettings } from './crm/hubspot/settings';
-import { salesforceSettings } from './crm/salesforce/settings';
+import { CRM_SETTINGS, type CrmConfigs } from './crm/registry';
 import { DESTINATIONS, type DestinationConfigs } from './destinations/registry';
 import { ConfigurationError } from './errors';
 import {
@@ -13,7 +12,6 @@ import {
   optionalUrl,
   positiveInteger,
   requireAll,
-  type SliceConfigs,
   textWithDefault,
 } from './settings';
 
@@ -122,12 +120,10 @@ const pipelineSettings = defineSettings({
   },
 });
 
-const CRM_SETTINGS = [hubspotSettings, salesforceSettings] as const;
 const DESTINATION_SETTINGS = DESTINATIONS.map((destination) => destination.settings);
 
 type ServiceConfig = ReturnType<typeof serviceSettings.build>;
 type PipelineConfig = ReturnType<typeof pipelineSettings.build>;
-type CrmConfigs = SliceConfigs<(typeof CRM_SETTINGS)[number]>;
 
 export type Config = ServiceConfig &
   PipelineConfig &

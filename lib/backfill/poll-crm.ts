@@ -1,4 +1,3 @@
-import type { Config } from '../config';
 import { type Checkpoint, closeWriteChanged } from '../domain';
 import { ConfigurationError, RetryableError } from '../errors';
 import type { MetricsRecorder } from '../observability/metrics';
@@ -197,7 +196,9 @@ export type CrmPollRun<TSettings = unknown> = PollContext &
   CrmApiAccess & {
     /** The CRM's own settings (its slice of the configuration). */
     settings: TSettings;
-    config: Config;
+    /** How every CRM's closes are mapped (DEFAULT_CURRENCY, CLOSURE_REASON_MAP). */
+    defaultCurrency: string;
+    closureReasonMap: Readonly<Record<string, string>>;
     summary: CrmPollSummary;
     /** CRM API requests made so far in this run. */
     requests: () => number;
@@ -236,7 +237,13 @@ function countingFetch(fetch: typeof globalThis.fetch): {
 export async function pollCrm<TSettings>(
   crm: { name: string; settings: TSettings; poller: CrmPoller<TSettings> },
   context: PollContext,
-  deps: { config: Config; fetch: typeof fetch; sleep?: (ms: number) => Promise<void>; tuning?: PollTuning },
+  deps: {
+    defaultCurrency: string;
+    closureReasonMap: Readonly<Record<string, string>>;
+    fetch: typeof fetch;
+    sleep?: (ms: number) => Promise<void>;
+    tuning?: PollTuning;
+  },
 ): Promise<CrmPollSummary> {
   const { poller, settings } = crm;
   const missing = poller.missingSettings(settings);
@@ -256,7 +263,8 @@ export async function pollCrm<TSettings>(
     ...context,
     ...api,
     settings,
-    config: deps.config,
+    defaultCurrency: deps.defaultCurrency,
+    closureReasonMap: deps.closureReasonMap,
     summary,
     requests: counted.count,
     countRecorded: (results) => countRecorded(summary, results, context.recordedCloseKeys, seen),

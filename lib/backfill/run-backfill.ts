@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { CRM_SOURCES, type PolledCrmName } from '../crm/registry';
+import { CRM_SOURCES, crmSettings, type PolledCrmName } from '../crm/registry';
 import type { Destination } from '../destinations/types';
 import type { DeliveryStatus } from '../domain';
 import type { MetricsRecorder } from '../observability/metrics';
@@ -129,8 +129,9 @@ async function pollCrms(
       if (!crm.poller) return [];
       const tuning = deps.pollTuning?.[crm.name as PolledCrmName];
       return [
-        pollCrm({ name: crm.name, settings: crm.settings(deps.config), poller: crm.poller }, context, {
-          config: deps.config,
+        pollCrm({ name: crm.name, settings: crmSettings(crm, deps.config), poller: crm.poller }, context, {
+          defaultCurrency: deps.config.defaultCurrency,
+          closureReasonMap: deps.config.closureReasonMap,
           fetch: deps.fetch,
           ...(deps.sleep ? { sleep: deps.sleep } : {}),
           ...(tuning ? { tuning } : {}),

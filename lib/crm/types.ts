@@ -1,12 +1,14 @@
+import type * as v from 'valibot';
 import type { CrmPoller } from '../backfill/poll-crm';
-import type { Config } from '../config';
 import type { CrmName } from '../domain';
 import type { HttpRoute } from '../http/match-route';
+import type { SettingsSlice } from '../settings';
 
 /**
  * The CRM contract: all the rest of the connector knows of one CRM. A CRM is one folder under lib/crm/
- * (its webhook, intake, client and poller) exporting a `CrmSource`; lib/crm/registry.ts lists them, and
- * the backfill, the HTTP routes, the local server and the status report loop over that list.
+ * (its settings, webhook, intake, client and poller) exporting a `CrmSource`; lib/crm/registry.ts lists
+ * them, and the configuration, the backfill, the HTTP routes, the local server and the status report loop
+ * over that list.
  */
 export type CrmSource<TSettings = unknown> = {
   /** Its name in records: closes' `crm`, deal pointers, checkpoints, deferred work, the metrics' `crm`. */
@@ -15,8 +17,8 @@ export type CrmSource<TSettings = unknown> = {
   displayName: string;
   /** The source its webhook receipts are kept under: a redelivered notification is recognised by it. */
   receiptSource: string;
-  /** How its part of the configuration is found. */
-  settings(config: Config): TSettings;
+  /** Its settings (settings.ts): the variables it reads, and its part of the configuration, `config[key]`. */
+  settings: SettingsSlice<string, v.ObjectEntries, TSettings>;
   /** Its webhook's routes, each served by its own Lambda function (functions/<functionName>.ts). */
   routes: readonly HttpRoute[];
   /** The backfill's polling for closes whose webhook never came, deferred work first. */

@@ -6,11 +6,11 @@ import {
 } from '../../backfill/poll-crm';
 import { createRequestSpacer } from '../../backfill/request-spacing';
 import { halveWindow, type PollWindow } from '../../backfill/windows';
-import type { HubspotConfig } from '../../config';
 import { createHubspotClient, HUBSPOT_SEARCH_LIMIT, type HubspotClient } from './client';
 import { dealProperties } from './map-deal';
 import { recordPolledHubspotDeals } from './record-polled-deals';
 import { resumeDeferredHubspotDeals } from './resume-deferred-deals';
+import type { HubspotConfig } from './settings';
 
 /**
  * Finds HubSpot closes whose webhook never came: the deal search on `hs_lastmodifieddate` windows, page by
@@ -87,8 +87,8 @@ function hubspotWindowReader(
         store: run.store,
         client,
         leadIdProperty,
-        defaultCurrency: run.config.defaultCurrency,
-        closureReasonMap: run.config.closureReasonMap,
+        defaultCurrency: run.defaultCurrency,
+        closureReasonMap: run.closureReasonMap,
         now: run.now,
         logger: run.logger,
         apiDeadline: run.deadline,
@@ -129,8 +129,8 @@ export const hubspotPoller: CrmPoller<HubspotConfig, HubspotClient> = {
       ...run,
       client,
       leadIdProperty: run.settings.leadIdProperty,
-      defaultCurrency: run.config.defaultCurrency,
-      closureReasonMap: run.config.closureReasonMap,
+      defaultCurrency: run.defaultCurrency,
+      closureReasonMap: run.closureReasonMap,
     }),
   windowReader: hubspotWindowReader,
 };

@@ -5,7 +5,6 @@ import {
   type WindowOutcome,
 } from '../../backfill/poll-crm';
 import type { PollWindow } from '../../backfill/windows';
-import type { SalesforceConfig } from '../../config';
 import { ConnectorError } from '../../errors';
 import {
   closedOpportunitiesSoql,
@@ -14,6 +13,7 @@ import {
   type SoqlPage,
 } from './client';
 import { recordPolledOpportunities } from './record-polled-opportunities';
+import type { SalesforceConfig } from './settings';
 
 /**
  * Salesforce's answer to a field the org does not have (`CurrencyIsoCode` outside multi-currency orgs).
@@ -67,8 +67,8 @@ function salesforceWindowReader(
         store: run.store,
         leadIdField,
         lossReasonField,
-        defaultCurrency: run.config.defaultCurrency,
-        closureReasonMap: run.config.closureReasonMap,
+        defaultCurrency: run.defaultCurrency,
+        closureReasonMap: run.closureReasonMap,
         now: run.now,
         logger: run.logger,
         ...(run.metrics ? { metrics: run.metrics } : {}),
