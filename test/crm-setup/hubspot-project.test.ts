@@ -18,7 +18,8 @@ import {
   dealProperties,
 } from '../../lib/crm/hubspot/map-deal';
 import { DEAL_OBJECT_TYPE_ID, parseHubspotWebhook } from '../../lib/crm/hubspot/webhook-payload';
-import { HTTP_ROUTES, matchRoute } from '../../lib/http/routes';
+import { matchRoute } from '../../lib/http/match-route';
+import { HTTP_ROUTES } from '../../lib/http/routes';
 
 /**
  * The HubSpot developer-platform project, parsed and held to the connector: its webhook subscriptions to

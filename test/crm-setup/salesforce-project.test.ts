@@ -19,7 +19,8 @@ import {
 import { type Env, loadConfig } from '../../lib/config';
 import { parseLeadId } from '../../lib/crm/close-fields';
 import { OpportunitySchema } from '../../lib/crm/salesforce/opportunity';
-import { HTTP_ROUTES, matchRoute } from '../../lib/http/routes';
+import { matchRoute } from '../../lib/http/match-route';
+import { HTTP_ROUTES } from '../../lib/http/routes';
 
 /**
  * The Salesforce DX project, parsed and held to the connector: the Outbound Message's field list to every
