@@ -77,9 +77,9 @@ export async function measureBackfill(options: { closes?: number } = {}): Promis
   commands.clear();
   platforms.dataManager.failNext(
     { status: 503, body: { error: { code: 503, status: 'UNAVAILABLE', message: 'x' } } },
-    Math.ceil(closes / 2000),
+    { times: Math.ceil(closes / 2000) },
   );
-  platforms.meta.failNext(platforms.meta.errorReply(2), Math.ceil(closes / 1000));
+  platforms.meta.failNext(platforms.meta.errorReply(2), { times: Math.ceil(closes / 1000) });
   let started = performance.now();
   // Distinct jitter per retry: dynalite (not DynamoDB) drops an item when it pages across equal sort keys.
   let draw = 0;
@@ -100,8 +100,8 @@ export async function measureBackfill(options: { closes?: number } = {}): Promis
     // One conditional write per delivery, one "planned" mark per close, reads batched by 100 (leads).
     dynamoMinimumPer1000: perThousand(conversions + closes + Math.ceil(closes / 100) + 1),
     platformRequests: {
-      dataManager: platforms.dataManager.ingestRequests().length,
-      meta: platforms.meta.eventRequests().length,
+      dataManager: platforms.dataManager.requestsTo('ingest').length,
+      meta: platforms.meta.requestsTo('events').length,
     },
     platformMinimum: minimumPlatform,
   });
@@ -109,8 +109,8 @@ export async function measureBackfill(options: { closes?: number } = {}): Promis
   clock.advance(DAY);
   commands.clear();
   const before = {
-    dataManager: platforms.dataManager.ingestRequests().length,
-    meta: platforms.meta.eventRequests().length,
+    dataManager: platforms.dataManager.requestsTo('ingest').length,
+    meta: platforms.meta.requestsTo('events').length,
   };
   started = performance.now();
   const summary = assertSummary(await invokeBackfill(runtime, clock, { source: 'schedule' }));
@@ -126,8 +126,8 @@ export async function measureBackfill(options: { closes?: number } = {}): Promis
     // One write per delivery; closes and leads read in batches of 100; the index read in pages.
     dynamoMinimumPer1000: perThousand(conversions + 2 * Math.ceil(closes / 100) + 1),
     platformRequests: {
-      dataManager: platforms.dataManager.ingestRequests().length - before.dataManager,
-      meta: platforms.meta.eventRequests().length - before.meta,
+      dataManager: platforms.dataManager.requestsTo('ingest').length - before.dataManager,
+      meta: platforms.meta.requestsTo('events').length - before.meta,
     },
     platformMinimum: minimumPlatform,
   });

@@ -204,7 +204,7 @@ export async function measureWebhookPath(
       } else httpCalls++;
     }
   }
-  const violations = [...platforms.violations(), ...hubspot.problems];
+  const violations = [...platforms.violations(), ...hubspot.violations];
   if (violations.length > 0) throw new Error(`contract violations: ${violations.join('; ')}`);
   if (platforms.dataManager.conversions.size !== total || platforms.meta.events.size !== total) {
     throw new Error('not every close reached both platforms');

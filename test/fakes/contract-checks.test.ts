@@ -53,7 +53,7 @@ describe('Data Manager fake', () => {
 
   it('accepts a request that follows the contract', async () => {
     const response = await post(
-      `${platforms.dataManager.url}/v1/events:ingest`,
+      `${platforms.dataManager.baseUrl}/v1/events:ingest`,
       { destinations: [destination], events: [event], encoding: 'HEX' },
       { authorization: `Bearer ${await token()}` },
     );
@@ -76,7 +76,7 @@ describe('Data Manager fake', () => {
     ],
   ])('refuses %s and records the violation', async (_name, bad, problem) => {
     const response = await post(
-      `${platforms.dataManager.url}/v1/events:ingest`,
+      `${platforms.dataManager.baseUrl}/v1/events:ingest`,
       { destinations: [destination], events: [bad], encoding: 'HEX' },
       { authorization: `Bearer ${await token()}` },
     );
@@ -86,7 +86,7 @@ describe('Data Manager fake', () => {
 
   it('refuses more than 2,000 events', async () => {
     await post(
-      `${platforms.dataManager.url}/v1/events:ingest`,
+      `${platforms.dataManager.baseUrl}/v1/events:ingest`,
       { destinations: [destination], events: Array(2001).fill(event), encoding: 'HEX' },
       { authorization: `Bearer ${await token()}` },
     );
@@ -97,7 +97,7 @@ describe('Data Manager fake', () => {
 describe('Google Ads fake', () => {
   it('refuses a developer-token that was not configured and a bad date-time', async () => {
     const response = await post(
-      `${platforms.ads.url}/v26/customers/${ACCOUNTS.customerId}:uploadClickConversions`,
+      `${platforms.ads.baseUrl}/v26/customers/${ACCOUNTS.customerId}:uploadClickConversions`,
       {
         partialFailure: true,
         conversions: [
@@ -119,7 +119,7 @@ describe('Google Ads fake', () => {
 });
 
 describe('Meta fake', () => {
-  const url = () => `${platforms.meta.url}/v26.0/${ACCOUNTS.pixelId}/events`;
+  const url = () => `${platforms.meta.baseUrl}/v26.0/${ACCOUNTS.pixelId}/events`;
   const good = {
     event_name: 'LeadClosed',
     event_time: Math.floor(clock.now() / 1000) - 60,
@@ -161,7 +161,7 @@ describe('Meta fake: website events', () => {
       user_data: { em: [hash] },
       custom_data: { value: 1, currency: 'USD' },
     };
-    const response = await post(`${platforms.meta.url}/v26.0/${ACCOUNTS.pixelId}/events`, {
+    const response = await post(`${platforms.meta.baseUrl}/v26.0/${ACCOUNTS.pixelId}/events`, {
       data: [purchase],
       access_token: ACCOUNTS.metaToken,
     });
@@ -173,7 +173,7 @@ describe('Meta fake: website events', () => {
 
 describe('GA4 fake', () => {
   const url = (secret: string = ACCOUNTS.ga4ApiSecret) =>
-    `${platforms.ga4.url}/mp/collect?measurement_id=${ACCOUNTS.ga4MeasurementId}&api_secret=${secret}`;
+    `${platforms.ga4.baseUrl}/mp/collect?measurement_id=${ACCOUNTS.ga4MeasurementId}&api_secret=${secret}`;
   const RIGHT = ACCOUNTS.ga4ApiSecret;
   const good = {
     client_id: '123.456',
@@ -229,7 +229,7 @@ describe('GA4 fake', () => {
 });
 
 describe('TikTok fake', () => {
-  const url = () => `${platforms.tiktok.url}/open_api/v1.3/event/track/`;
+  const url = () => `${platforms.tiktok.baseUrl}/open_api/v1.3/event/track/`;
   const good = {
     event_source: 'web',
     event_source_id: ACCOUNTS.tiktokPixel,

@@ -80,8 +80,8 @@ describe('processDueWork at volume', () => {
 
     const summary = assertSummary(await invokeBackfill(runtime, clock, { source: 'schedule' }));
 
-    expect(platforms.dataManager.ingestRequests()).toHaveLength(3);
-    expect(platforms.meta.eventRequests()).toHaveLength(5);
+    expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(3);
+    expect(platforms.meta.requestsTo('events')).toHaveLength(5);
     expect(platforms.dataManager.conversions.size).toBe(CLOSES);
     expect(platforms.meta.events.size).toBe(CLOSES);
     expect(summary.deliveries).toEqual({ 'google-ads': { delivered: CLOSES }, meta: { delivered: CLOSES } });

@@ -128,11 +128,11 @@ describe('backfill handler: failing destinations', () => {
     const runtime = runtimeWith();
     platforms.dataManager.failNext(
       { status: 503, body: { error: { code: 503, status: 'UNAVAILABLE', message: 'backend unavailable' } } },
-      3,
+      { times: 3 },
     );
     platforms.meta.failNext(
       platforms.meta.errorReply(2, { status: 500, message: 'Service temporarily unavailable' }),
-      3,
+      { times: 3 },
     );
 
     const statuses: unknown[] = [];
@@ -153,8 +153,8 @@ describe('backfill handler: failing destinations', () => {
     expect(platforms.meta.events.size).toBe(20);
     expect(platforms.meta.eventsReceived).toBe(20);
     // One request per run and destination: three refused, one accepted.
-    expect(platforms.dataManager.ingestRequests()).toHaveLength(4);
-    expect(platforms.meta.eventRequests()).toHaveLength(4);
+    expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(4);
+    expect(platforms.meta.requestsTo('events')).toHaveLength(4);
     expect(await dueItems(table)).toEqual([]);
   });
 

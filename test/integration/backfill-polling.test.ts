@@ -93,8 +93,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   expect(platforms.violations()).toEqual([]);
-  expect(hubspot.problems).toEqual([]);
-  expect(salesforce.problems).toEqual([]);
+  expect(hubspot.violations).toEqual([]);
+  expect(salesforce.violations).toEqual([]);
   await Promise.all([platforms.close(), hubspot.close(), salesforce.close()]);
 });
 
@@ -295,7 +295,7 @@ describe('HubSpot polling', () => {
       headers: { 'retry-after': '2' },
       body: { status: 'error', category: 'RATE_LIMITS', message: 'You have reached your secondly limit.' },
     };
-    hubspot.inject('deals.search', rateLimited);
+    hubspot.failNext(rateLimited, { route: 'deals.search' });
     const before = clock.now();
 
     const summary = assertSummary(await invokeBackfill(runtime, clock));
@@ -306,7 +306,7 @@ describe('HubSpot polling', () => {
 
     // Throttled on every attempt: the run stops polling HubSpot, keeps its checkpoint, and still delivers.
     const checkpoint = (await runtime.store.getCheckpoint('hubspot'))?.until;
-    hubspot.inject('deals.search', { ...rateLimited, times: 3 });
+    hubspot.failNext(rateLimited, { route: 'deals.search', times: 3 });
     await storeLead(runtime.store, 'lead-due');
     await storeClose(runtime.store, closeInput('lead-due'), clock.now() - 2 * MINUTE);
     clock.advance(15 * MINUTE);
@@ -542,12 +542,18 @@ describe('Salesforce polling', () => {
     await startCheckpoints(runtime, T0 - HOUR);
     await storeLead(runtime.store, 'lead-sf-usd');
     salesforce.records.push(salesforceOpportunity('0065g00000PoLL7AAA', 'lead-sf-usd', T0 - 30 * MINUTE));
-    salesforce.inject('query', {
-      status: 400,
-      body: [
-        { message: "No such column 'CurrencyIsoCode' on entity 'Opportunity'.", errorCode: 'INVALID_FIELD' },
-      ],
-    });
+    salesforce.failNext(
+      {
+        status: 400,
+        body: [
+          {
+            message: "No such column 'CurrencyIsoCode' on entity 'Opportunity'.",
+            errorCode: 'INVALID_FIELD',
+          },
+        ],
+      },
+      { route: 'query' },
+    );
 
     const summary = assertSummary(await invokeBackfill(runtime, clock));
 
@@ -560,11 +566,13 @@ describe('Salesforce polling', () => {
     const runtime = createRuntime();
     await startCheckpoints(runtime, T0 - HOUR);
     salesforce.records.push(salesforceOpportunity('0065g00000PoLL5AAA', 'lead-sf-5', T0 - 30 * MINUTE));
-    salesforce.inject('query', {
-      status: 403,
-      body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
-      times: 3,
-    });
+    salesforce.failNext(
+      {
+        status: 403,
+        body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+      },
+      { route: 'query', times: 3 },
+    );
 
     const summary = assertSummary(await invokeBackfill(runtime, clock));
 

@@ -5,7 +5,7 @@ import type { HttpResult } from '../../lib/http/request';
 import { createLambdaContext } from '../../local/lambda-context';
 import { closeInput, createClock, HOUR, storeClose, storeLead, T0 } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
-import { stringsIn } from '../support/fakes/platform-fake';
+import { stringsIn } from '../support/fakes/contract';
 import { checkoutWithBrowserBody, readOrder } from '../support/orders';
 import {
   collectEvent,
@@ -58,10 +58,10 @@ async function collect(body: unknown, on: Runtime = runtime) {
 /** Requests every fake has received, by platform. */
 function requestCounts() {
   return {
-    dataManager: platforms.dataManager.ingestRequests().length,
-    meta: platforms.meta.eventRequests().length,
-    ga4: platforms.ga4.collectRequests().length,
-    tiktok: platforms.tiktok.trackRequests().length,
+    dataManager: platforms.dataManager.requestsTo('ingest').length,
+    meta: platforms.meta.requestsTo('events').length,
+    ga4: platforms.ga4.requestsTo('collect').length,
+    tiktok: platforms.tiktok.requestsTo('track').length,
   };
 }
 
@@ -163,7 +163,7 @@ describe('POST /v1/events with checkout_completed', () => {
     const deliveries = await deliveriesOf(runtime, ORDER_KEY);
     expect(deliveries.ga4?.status).toBe('skipped:expired');
     expect(deliveries.meta?.status).toBe('delivered');
-    expect(platforms.ga4.collectRequests()).toHaveLength(0);
+    expect(platforms.ga4.requestsTo('collect')).toHaveLength(0);
   });
 
   it('retries what failed (GA4 5xx, TikTok rate limit) through the backfill, once each', async () => {
@@ -183,7 +183,7 @@ describe('POST /v1/events with checkout_completed', () => {
     expect(summary.deliveries).toEqual({ ga4: { delivered: 1 }, tiktok: { delivered: 1 } });
     expect(platforms.ga4.events).toHaveLength(1);
     expect(platforms.tiktok.events.size).toBe(1);
-    expect(platforms.meta.eventRequests()).toHaveLength(1);
+    expect(platforms.meta.requestsTo('events')).toHaveLength(1);
   });
 
   it('a refused TikTok token fails the delivery as a configuration error naming the variable', async () => {
@@ -211,21 +211,21 @@ describe('POST /v1/events with checkout_completed', () => {
     await runBackfill(runtime);
 
     // One Data Manager request (won + purchase destinations) and one Meta request for the close and the order.
-    expect(platforms.dataManager.ingestRequests()).toHaveLength(1);
-    const [ingest] = platforms.dataManager.ingestRequests();
+    expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(1);
+    const [ingest] = platforms.dataManager.requestsTo('ingest');
     expect((ingest?.body as { events?: unknown[] } | undefined)?.events).toHaveLength(2);
-    expect(platforms.meta.eventRequests()).toHaveLength(1);
-    const [metaRequest] = platforms.meta.eventRequests();
+    expect(platforms.meta.requestsTo('events')).toHaveLength(1);
+    const [metaRequest] = platforms.meta.requestsTo('events');
     expect((metaRequest?.body as { data?: unknown[] } | undefined)?.data).toHaveLength(2);
     // TikTok: event_source belongs to the request, so the close (crm) and the order (web) go separately.
     expect(
       platforms.tiktok
-        .trackRequests()
+        .requestsTo('track')
         .map((request) => (request.body as { event_source: string }).event_source)
         .sort(),
     ).toEqual(['crm', 'web']);
     // GA4: client_id belongs to the request; two visitors, two requests.
-    expect(platforms.ga4.collectRequests()).toHaveLength(2);
+    expect(platforms.ga4.requestsTo('collect')).toHaveLength(2);
     expect((await deliveriesOf(runtime, ORDER_KEY)).ga4?.status).toBe('delivered');
     expect((await deliveriesOf(runtime, 'lead-batch')).ga4?.status).toBe('delivered');
   });
@@ -239,11 +239,11 @@ describe('POST /v1/events with checkout_completed', () => {
     const deliveries = await deliveriesOf(dryRun, ORDER_KEY);
     for (const delivery of Object.values(deliveries)) expect(delivery.status).toBe('skipped:dry_run');
     expect(deliveries.ga4?.payload).toMatchObject({
-      url: `${platforms.ga4.url}/mp/collect?measurement_id=${ACCOUNTS.ga4MeasurementId}`,
+      url: `${platforms.ga4.baseUrl}/mp/collect?measurement_id=${ACCOUNTS.ga4MeasurementId}`,
       body: { client_id: '1234567890.1762092300', events: [{ name: 'purchase' }] },
     });
     expect(deliveries.tiktok?.payload).toMatchObject({
-      url: `${platforms.tiktok.url}/open_api/v1.3/event/track/`,
+      url: `${platforms.tiktok.baseUrl}/open_api/v1.3/event/track/`,
       body: { event_source: 'web', event_source_id: ACCOUNTS.tiktokPixel, data: [{ event: 'Purchase' }] },
     });
     const recorded = JSON.stringify(deliveries);

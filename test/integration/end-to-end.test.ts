@@ -56,7 +56,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await api.close();
   expect(platforms.violations()).toEqual([]);
-  expect(hubspot.problems).toEqual([]);
+  expect(hubspot.violations).toEqual([]);
   await Promise.all([platforms.close(), hubspot.close()]);
 });
 

@@ -42,7 +42,7 @@ describe('Google Ads API destination (legacy mode)', () => {
 
     await dispatchInline(runtime, [leadId]);
 
-    const [request] = platforms.ads.uploadRequests();
+    const [request] = platforms.ads.requestsTo('conversions', 'adjustments');
     expect(request?.path).toBe(`/v26/customers/${ACCOUNTS.customerId}:uploadClickConversions`);
     expect(request?.headers['developer-token']).toBeUndefined();
     expect(request?.headers['login-customer-id']).toBeUndefined();
@@ -74,7 +74,7 @@ describe('Google Ads API destination (legacy mode)', () => {
 
     await dispatchInline(runtime, [leadId]);
 
-    const [request] = platforms.ads.uploadRequests();
+    const [request] = platforms.ads.requestsTo('conversions', 'adjustments');
     expect(request?.headers['login-customer-id']).toBe(ACCOUNTS.loginCustomerId);
     expect(request?.headers['developer-token']).toBe('dev-token-123');
   });
@@ -88,7 +88,7 @@ describe('Google Ads API destination (legacy mode)', () => {
 
     await dispatchInline(runtime, ids);
 
-    expect(platforms.ads.uploadRequests()).toHaveLength(1);
+    expect(platforms.ads.requestsTo('conversions', 'adjustments')).toHaveLength(1);
     const deliveries = await Promise.all(
       ids.map(async (id) => (await deliveriesOf(runtime, id))['google-ads']),
     );
@@ -154,11 +154,9 @@ describe('Google Ads API destination (legacy mode)', () => {
       subjectVersion: 3,
       delivered: { version: 3, outcome: 'lost', retracted: true },
     });
-    expect(platforms.ads.uploadRequests().map((request) => request.path.split(':')[1])).toEqual([
-      'uploadClickConversions',
-      'uploadConversionAdjustments',
-      'uploadConversionAdjustments',
-    ]);
+    expect(
+      platforms.ads.requestsTo('conversions', 'adjustments').map((request) => request.path.split(':')[1]),
+    ).toEqual(['uploadClickConversions', 'uploadConversionAdjustments', 'uploadConversionAdjustments']);
   });
 
   it('retracts a re-opened deal', async () => {

@@ -46,7 +46,7 @@ describe('Google Data Manager destination', () => {
     const summary = await dispatchInline(runtime, [leadId]);
 
     expect(summary.requests['google-ads']).toBe(1);
-    const [request] = platforms.dataManager.ingestRequests();
+    const [request] = platforms.dataManager.requestsTo('ingest');
     expect(request?.headers.authorization).toBe('Bearer ya29.test-token-1');
     expect(platforms.dataManager.conversions.get(`${ACCOUNTS.won}|${leadId}`)?.event).toMatchObject({
       transactionId: leadId,
@@ -61,7 +61,7 @@ describe('Google Data Manager destination', () => {
       subjectVersion: 1,
       platformResponseId: 'dm-request-1',
       delivered: { version: 1, outcome: 'won', value: 4500, currency: 'USD' },
-      payload: { method: 'POST', url: `${platforms.dataManager.url}/v1/events:ingest` },
+      payload: { method: 'POST', url: `${platforms.dataManager.baseUrl}/v1/events:ingest` },
     });
     expect(delivery?.nextAttemptAt).toBeUndefined();
     expect((await runtime.store.getClose(leadId))?.planned).toBe(true);
@@ -77,7 +77,7 @@ describe('Google Data Manager destination', () => {
 
     await dispatchInline(runtime, [won, lost]);
 
-    expect(platforms.dataManager.ingestRequests()).toHaveLength(1);
+    expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(1);
     expect(platforms.dataManager.conversions.has(`${ACCOUNTS.won}|${won}`)).toBe(true);
     expect(platforms.dataManager.conversions.has(`${ACCOUNTS.lost}|${lost}`)).toBe(true);
     expect(platforms.dataManager.conversions.has(`${ACCOUNTS.won}|${lost}`)).toBe(false);
@@ -92,8 +92,8 @@ describe('Google Data Manager destination', () => {
 
     await dispatchInline(runtime, [leadId]);
 
-    expect(platforms.dataManager.ingestRequests()).toHaveLength(0);
-    expect(platforms.meta.eventRequests()).toHaveLength(0);
+    expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(0);
+    expect(platforms.meta.requestsTo('events')).toHaveLength(0);
     const deliveries = await deliveriesOf(runtime, leadId);
     expect(deliveries['google-ads']?.status).toBe('skipped:consent');
     expect(deliveries.meta?.status).toBe('skipped:consent');
@@ -109,7 +109,7 @@ describe('Google Data Manager destination', () => {
     await dispatchInline(runtime, [leadId]);
 
     expect((await deliveriesOf(runtime, leadId))['google-ads']?.status).toBe('skipped:lost_not_configured');
-    expect(platforms.dataManager.ingestRequests()).toHaveLength(0);
+    expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(0);
   });
 
   it('isolates a bad row the API names so the good rows still go through', async () => {
@@ -120,7 +120,7 @@ describe('Google Data Manager destination', () => {
 
     await dispatchInline(runtime, ids);
 
-    expect(platforms.dataManager.ingestRequests()).toHaveLength(2);
+    expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(2);
     const deliveries = await Promise.all(ids.map((id) => deliveriesOf(runtime, id)));
     expect(deliveries.map((delivery) => delivery['google-ads']?.status)).toEqual([
       'delivered',
@@ -143,7 +143,7 @@ describe('Google Data Manager destination', () => {
     );
     expect(statuses.filter((status) => status === 'delivered')).toHaveLength(7);
     expect(statuses[5]).toBe('failed:invalid_argument');
-    expect(platforms.dataManager.ingestRequests().length).toBeLessThanOrEqual(1 + 2 * 3);
+    expect(platforms.dataManager.requestsTo('ingest').length).toBeLessThanOrEqual(1 + 2 * 3);
   });
 
   it('retries a 503 with back-off, and the backfill delivers it once the API is back', async () => {
@@ -219,7 +219,7 @@ describe('Google Data Manager destination', () => {
     await dispatchInline(runtime, [third]);
 
     expect(platforms.oauth.issued).toHaveLength(2);
-    const requests = platforms.dataManager.ingestRequests();
+    const requests = platforms.dataManager.requestsTo('ingest');
     expect(requests.map((request) => request.headers.authorization)).toEqual([
       'Bearer ya29.test-token-1',
       'Bearer ya29.test-token-1',
@@ -251,7 +251,7 @@ describe('Google Data Manager destination', () => {
     const delivery = (await deliveriesOf(runtime, leadId))['google-ads'];
     expect(delivery?.status).toBe('failed:oauth_invalid_grant');
     expect(delivery?.lastError).toContain('GOOGLE_ADS_REFRESH_TOKEN');
-    expect(platforms.dataManager.ingestRequests()).toHaveLength(0);
+    expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(0);
   });
 
   it('retries when the OAuth endpoint itself is down', async () => {
@@ -293,7 +293,7 @@ describe('Google Data Manager destination', () => {
     );
     await dispatchInline(runtime, [leadId]);
 
-    expect(platforms.dataManager.ingestRequests()).toHaveLength(2);
+    expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(2);
     expect(platforms.dataManager.conversions.get(`${ACCOUNTS.won}|${leadId}`)?.event.conversionValue).toBe(
       5200,
     );
@@ -341,7 +341,7 @@ describe('Google Data Manager destination', () => {
     const dry = await deliveriesOf(runtime, leadId);
     expect(dry['google-ads']?.payload).toMatchObject({
       method: 'POST',
-      url: `${platforms.dataManager.url}/v1/events:ingest`,
+      url: `${platforms.dataManager.baseUrl}/v1/events:ingest`,
       body: {
         destinations: [{ reference: 'won', productDestinationId: ACCOUNTS.won }],
         events: [{ transactionId: leadId, conversionValue: 4500 }],

@@ -118,7 +118,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await api.close();
   // The fake answers a wrong request 400 and remembers it: no test may leave one behind.
-  expect(fake.problems).toEqual([]);
+  expect(fake.violations).toEqual([]);
 });
 
 describe('POST /webhooks/hubspot with API enrichment', () => {
@@ -470,11 +470,14 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
 
   it('waits for a short Retry-After on 429 and records the batch', async () => {
     fake.deals.set('101', WON_DEAL);
-    fake.inject('deals.batchRead', {
-      status: 429,
-      headers: { 'retry-after': '1' },
-      body: { status: 'error', category: 'RATE_LIMITS' },
-    });
+    fake.failNext(
+      {
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { status: 'error', category: 'RATE_LIMITS' },
+      },
+      { route: 'deals.batchRead' },
+    );
     const answer = await postHubspot([stageEvent(9001, 101, 'closedwon', T0 - MINUTE)]);
     expect(answer.status).toBe(200);
     expect(fake.count('deals.batchRead')).toBe(2);
@@ -483,11 +486,14 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
 
   it('defers the deal to the backfill when the rate limit outlasts the time budget, and answers 200', async () => {
     fake.deals.set('101', WON_DEAL);
-    fake.inject('deals.batchRead', {
-      status: 429,
-      headers: { 'retry-after': '30' },
-      body: { status: 'error', category: 'RATE_LIMITS' },
-    });
+    fake.failNext(
+      {
+        status: 429,
+        headers: { 'retry-after': '30' },
+        body: { status: 'error', category: 'RATE_LIMITS' },
+      },
+      { route: 'deals.batchRead' },
+    );
     const answer = await postHubspot([stageEvent(9001, 101, 'closedwon', T0 - MINUTE)]);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ received: 1, recorded: 0, duplicates: 0, ignored: 0, deferred: 1 });
@@ -512,11 +518,13 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
 
   it('defers after HubSpot 5xx answers, merging a later webhook about the same deal into one record', async () => {
     fake.deals.set('101', WON_DEAL);
-    fake.inject('deals.batchRead', {
-      status: 502,
-      times: 6,
-      body: { status: 'error', category: 'INTERNAL' },
-    });
+    fake.failNext(
+      {
+        status: 502,
+        body: { status: 'error', category: 'INTERNAL' },
+      },
+      { route: 'deals.batchRead', times: 6 },
+    );
     const first = await postHubspot([stageEvent(9001, 101, 'closedwon', T0 - 2 * MINUTE)]);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ recorded: 0, deferred: 1 });
@@ -543,11 +551,13 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
   });
 
   it('defers a workflow webhook without keeping the contact properties it carried', async () => {
-    fake.inject('deals.batchRead', {
-      status: 503,
-      times: 3,
-      body: { status: 'error', category: 'INTERNAL' },
-    });
+    fake.failNext(
+      {
+        status: 503,
+        body: { status: 'error', category: 'INTERNAL' },
+      },
+      { route: 'deals.batchRead', times: 3 },
+    );
     const stageAt = T0 - 30 * MINUTE;
     const answer = await postHubspot({
       portalId: 62515,

@@ -43,7 +43,7 @@ describe('Meta Conversions API destination', () => {
 
     await dispatchInline(runtime, [leadId]);
 
-    const [request] = platforms.meta.eventRequests();
+    const [request] = platforms.meta.requestsTo('events');
     expect(request?.query.get('access_token')).toBeNull();
     expect(request?.body).toMatchObject({ access_token: ACCOUNTS.metaToken });
     const event = platforms.meta.events.get(`LeadClosed|${leadId}`);
@@ -76,7 +76,7 @@ describe('Meta Conversions API destination', () => {
 
     await dispatchInline(runtime, [leadId]);
 
-    expect(platforms.meta.eventRequests()[0]?.body).toMatchObject({ test_event_code: 'TEST4242' });
+    expect(platforms.meta.requestsTo('events')[0]?.body).toMatchObject({ test_event_code: 'TEST4242' });
   });
 
   it('names the event by outcome with META_EVENT_NAMING=outcome', async () => {
@@ -104,7 +104,7 @@ describe('Meta Conversions API destination', () => {
 
     expect((await deliveriesOf(runtime, stale)).meta?.status).toBe('skipped:expired');
     expect((await deliveriesOf(runtime, fresh)).meta?.status).toBe('delivered');
-    expect(platforms.meta.eventRequests()).toHaveLength(1);
+    expect(platforms.meta.requestsTo('events')).toHaveLength(1);
   });
 
   it.each([1, 2, 4, 17, 341])('retries Meta error code %i', async (code) => {
@@ -172,7 +172,7 @@ describe('Meta Conversions API destination', () => {
 
     await dispatchInline(runtime, [leadId]);
 
-    expect(platforms.meta.eventRequests()).toHaveLength(1);
+    expect(platforms.meta.requestsTo('events')).toHaveLength(1);
     expect((await deliveriesOf(runtime, leadId)).meta).toMatchObject({
       status: 'skipped:revalue_unsupported',
       delivered: { version: 1, value: 4500 },
@@ -189,7 +189,7 @@ describe('Meta Conversions API destination', () => {
     clock.advance(HOUR);
     await runBackfill(runtime);
 
-    expect(platforms.meta.eventRequests()).toHaveLength(2);
+    expect(platforms.meta.requestsTo('events')).toHaveLength(2);
     expect(platforms.meta.eventsReceived).toBe(2);
     expect(platforms.meta.events.size).toBe(1);
     expect((await deliveriesOf(runtime, leadId)).meta?.status).toBe('delivered');

@@ -12,7 +12,7 @@ import {
   storeClose,
 } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
-import { stringsIn } from '../support/fakes/platform-fake';
+import { stringsIn } from '../support/fakes/contract';
 import {
   collectEvent,
   createReadyTable,

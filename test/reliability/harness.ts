@@ -1,5 +1,5 @@
 import type { HttpEvent } from '../../lib/http/request';
-import type { FakeFault, FakeReply, RecordedRequest } from '../support/fakes/platform-fake';
+import type { FakeAnswer, FaultPolicy } from '../support/fakes/fake-server';
 import type { Prng } from '../support/prng';
 import { outboundMessage } from '../support/salesforce-soap';
 import type { HubspotReport, Lead, SalesforceReport } from './scenario';
@@ -54,7 +54,7 @@ export type FaultKind = 'http_5xx' | 'http_429' | 'timeout_not_taken' | 'timeout
 export type Platform = 'google-ads' | 'meta' | 'ga4' | 'tiktok';
 
 /** A 5xx, a 429 with Retry-After, or the body a platform sends with them. */
-function faultReply(platform: Platform, kind: 'http_5xx' | 'http_429', retryAfterS: number): FakeReply {
+function faultReply(platform: Platform, kind: 'http_5xx' | 'http_429', retryAfterS: number): FakeAnswer {
   const retryAfter = { 'retry-after': String(retryAfterS) };
   switch (platform) {
     case 'google-ads':
@@ -116,7 +116,7 @@ export function createFaultPolicy(
   platform: Platform,
   random: Prng,
   options: { rate: number; holdMs: number; injected: Map<string, FaultKind> },
-): (request: RecordedRequest) => FakeFault | undefined {
+): FaultPolicy {
   return (request) => {
     if (!random.chance(options.rate)) return undefined;
     const draw = random.next();

@@ -11,8 +11,8 @@ import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { clockContext } from '../support/backfill';
 import { createClock } from '../support/conversions';
 import { createTestTable, type TestTable } from '../support/dynamo';
+import type { AnsweredRequest } from '../support/fakes/fake-server';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
-import type { AnsweredRequest } from '../support/fakes/platform-fake';
 import { type FakeSalesforce, startFakeSalesforce } from '../support/fakes/salesforce';
 import { createRecordingLogger, dueItems, scanTable } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
@@ -174,11 +174,14 @@ async function sendHubspot(reports: HubspotReport[], attempt: number): Promise<H
  * backfill, which reads and records them once the API answers. HubSpot is not asked to deliver it again.
  */
 async function sendHubspotThroughOutage(reports: HubspotReport[]) {
-  hubspot.inject('deals.batchRead', {
-    status: 429,
-    headers: { 'retry-after': '10' },
-    body: { status: 'error', category: 'RATE_LIMITS', message: 'You have reached your secondly limit.' },
-  });
+  hubspot.failNext(
+    {
+      status: 429,
+      headers: { 'retry-after': '10' },
+      body: { status: 'error', category: 'RATE_LIMITS', message: 'You have reached your secondly limit.' },
+    },
+    { route: 'deals.batchRead' },
+  );
   const batchReads = hubspot.count('deals.batchRead');
   const accepted = await sendHubspot(reports, 0);
   const answer = JSON.parse(String(accepted.body)) as { deferred?: number };
@@ -236,7 +239,7 @@ async function backfill(options: BackfillHandlerOptions = {}, remainingMs = 15 *
  */
 async function cutOffBackfill() {
   transport.onRequestDone = (url) => {
-    if (url.startsWith(platforms.ga4.url)) clock.advance(GA4_REQUEST_MS);
+    if (url.startsWith(platforms.ga4.baseUrl)) clock.advance(GA4_REQUEST_MS);
   };
   try {
     await backfill({}, CUT_REMAINING_MS);
@@ -638,8 +641,8 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
 
   it('breaks no platform or CRM API contract', () => {
     expect(platforms.violations()).toEqual([]);
-    expect(hubspot.problems).toEqual([]);
-    expect(salesforce.problems).toEqual([]);
+    expect(hubspot.violations).toEqual([]);
+    expect(salesforce.violations).toEqual([]);
   });
 
   it('reports its figures', () => {

@@ -44,7 +44,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  expect(fake.problems).toEqual([]);
+  expect(fake.violations).toEqual([]);
 });
 
 describe('createHubspotClient', () => {
@@ -143,12 +143,14 @@ describe('createHubspotClient', () => {
   });
 
   it('honours Retry-After on 429, then gives up with a RetryableError carrying it', async () => {
-    fake.inject('pipelines', {
-      status: 429,
-      headers: { 'retry-after': '2' },
-      times: 3,
-      body: { category: 'RATE_LIMITS' },
-    });
+    fake.failNext(
+      {
+        status: 429,
+        headers: { 'retry-after': '2' },
+        body: { category: 'RATE_LIMITS' },
+      },
+      { route: 'pipelines', times: 3 },
+    );
     const error = await thrown(client.getDealPipelines());
     expect(error).toBeInstanceOf(RetryableError);
     expect(error).toMatchObject({
@@ -161,14 +163,14 @@ describe('createHubspotClient', () => {
   });
 
   it('does not wait past the deadline for a Retry-After', async () => {
-    fake.inject('pipelines', { status: 429, headers: { 'retry-after': '10' } });
+    fake.failNext({ status: 429, headers: { 'retry-after': '10' } }, { route: 'pipelines' });
     const error = await thrown(client.getDealPipelines({ deadline: clock + 2500 }));
     expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 10_000 });
     expect(slept).toEqual([]);
   });
 
   it('retries a 5xx with back-off and succeeds', async () => {
-    fake.inject('pipelines', { status: 503 });
+    fake.failNext({ status: 503 }, { route: 'pipelines' });
     const pipelines = await client.getDealPipelines();
     expect(pipelines).toHaveLength(1);
     expect(slept).toEqual([200]);

@@ -32,7 +32,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  expect(fake.problems).toEqual([]);
+  expect(fake.violations).toEqual([]);
 });
 
 describe('createSalesforceClient', () => {
@@ -83,11 +83,13 @@ describe('createSalesforceClient', () => {
   });
 
   it('treats REQUEST_LIMIT_EXCEEDED (403) as retryable and an expired session as configuration', async () => {
-    fake.inject('query', {
-      status: 403,
-      times: 3,
-      body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
-    });
+    fake.failNext(
+      {
+        status: 403,
+        body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+      },
+      { route: 'query', times: 3 },
+    );
     await expect(client.query('SELECT Id FROM Opportunity')).rejects.toMatchObject({
       name: 'RetryableError',
       code: 'rate_limited',
@@ -108,7 +110,7 @@ describe('createSalesforceClient', () => {
 
   it('retries a 5xx and succeeds', async () => {
     fake.records.push({ Id: '0065g00000AbCdEAAV' });
-    fake.inject('query', { status: 500, body: [{ errorCode: 'UNKNOWN_EXCEPTION' }] });
+    fake.failNext({ status: 500, body: [{ errorCode: 'UNKNOWN_EXCEPTION' }] }, { route: 'query' });
     const page = await client.query('SELECT Id FROM Opportunity');
     expect(page).toMatchObject({ done: true, totalSize: 1 });
     expect(fake.count('query')).toBe(2);

@@ -1,10 +1,5 @@
-import {
-  type FakeReply,
-  type FakeServer,
-  plaintextViolations,
-  type RecordedRequest,
-  startFakeServer,
-} from './platform-fake';
+import { isJsonObject, type Json, plaintextViolations } from './contract';
+import { type FakeAnswer, type FakeServer, startFakeServer } from './fake-server';
 
 /**
  * GA4 Measurement Protocol `POST /mp/collect?measurement_id=…&api_secret=…` (platform-apis.md §3, Google's
@@ -14,21 +9,13 @@ import {
  * values ≤ 100 characters, ≤ 200 items, timestamp_micros in microseconds within the last 72 hours, consent
  * GRANTED/DENIED, and no plaintext email or phone anywhere.
  */
-type Json = Record<string, unknown>;
-
-export type Ga4Fake = FakeServer & {
-  violations: string[];
+export type Ga4Fake = FakeServer<'collect'> & {
   /** Events received, with the request-level fields they came with. */
   events: { client_id: unknown; user_id: unknown; consent: unknown; event: Json }[];
-  collectRequests(): RecordedRequest[];
 };
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 const WINDOW_MS = 72 * 3_600_000;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function checkParams(params: Json, path: string, problems: string[]) {
   if (Object.keys(params).length > 25) problems.push(`${path}: more than 25 parameters`);
@@ -39,7 +26,7 @@ function checkParams(params: Json, path: string, problems: string[]) {
       if (!Array.isArray(value) || value.length > 200) problems.push(`${path}.items: 0 to 200 items`);
       else {
         value.forEach((item, index) => {
-          if (!isObject(item) || (item.item_id === undefined && item.item_name === undefined))
+          if (!isJsonObject(item) || (item.item_id === undefined && item.item_name === undefined))
             problems.push(`${path}.items[${index}]: item_id or item_name required`);
           else
             for (const [itemKey, itemValue] of Object.entries(item)) {
@@ -58,79 +45,78 @@ export async function createGa4Fake(options: {
   apiSecret: string;
   now: () => number;
 }): Promise<Ga4Fake> {
-  const violations: string[] = [];
   const events: Ga4Fake['events'] = [];
-  const server = await startFakeServer((request): FakeReply => {
-    const problems: string[] = [];
-    if (request.method !== 'POST' || request.path !== '/mp/collect')
-      problems.push(`${request.method} ${request.path}`);
-    if (request.query.get('measurement_id') !== options.measurementId)
-      problems.push('measurement_id: unknown stream');
-    if (request.query.get('api_secret') !== options.apiSecret) problems.push('api_secret: wrong secret');
-    const body = request.body;
-    if (!isObject(body)) problems.push('body: JSON object required');
-    else {
-      if (typeof body.client_id !== 'string' || body.client_id === '') problems.push('client_id: required');
-      if (body.consent !== undefined) {
-        const consent = body.consent;
-        if (
-          !isObject(consent) ||
-          !['GRANTED', 'DENIED'].includes(String(consent.ad_user_data)) ||
-          !['GRANTED', 'DENIED'].includes(String(consent.ad_personalization))
-        )
-          problems.push('consent: ad_user_data / ad_personalization GRANTED or DENIED');
-      }
-      const list = body.events;
-      if (!Array.isArray(list) || list.length === 0 || list.length > 25)
-        problems.push('events: 1 to 25 required');
-      (Array.isArray(list) ? list : []).forEach((event, index) => {
-        const path = `events[${index}]`;
-        if (!isObject(event)) {
-          problems.push(`${path}: object required`);
-          return;
+  const server = await startFakeServer({
+    name: 'GA4',
+    route: (request) => (request.path === '/mp/collect' ? 'collect' : undefined),
+    // The real endpoint says nothing about what it cannot use: 2xx all the same.
+    refusal: () => ({ status: 204 }),
+    handle: (request, contract): FakeAnswer => {
+      const problems: string[] = [];
+      if (request.method !== 'POST') problems.push('collect is POST');
+      if (request.query.get('measurement_id') !== options.measurementId)
+        problems.push('measurement_id: unknown stream');
+      if (request.query.get('api_secret') !== options.apiSecret) problems.push('api_secret: wrong secret');
+      const body = request.body;
+      if (!isJsonObject(body)) problems.push('body: JSON object required');
+      else {
+        if (typeof body.client_id !== 'string' || body.client_id === '') problems.push('client_id: required');
+        if (body.consent !== undefined) {
+          const consent = body.consent;
+          if (
+            !isJsonObject(consent) ||
+            !['GRANTED', 'DENIED'].includes(String(consent.ad_user_data)) ||
+            !['GRANTED', 'DENIED'].includes(String(consent.ad_personalization))
+          )
+            problems.push('consent: ad_user_data / ad_personalization GRANTED or DENIED');
         }
-        if (
-          typeof event.name !== 'string' ||
-          !NAME.test(event.name) ||
-          /^(google_|ga_|firebase_)/.test(event.name)
-        )
-          problems.push(`${path}.name: invalid event name`);
-        if (!isObject(event.params)) problems.push(`${path}.params: object required`);
-        else checkParams(event.params, `${path}.params`, problems);
-        if (event.timestamp_micros !== undefined) {
-          const micros = Number(event.timestamp_micros);
-          if (!Number.isInteger(micros) || micros < 1e15)
-            problems.push(`${path}.timestamp_micros: microseconds`);
-          else {
-            const ms = micros / 1000;
-            if (options.now() - ms > WINDOW_MS)
-              problems.push(`${path}.timestamp_micros: older than 72 hours`);
-            if (ms - options.now() > 60_000) problems.push(`${path}.timestamp_micros: in the future`);
+        const list = body.events;
+        if (!Array.isArray(list) || list.length === 0 || list.length > 25)
+          problems.push('events: 1 to 25 required');
+        (Array.isArray(list) ? list : []).forEach((event, index) => {
+          const path = `events[${index}]`;
+          if (!isJsonObject(event)) {
+            problems.push(`${path}: object required`);
+            return;
           }
-        }
-      });
-      problems.push(...plaintextViolations(body));
-    }
-    if (problems.length > 0) {
-      violations.push(...problems.map((problem) => `GA4: ${problem}`));
-      // The real endpoint says nothing about bad events: 2xx all the same.
+          if (
+            typeof event.name !== 'string' ||
+            !NAME.test(event.name) ||
+            /^(google_|ga_|firebase_)/.test(event.name)
+          )
+            problems.push(`${path}.name: invalid event name`);
+          if (!isJsonObject(event.params)) problems.push(`${path}.params: object required`);
+          else checkParams(event.params, `${path}.params`, problems);
+          if (event.timestamp_micros !== undefined) {
+            const micros = Number(event.timestamp_micros);
+            if (!Number.isInteger(micros) || micros < 1e15)
+              problems.push(`${path}.timestamp_micros: microseconds`);
+            else {
+              const ms = micros / 1000;
+              if (options.now() - ms > WINDOW_MS)
+                problems.push(`${path}.timestamp_micros: older than 72 hours`);
+              if (ms - options.now() > 60_000) problems.push(`${path}.timestamp_micros: in the future`);
+            }
+          }
+        });
+        problems.push(...plaintextViolations(body));
+      }
+      if (problems.length > 0) {
+        for (const problem of problems) contract.violation(problem);
+        // The real endpoint says nothing about bad events: 2xx all the same.
+        return { status: 204 };
+      }
+      const accepted = body as Json;
+      for (const event of accepted.events as Json[]) {
+        events.push({
+          client_id: accepted.client_id,
+          user_id: accepted.user_id,
+          consent: accepted.consent,
+          event,
+        });
+      }
       return { status: 204 };
-    }
-    const accepted = body as Json;
-    for (const event of accepted.events as Json[]) {
-      events.push({
-        client_id: accepted.client_id,
-        user_id: accepted.user_id,
-        consent: accepted.consent,
-        event,
-      });
-    }
-    return { status: 204 };
+    },
   });
-  return {
-    ...server,
-    violations,
-    events,
-    collectRequests: () => server.requests.filter((request) => request.path === '/mp/collect'),
-  };
+  return { ...server, events };
 }

@@ -1,12 +1,6 @@
+import { HEX_SHA256, isJsonObject, type Json, plaintextViolations } from './contract';
+import { type FakeAnswer, type FakeRequest, type FakeServer, startFakeServer } from './fake-server';
 import type { GoogleOAuthFake } from './google-oauth';
-import {
-  type FakeReply,
-  type FakeServer,
-  HEX_SHA256,
-  plaintextViolations,
-  type RecordedRequest,
-  startFakeServer,
-} from './platform-fake';
 
 /**
  * Google Ads API `uploadClickConversions` / `uploadConversionAdjustments` (platform-apis.md §1b) with
@@ -14,8 +8,6 @@ import {
  * `location.fieldPathElements[{fieldName, index}]`. Conversions are kept per conversion action and order
  * ID, as Google does; a repeat answers CLICK_CONVERSION_ALREADY_EXISTS.
  */
-type Json = Record<string, unknown>;
-
 export type AdsConversion = {
   conversionAction: string;
   orderId: string;
@@ -26,26 +18,23 @@ export type AdsConversion = {
   adjustments: Json[];
 };
 
-export type GoogleAdsFake = FakeServer & {
-  violations: string[];
+/** The two upload operations, one route each. */
+export type GoogleAdsRoute = 'conversions' | 'adjustments';
+
+export type GoogleAdsFake = FakeServer<GoogleAdsRoute> & {
   conversions: Map<string, AdsConversion>;
   /** Rows matching `predicate` fail with this Google Ads error code (a partial failure). */
   failRows(predicate: (row: Json) => boolean, code: string, times?: number): void;
-  uploadRequests(): RecordedRequest[];
 };
 
 const ADS_DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parseAdsDateTime(value: string): number {
   return Date.parse(value.replace(' ', 'T'));
 }
 
 function checkHeaders(
-  request: RecordedRequest,
+  request: FakeRequest,
   options: { loginCustomerId?: string; developerToken?: string },
   problems: string[],
 ) {
@@ -62,7 +51,7 @@ function checkHeaders(
 }
 
 function checkConversion(row: unknown, path: string, customerId: string, problems: string[]) {
-  if (!isObject(row)) {
+  if (!isJsonObject(row)) {
     problems.push(`${path}: not an object`);
     return;
   }
@@ -82,7 +71,7 @@ function checkConversion(row: unknown, path: string, customerId: string, problem
       problems.push(`${path}.userIdentifiers: at most 5`);
     else {
       identifiers.forEach((identifier, index) => {
-        const keys = isObject(identifier) ? Object.keys(identifier) : [];
+        const keys = isJsonObject(identifier) ? Object.keys(identifier) : [];
         if (keys.length !== 1 || !['hashedEmail', 'hashedPhoneNumber'].includes(keys[0] as string)) {
           problems.push(`${path}.userIdentifiers[${index}]: hashedEmail or hashedPhoneNumber only`);
         } else if (!HEX_SHA256.test(String((identifier as Json)[keys[0] as string]))) {
@@ -101,7 +90,7 @@ function checkConversion(row: unknown, path: string, customerId: string, problem
       !Array.isArray(items) ||
       items.some(
         (item) =>
-          !isObject(item) ||
+          !isJsonObject(item) ||
           typeof item.productId !== 'string' ||
           !Number.isInteger(item.quantity) ||
           typeof item.unitPrice !== 'number',
@@ -123,7 +112,7 @@ function checkConversion(row: unknown, path: string, customerId: string, problem
 }
 
 function checkAdjustment(row: unknown, path: string, customerId: string, problems: string[]) {
-  if (!isObject(row)) {
+  if (!isJsonObject(row)) {
     problems.push(`${path}: not an object`);
     return;
   }
@@ -167,7 +156,6 @@ export async function createGoogleAdsFake(options: {
   apiVersion?: string;
 }): Promise<GoogleAdsFake> {
   const version = options.apiVersion ?? 'v26';
-  const violations: string[] = [];
   const conversions = new Map<string, AdsConversion>();
   const injected: { predicate: (row: Json) => boolean; code: string; remaining: number }[] = [];
   let requestCount = 0;
@@ -181,141 +169,143 @@ export async function createGoogleAdsFake(options: {
     return rule.code;
   };
 
-  const server = await startFakeServer((request): FakeReply => {
-    if (request.method !== 'POST' || (request.path !== conversionsPath && request.path !== adjustmentsPath)) {
-      violations.push(`Google Ads: ${request.method} ${request.path}`);
-      return { status: 404, body: { error: { code: 404, status: 'NOT_FOUND', message: 'not found' } } };
-    }
-    if (request.headers.authorization === undefined) violations.push('Google Ads: no Authorization header');
-    if (!options.oauth.isValid(request.headers.authorization)) {
-      return {
-        status: 401,
-        body: {
-          error: {
-            code: 401,
-            status: 'UNAUTHENTICATED',
-            message: 'Request had invalid authentication credentials.',
+  const server = await startFakeServer<GoogleAdsRoute>({
+    name: 'Google Ads',
+    route: (request) => {
+      if (request.path === conversionsPath) return 'conversions';
+      return request.path === adjustmentsPath ? 'adjustments' : undefined;
+    },
+    refusal: (message) => ({
+      status: 400,
+      body: { error: { code: 400, status: 'INVALID_ARGUMENT', message } },
+    }),
+    handle: (request, contract): FakeAnswer => {
+      if (request.method !== 'POST') return contract.refuse('uploads are POST');
+      if (request.headers.authorization === undefined) contract.violation('no Authorization header');
+      if (!options.oauth.isValid(request.headers.authorization)) {
+        return {
+          status: 401,
+          body: {
+            error: {
+              code: 401,
+              status: 'UNAUTHENTICATED',
+              message: 'Request had invalid authentication credentials.',
+            },
           },
-        },
-      };
-    }
-    const problems: string[] = [];
-    checkHeaders(request, options, problems);
-    const body = request.body as Json | undefined;
-    const adjustments = request.path === adjustmentsPath;
-    const field = adjustments ? 'conversion_adjustments' : 'conversions';
-    const rows = (adjustments ? body?.conversionAdjustments : body?.conversions) as unknown[] | undefined;
-    if (!isObject(body) || !Array.isArray(rows) || rows.length === 0 || rows.length > 2000) {
-      problems.push('body: 1 to 2,000 operations required');
-    } else {
-      if (body.partialFailure !== true) problems.push('partialFailure: must be true');
-      rows.forEach((row, index) => {
-        if (adjustments) checkAdjustment(row, `${field}[${index}]`, options.customerId, problems);
-        else checkConversion(row, `${field}[${index}]`, options.customerId, problems);
-      });
-    }
-    problems.push(...plaintextViolations(body));
-    if (problems.length > 0) {
-      violations.push(...problems.map((problem) => `Google Ads: ${problem}`));
-      return {
-        status: 400,
-        body: { error: { code: 400, status: 'INVALID_ARGUMENT', message: problems[0] } },
-      };
-    }
-    requestCount++;
-    const errors: Json[] = [];
-    const results = (rows as Json[]).map((row, index) => {
-      const key = `${row.conversionAction}|${row.orderId}`;
-      const code = injectedError(row);
-      if (code) {
-        errors.push(rowError(field, index, code, 'conversionUploadError'));
-        return {};
+        };
       }
-      if (!adjustments) {
-        if (conversions.has(key)) {
-          errors.push(rowError(field, index, 'CLICK_CONVERSION_ALREADY_EXISTS', 'conversionUploadError'));
+      const problems: string[] = [];
+      checkHeaders(request, options, problems);
+      const body = request.body as Json | undefined;
+      const adjustments = request.route === 'adjustments';
+      const field = adjustments ? 'conversion_adjustments' : 'conversions';
+      const rows = (adjustments ? body?.conversionAdjustments : body?.conversions) as unknown[] | undefined;
+      if (!isJsonObject(body) || !Array.isArray(rows) || rows.length === 0 || rows.length > 2000) {
+        problems.push('body: 1 to 2,000 operations required');
+      } else {
+        if (body.partialFailure !== true) problems.push('partialFailure: must be true');
+        rows.forEach((row, index) => {
+          if (adjustments) checkAdjustment(row, `${field}[${index}]`, options.customerId, problems);
+          else checkConversion(row, `${field}[${index}]`, options.customerId, problems);
+        });
+      }
+      problems.push(...plaintextViolations(body));
+      if (problems.length > 0) {
+        for (const problem of problems) contract.violation(problem);
+        return {
+          status: 400,
+          body: { error: { code: 400, status: 'INVALID_ARGUMENT', message: problems[0] } },
+        };
+      }
+      requestCount++;
+      const errors: Json[] = [];
+      const results = (rows as Json[]).map((row, index) => {
+        const key = `${row.conversionAction}|${row.orderId}`;
+        const code = injectedError(row);
+        if (code) {
+          errors.push(rowError(field, index, code, 'conversionUploadError'));
           return {};
         }
-        conversions.set(key, {
-          conversionAction: String(row.conversionAction),
-          orderId: String(row.orderId),
-          value: Number(row.conversionValue),
-          currency: String(row.currencyCode),
-          conversionDateTime: String(row.conversionDateTime),
-          retracted: false,
-          adjustments: [],
-        });
+        if (!adjustments) {
+          if (conversions.has(key)) {
+            errors.push(rowError(field, index, 'CLICK_CONVERSION_ALREADY_EXISTS', 'conversionUploadError'));
+            return {};
+          }
+          conversions.set(key, {
+            conversionAction: String(row.conversionAction),
+            orderId: String(row.orderId),
+            value: Number(row.conversionValue),
+            currency: String(row.currencyCode),
+            conversionDateTime: String(row.conversionDateTime),
+            retracted: false,
+            adjustments: [],
+          });
+          return { conversionAction: row.conversionAction, orderId: row.orderId };
+        }
+        const conversion = conversions.get(key);
+        if (!conversion) {
+          errors.push(rowError(field, index, 'CONVERSION_NOT_FOUND', 'conversionAdjustmentUploadError'));
+          return {};
+        }
+        if (conversion.retracted) {
+          errors.push(
+            rowError(field, index, 'CONVERSION_ALREADY_RETRACTED', 'conversionAdjustmentUploadError'),
+          );
+          return {};
+        }
+        const at = parseAdsDateTime(String(row.adjustmentDateTime));
+        const previous = conversion.adjustments.at(-1);
+        if (at <= parseAdsDateTime(conversion.conversionDateTime)) {
+          errors.push(
+            rowError(field, index, 'ADJUSTMENT_PRECEDES_CONVERSION', 'conversionAdjustmentUploadError'),
+          );
+          return {};
+        }
+        if (previous && at <= parseAdsDateTime(String(previous.adjustmentDateTime))) {
+          errors.push(
+            rowError(field, index, 'MORE_RECENT_RESTATEMENT_FOUND', 'conversionAdjustmentUploadError'),
+          );
+          return {};
+        }
+        conversion.adjustments.push(row);
+        if (row.adjustmentType === 'RETRACTION') conversion.retracted = true;
+        else {
+          const value = row.restatementValue as Json;
+          conversion.value = Number(value.adjustedValue);
+          conversion.currency = String(value.currencyCode);
+        }
         return { conversionAction: row.conversionAction, orderId: row.orderId };
-      }
-      const conversion = conversions.get(key);
-      if (!conversion) {
-        errors.push(rowError(field, index, 'CONVERSION_NOT_FOUND', 'conversionAdjustmentUploadError'));
-        return {};
-      }
-      if (conversion.retracted) {
-        errors.push(
-          rowError(field, index, 'CONVERSION_ALREADY_RETRACTED', 'conversionAdjustmentUploadError'),
-        );
-        return {};
-      }
-      const at = parseAdsDateTime(String(row.adjustmentDateTime));
-      const previous = conversion.adjustments.at(-1);
-      if (at <= parseAdsDateTime(conversion.conversionDateTime)) {
-        errors.push(
-          rowError(field, index, 'ADJUSTMENT_PRECEDES_CONVERSION', 'conversionAdjustmentUploadError'),
-        );
-        return {};
-      }
-      if (previous && at <= parseAdsDateTime(String(previous.adjustmentDateTime))) {
-        errors.push(
-          rowError(field, index, 'MORE_RECENT_RESTATEMENT_FOUND', 'conversionAdjustmentUploadError'),
-        );
-        return {};
-      }
-      conversion.adjustments.push(row);
-      if (row.adjustmentType === 'RETRACTION') conversion.retracted = true;
-      else {
-        const value = row.restatementValue as Json;
-        conversion.value = Number(value.adjustedValue);
-        conversion.currency = String(value.currencyCode);
-      }
-      return { conversionAction: row.conversionAction, orderId: row.orderId };
-    });
-    return {
-      status: 200,
-      headers: { 'request-id': `ads-request-${requestCount}` },
-      body: {
-        results,
-        ...(errors.length > 0
-          ? {
-              partialFailureError: {
-                code: 3,
-                message: 'Multiple errors in details.',
-                details: [
-                  {
-                    '@type': `type.googleapis.com/google.ads.googleads.${version}.errors.GoogleAdsFailure`,
-                    errors,
-                    requestId: `ads-request-${requestCount}`,
-                  },
-                ],
-              },
-            }
-          : {}),
-        ...(adjustments ? {} : { jobId: String(requestCount) }),
-      },
-    };
+      });
+      return {
+        status: 200,
+        headers: { 'request-id': `ads-request-${requestCount}` },
+        body: {
+          results,
+          ...(errors.length > 0
+            ? {
+                partialFailureError: {
+                  code: 3,
+                  message: 'Multiple errors in details.',
+                  details: [
+                    {
+                      '@type': `type.googleapis.com/google.ads.googleads.${version}.errors.GoogleAdsFailure`,
+                      errors,
+                      requestId: `ads-request-${requestCount}`,
+                    },
+                  ],
+                },
+              }
+            : {}),
+          ...(adjustments ? {} : { jobId: String(requestCount) }),
+        },
+      };
+    },
   });
   return {
     ...server,
-    violations,
     conversions,
     failRows(predicate, code, times = Number.POSITIVE_INFINITY) {
       injected.push({ predicate, code, remaining: times });
-    },
-    uploadRequests() {
-      return server.requests.filter(
-        (request) => request.path === conversionsPath || request.path === adjustmentsPath,
-      );
     },
   };
 }

@@ -1,13 +1,6 @@
+import { HEX_SHA256, isJsonObject, type Json, plaintextViolations, RFC3339 } from './contract';
+import { type FakeAnswer, type FakeRequest, type FakeServer, startFakeServer } from './fake-server';
 import type { GoogleOAuthFake } from './google-oauth';
-import {
-  type FakeReply,
-  type FakeServer,
-  HEX_SHA256,
-  plaintextViolations,
-  type RecordedRequest,
-  RFC3339,
-  startFakeServer,
-} from './platform-fake';
 
 /**
  * Data Manager API `POST /v1/events:ingest` (platform-apis.md §1a and the REST reference): checks every
@@ -15,11 +8,9 @@ import {
  * the real API's fail-fast model would. Stores conversions the way Google does: one per destination and
  * transactionId, a re-send overwriting value and currency.
  */
-type Json = Record<string, unknown>;
 export type StoredEvent = { productDestinationId: string; event: Json };
 
-export type DataManagerFake = FakeServer & {
-  violations: string[];
+export type DataManagerFake = FakeServer<'ingest'> & {
   /** Accepted conversions by `<productDestinationId>|<transactionId>` (last write wins). */
   conversions: Map<string, StoredEvent>;
   /** Events accepted in total (before de-duplication). */
@@ -31,7 +22,6 @@ export type DataManagerFake = FakeServer & {
   ): void;
   /** Answer 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT (a refresh token minted without the datamanager scope). */
   requireScope(missing: boolean): void;
-  ingestRequests(): RecordedRequest[];
 };
 
 const REQUEST_KEYS = new Set([
@@ -69,12 +59,8 @@ const EVENT_KEYS = new Set([
 const EVENT_SOURCES = new Set(['WEB', 'APP', 'IN_STORE', 'PHONE', 'OTHER']);
 const CONSENT = new Set(['CONSENT_GRANTED', 'CONSENT_DENIED', 'CONSENT_STATUS_UNSPECIFIED']);
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function checkAccount(account: unknown, expectedId: string, path: string, problems: string[]) {
-  if (!isObject(account)) {
+  if (!isJsonObject(account)) {
     problems.push(`${path}: missing`);
     return;
   }
@@ -100,7 +86,7 @@ const ITEM_KEYS = new Set([
 
 /** CartData / Item of the REST reference; int64 fields (merchantId, quantity) are JSON strings. */
 function checkCartData(cart: unknown, path: string, problems: string[]) {
-  if (!isObject(cart)) {
+  if (!isJsonObject(cart)) {
     problems.push(`${path}: not an object`);
     return;
   }
@@ -118,7 +104,7 @@ function checkCartData(cart: unknown, path: string, problems: string[]) {
   }
   cart.items.forEach((item, index) => {
     const at = `${path}.items[${index}]`;
-    if (!isObject(item)) {
+    if (!isJsonObject(item)) {
       problems.push(`${at}: not an object`);
       return;
     }
@@ -139,7 +125,7 @@ function checkEvent(
   multiDestination: boolean,
   problems: string[],
 ) {
-  if (!isObject(event)) {
+  if (!isJsonObject(event)) {
     problems.push(`${path}: not an object`);
     return;
   }
@@ -175,7 +161,7 @@ function checkEvent(
   if (event.currency !== undefined && !/^[A-Z]{3}$/.test(String(event.currency)))
     problems.push(`${path}.currency: ISO 4217`);
   if (event.adIdentifiers !== undefined) {
-    if (!isObject(event.adIdentifiers)) problems.push(`${path}.adIdentifiers: not an object`);
+    if (!isJsonObject(event.adIdentifiers)) problems.push(`${path}.adIdentifiers: not an object`);
     else {
       const clickIds = ['gclid', 'gbraid', 'wbraid'].filter(
         (key) => (event.adIdentifiers as Json)[key] !== undefined,
@@ -190,13 +176,13 @@ function checkEvent(
   }
   if (event.cartData !== undefined) checkCartData(event.cartData, `${path}.cartData`, problems);
   if (event.userData !== undefined) {
-    const identifiers = isObject(event.userData) ? event.userData.userIdentifiers : undefined;
+    const identifiers = isJsonObject(event.userData) ? event.userData.userIdentifiers : undefined;
     if (!Array.isArray(identifiers) || identifiers.length === 0 || identifiers.length > 10) {
       problems.push(`${path}.userData.userIdentifiers: 1 to 10 required`);
     } else {
       identifiers.forEach((identifier, index) => {
         const at = `${path}.userData.userIdentifiers[${index}]`;
-        if (!isObject(identifier) || Object.keys(identifier).length !== 1) {
+        if (!isJsonObject(identifier) || Object.keys(identifier).length !== 1) {
           problems.push(`${at}: exactly one identifier`);
           return;
         }
@@ -237,7 +223,7 @@ function checkEvent(
 }
 
 export function checkIngestContract(
-  request: RecordedRequest,
+  request: FakeRequest,
   options: { customerId: string; loginCustomerId?: string; productDestinationIds: string[] },
 ): string[] {
   const problems: string[] = [];
@@ -248,7 +234,7 @@ export function checkIngestContract(
   if (request.headers['developer-token'] !== undefined)
     problems.push('Data Manager takes no developer-token header');
   const body = request.body;
-  if (!isObject(body)) return [...problems, 'body: not a JSON object'];
+  if (!isJsonObject(body)) return [...problems, 'body: not a JSON object'];
   for (const key of Object.keys(body))
     if (!REQUEST_KEYS.has(key)) problems.push(`${key}: unknown request field`);
   const destinations = Array.isArray(body.destinations) ? body.destinations : [];
@@ -256,7 +242,7 @@ export function checkIngestContract(
   const references = new Set<string>();
   destinations.forEach((destination, index) => {
     const path = `destinations[${index}]`;
-    if (!isObject(destination)) {
+    if (!isJsonObject(destination)) {
       problems.push(`${path}: not an object`);
       return;
     }
@@ -277,7 +263,10 @@ export function checkIngestContract(
   const events = Array.isArray(body.events) ? body.events : [];
   if (events.length < 1 || events.length > 2000)
     problems.push(`events: 1 to 2,000 required (got ${events.length})`);
-  if (events.some((event) => isObject(event) && event.userData !== undefined) && body.encoding !== 'HEX') {
+  if (
+    events.some((event) => isJsonObject(event) && event.userData !== undefined) &&
+    body.encoding !== 'HEX'
+  ) {
     problems.push('encoding: HEX required with hashed userData');
   }
   events.forEach((event, index) => {
@@ -289,8 +278,8 @@ export function checkIngestContract(
 
 function badRequest(
   message: string,
-  violations: { field: string; description: string; reason?: string }[],
-): FakeReply {
+  fieldViolations: { field: string; description: string; reason?: string }[],
+): FakeAnswer {
   return {
     status: 400,
     body: {
@@ -299,12 +288,12 @@ function badRequest(
         message,
         status: 'INVALID_ARGUMENT',
         details: [
-          ...(violations.length > 0
-            ? [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: violations }]
+          ...(fieldViolations.length > 0
+            ? [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations }]
             : []),
           {
             '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-            reason: violations[0]?.reason ?? 'INVALID_ARGUMENT',
+            reason: fieldViolations[0]?.reason ?? 'INVALID_ARGUMENT',
             domain: 'datamanager.googleapis.com',
           },
         ],
@@ -319,91 +308,91 @@ export async function createDataManagerFake(options: {
   loginCustomerId?: string;
   productDestinationIds: string[];
 }): Promise<DataManagerFake> {
-  const violations: string[] = [];
   const conversions = new Map<string, StoredEvent>();
   const rejections: { predicate: (event: Json) => boolean; fieldPaths: boolean; reason: string }[] = [];
   let scopeMissing = false;
   let requestCount = 0;
-  const server = await startFakeServer((request) => {
-    if (request.path !== '/v1/events:ingest') {
-      violations.push(`Data Manager: ${request.method} ${request.path}`);
-      return { status: 404, body: { error: { code: 404, message: 'not found', status: 'NOT_FOUND' } } };
-    }
-    if (request.headers.authorization === undefined) violations.push('Data Manager: no Authorization header');
-    if (!options.oauth.isValid(request.headers.authorization)) {
-      return {
-        status: 401,
-        body: {
-          error: {
-            code: 401,
-            message: 'Request had invalid authentication credentials.',
-            status: 'UNAUTHENTICATED',
+  const server = await startFakeServer({
+    name: 'Data Manager',
+    route: (request) => (request.path === '/v1/events:ingest' ? 'ingest' : undefined),
+    refusal: (message) => badRequest(message, []),
+    handle: (request, contract) => {
+      if (request.headers.authorization === undefined) contract.violation('no Authorization header');
+      if (!options.oauth.isValid(request.headers.authorization)) {
+        return {
+          status: 401,
+          body: {
+            error: {
+              code: 401,
+              message: 'Request had invalid authentication credentials.',
+              status: 'UNAUTHENTICATED',
+            },
           },
-        },
-      };
-    }
-    if (scopeMissing) {
-      return {
-        status: 403,
-        body: {
-          error: {
-            code: 403,
-            message: 'Request had insufficient authentication scopes.',
-            status: 'PERMISSION_DENIED',
-            details: [
-              {
-                '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-                reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
-                domain: 'googleapis.com',
-              },
-            ],
-          },
-        },
-      };
-    }
-    const problems = checkIngestContract(request, options);
-    if (problems.length > 0) {
-      violations.push(...problems.map((problem) => `Data Manager: ${problem}`));
-      return badRequest(
-        'Request contains an invalid argument.',
-        problems.map((problem) => ({
-          field: problem.split(':')[0] as string,
-          description: 'contract violation',
-        })),
-      );
-    }
-    const body = request.body as { destinations: Json[]; events: Json[] };
-    const rejected: { field: string; description: string; reason: string }[] = [];
-    let unnamed = false;
-    body.events.forEach((event, index) => {
-      const rule = rejections.find((candidate) => candidate.predicate(event));
-      if (!rule) return;
-      if (rule.fieldPaths)
-        rejected.push({
-          field: `events[${index}].ad_identifiers.gclid`,
-          description: 'The gclid is malformed.',
-          reason: rule.reason,
-        });
-      else unnamed = true;
-    });
-    if (rejected.length > 0 || unnamed) return badRequest('Request contains an invalid argument.', rejected);
-    for (const event of body.events) {
-      const references =
-        (event.destinationReferences as string[] | undefined) ??
-        body.destinations.map((d) => String(d.reference));
-      for (const reference of references) {
-        const destination = body.destinations.find((candidate) => candidate.reference === reference);
-        const productDestinationId = String(destination?.productDestinationId);
-        conversions.set(`${productDestinationId}|${event.transactionId}`, { productDestinationId, event });
+        };
       }
-    }
-    fake.eventsReceived += body.events.length;
-    requestCount++;
-    return { status: 200, body: { requestId: `dm-request-${requestCount}` } };
+      if (scopeMissing) {
+        return {
+          status: 403,
+          body: {
+            error: {
+              code: 403,
+              message: 'Request had insufficient authentication scopes.',
+              status: 'PERMISSION_DENIED',
+              details: [
+                {
+                  '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+                  reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+                  domain: 'googleapis.com',
+                },
+              ],
+            },
+          },
+        };
+      }
+      const problems = checkIngestContract(request, options);
+      if (problems.length > 0) {
+        for (const problem of problems) contract.violation(problem);
+        return badRequest(
+          'Request contains an invalid argument.',
+          problems.map((problem) => ({
+            field: problem.split(':')[0] as string,
+            description: 'contract violation',
+          })),
+        );
+      }
+      const body = request.body as { destinations: Json[]; events: Json[] };
+      const rejected: { field: string; description: string; reason: string }[] = [];
+      let unnamed = false;
+      body.events.forEach((event, index) => {
+        const rule = rejections.find((candidate) => candidate.predicate(event));
+        if (!rule) return;
+        if (rule.fieldPaths)
+          rejected.push({
+            field: `events[${index}].ad_identifiers.gclid`,
+            description: 'The gclid is malformed.',
+            reason: rule.reason,
+          });
+        else unnamed = true;
+      });
+      if (rejected.length > 0 || unnamed)
+        return badRequest('Request contains an invalid argument.', rejected);
+      for (const event of body.events) {
+        const references =
+          (event.destinationReferences as string[] | undefined) ??
+          body.destinations.map((d) => String(d.reference));
+        for (const reference of references) {
+          const destination = body.destinations.find((candidate) => candidate.reference === reference);
+          const productDestinationId = String(destination?.productDestinationId);
+          conversions.set(`${productDestinationId}|${event.transactionId}`, { productDestinationId, event });
+        }
+      }
+      fake.eventsReceived += body.events.length;
+      requestCount++;
+      return { status: 200, body: { requestId: `dm-request-${requestCount}` } };
+    },
   });
   const fake: DataManagerFake = {
     ...server,
-    violations,
     conversions,
     eventsReceived: 0,
     rejectEvents(predicate, rule = {}) {
@@ -415,9 +404,6 @@ export async function createDataManagerFake(options: {
     },
     requireScope(missing) {
       scopeMissing = missing;
-    },
-    ingestRequests() {
-      return server.requests.filter((request) => request.path === '/v1/events:ingest');
     },
   };
   return fake;

@@ -1,4 +1,5 @@
-import { type FakeAnswer, type FakeRequest, type FakeServer, startFakeServer } from './http-fake';
+import { isJsonObject } from './contract';
+import { type FakeAnswer, type FakeRequest, type FakeServer, startFakeServer } from './fake-server';
 
 /**
  * A loopback HubSpot CRM API holding deals, contacts, deal→contact associations and pipelines. It checks
@@ -47,11 +48,7 @@ export const DEFAULT_PIPELINE: FakePipeline = {
 
 const ID = /^\d{1,20}$/;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function routeOf(request: FakeRequest): HubspotRoute | undefined {
+function routeOf(request: FakeRequest<never>): HubspotRoute | undefined {
   const key = `${request.method} ${request.path}`;
   switch (key) {
     case 'POST /crm/v3/objects/deals/batch/read':
@@ -84,14 +81,14 @@ export async function startFakeHubspot(options: { token?: string; requiredDealPr
   ];
 
   function inputsOf(request: FakeRequest, problem: (message: string) => FakeAnswer): string[] | FakeAnswer {
-    if (!isRecord(request.body) || !Array.isArray(request.body.inputs))
+    if (!isJsonObject(request.body) || !Array.isArray(request.body.inputs))
       return problem('body.inputs must be an array');
     const inputs = request.body.inputs;
     if (inputs.length < 1 || inputs.length > 100)
       return problem(`inputs must hold 1–100 items, got ${inputs.length}`);
     const ids: string[] = [];
     for (const input of inputs) {
-      if (!isRecord(input) || typeof input.id !== 'string' || !ID.test(input.id)) {
+      if (!isJsonObject(input) || typeof input.id !== 'string' || !ID.test(input.id)) {
         return problem(`each input must be { id: "<digits>" }, got ${JSON.stringify(input)}`);
       }
       ids.push(input.id);
@@ -104,7 +101,7 @@ export async function startFakeHubspot(options: { token?: string; requiredDealPr
     request: FakeRequest,
     problem: (message: string) => FakeAnswer,
   ): string[] | FakeAnswer {
-    const properties = isRecord(request.body) ? request.body.properties : undefined;
+    const properties = isJsonObject(request.body) ? request.body.properties : undefined;
     if (
       !Array.isArray(properties) ||
       properties.length === 0 ||
@@ -151,108 +148,114 @@ export async function startFakeHubspot(options: { token?: string; requiredDealPr
     };
   }
 
-  const server = await startFakeServer<HubspotRoute>(routeOf, (route, request, problem) => {
-    if (request.headers.authorization !== `Bearer ${token}`) {
-      return {
-        status: 401,
-        body: { status: 'error', category: 'INVALID_AUTHENTICATION', message: 'bad token' },
-      };
-    }
-    if (
-      request.method === 'POST' &&
-      !String(request.headers['content-type']).startsWith('application/json')
-    ) {
-      return problem('POST without content-type application/json');
-    }
-    switch (route) {
-      case 'deals.batchRead':
-      case 'contacts.batchRead': {
-        const ids = inputsOf(request, problem);
-        if (!Array.isArray(ids)) return ids;
-        const properties = propertiesOf(request, problem);
-        if (!Array.isArray(properties)) return properties;
-        const needed = route === 'deals.batchRead' ? required : ['email'];
-        const lacking = needed.filter((name) => !properties.includes(name));
-        if (lacking.length > 0) return problem(`properties lack ${lacking.join(', ')}`);
-        return objectsAnswer(route === 'deals.batchRead' ? deals : contacts, ids, properties);
-      }
-      case 'associations.batchRead': {
-        const ids = inputsOf(request, problem);
-        if (!Array.isArray(ids)) return ids;
-        const results = ids
-          .filter((id) => (associations.get(id) ?? []).length > 0)
-          .map((id) => ({
-            from: { id },
-            to: (associations.get(id) ?? []).map((contactId) => ({
-              toObjectId: Number(contactId),
-              associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 3, label: null }],
-            })),
-          }));
-        return { status: 200, body: { status: 'COMPLETE', results } };
-      }
-      case 'pipelines':
+  const server = await startFakeServer<HubspotRoute>({
+    name: 'HubSpot',
+    route: routeOf,
+    handle: (request, contract) => {
+      const problem = contract.refuse;
+      const route = request.route;
+      if (request.headers.authorization !== `Bearer ${token}`) {
         return {
-          status: 200,
-          body: {
-            results: pipelines.map((pipeline, index) => ({
-              id: pipeline.id,
-              label: pipeline.label,
-              displayOrder: index,
-              archived: false,
-              stages: pipeline.stages.map((stage, order) => ({
-                id: stage.id,
-                label: stage.label,
-                displayOrder: order,
-                archived: false,
-                metadata: { isClosed: String(stage.isClosed), probability: stage.probability.toFixed(1) },
+          status: 401,
+          body: { status: 'error', category: 'INVALID_AUTHENTICATION', message: 'bad token' },
+        };
+      }
+      if (
+        request.method === 'POST' &&
+        !String(request.headers['content-type']).startsWith('application/json')
+      ) {
+        return problem('POST without content-type application/json');
+      }
+      switch (route) {
+        case 'deals.batchRead':
+        case 'contacts.batchRead': {
+          const ids = inputsOf(request, problem);
+          if (!Array.isArray(ids)) return ids;
+          const properties = propertiesOf(request, problem);
+          if (!Array.isArray(properties)) return properties;
+          const needed = route === 'deals.batchRead' ? required : ['email'];
+          const lacking = needed.filter((name) => !properties.includes(name));
+          if (lacking.length > 0) return problem(`properties lack ${lacking.join(', ')}`);
+          return objectsAnswer(route === 'deals.batchRead' ? deals : contacts, ids, properties);
+        }
+        case 'associations.batchRead': {
+          const ids = inputsOf(request, problem);
+          if (!Array.isArray(ids)) return ids;
+          const results = ids
+            .filter((id) => (associations.get(id) ?? []).length > 0)
+            .map((id) => ({
+              from: { id },
+              to: (associations.get(id) ?? []).map((contactId) => ({
+                toObjectId: Number(contactId),
+                associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 3, label: null }],
               })),
-            })),
-          },
-        };
-      case 'deals.search': {
-        const body = request.body;
-        if (!isRecord(body)) return problem('search body must be an object');
-        const filters =
-          (body.filterGroups as { filters?: Record<string, unknown>[] }[] | undefined)?.[0]?.filters ?? [];
-        const gte = filters.find(
-          (filter) => filter.propertyName === 'hs_lastmodifieddate' && filter.operator === 'GTE',
-        );
-        const lt = filters.find(
-          (filter) => filter.propertyName === 'hs_lastmodifieddate' && filter.operator === 'LT',
-        );
-        if (!gte || !lt || !ID.test(String(gte.value)) || !ID.test(String(lt.value))) {
-          return problem('search must filter hs_lastmodifieddate GTE and LT with epoch-ms strings');
+            }));
+          return { status: 200, body: { status: 'COMPLETE', results } };
         }
-        const limit = Number(body.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 200)
-          return problem(`limit must be 1–200, got ${body.limit}`);
-        const properties = propertiesOf(request, problem);
-        if (!Array.isArray(properties)) return properties;
-        if (body.after !== undefined && (typeof body.after !== 'string' || !/^\d+$/.test(body.after))) {
-          return problem('after must be the string a previous page returned');
+        case 'pipelines':
+          return {
+            status: 200,
+            body: {
+              results: pipelines.map((pipeline, index) => ({
+                id: pipeline.id,
+                label: pipeline.label,
+                displayOrder: index,
+                archived: false,
+                stages: pipeline.stages.map((stage, order) => ({
+                  id: stage.id,
+                  label: stage.label,
+                  displayOrder: order,
+                  archived: false,
+                  metadata: { isClosed: String(stage.isClosed), probability: stage.probability.toFixed(1) },
+                })),
+              })),
+            },
+          };
+        case 'deals.search': {
+          const body = request.body;
+          if (!isJsonObject(body)) return problem('search body must be an object');
+          const filters =
+            (body.filterGroups as { filters?: Record<string, unknown>[] }[] | undefined)?.[0]?.filters ?? [];
+          const gte = filters.find(
+            (filter) => filter.propertyName === 'hs_lastmodifieddate' && filter.operator === 'GTE',
+          );
+          const lt = filters.find(
+            (filter) => filter.propertyName === 'hs_lastmodifieddate' && filter.operator === 'LT',
+          );
+          if (!gte || !lt || !ID.test(String(gte.value)) || !ID.test(String(lt.value))) {
+            return problem('search must filter hs_lastmodifieddate GTE and LT with epoch-ms strings');
+          }
+          const limit = Number(body.limit);
+          if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+            return problem(`limit must be 1–200, got ${body.limit}`);
+          const properties = propertiesOf(request, problem);
+          if (!Array.isArray(properties)) return properties;
+          if (body.after !== undefined && (typeof body.after !== 'string' || !/^\d+$/.test(body.after))) {
+            return problem('after must be the string a previous page returned');
+          }
+          const matching = [...deals.entries()]
+            .map(([id, stored]) => ({ id, stored, modified: Date.parse(String(stored.hs_lastmodifieddate)) }))
+            .filter(({ modified }) => modified >= Number(gte.value) && modified < Number(lt.value))
+            .sort((a, b) => a.modified - b.modified);
+          const offset = body.after === undefined ? 0 : Number(body.after);
+          const cap = fake.searchCap;
+          if (offset >= cap) return problem(`paging past the ${cap}-result search cap (after=${offset})`);
+          const page = matching.slice(offset, Math.min(offset + limit, cap));
+          const next = offset + limit < Math.min(matching.length, cap) ? String(offset + limit) : undefined;
+          return {
+            status: 200,
+            body: {
+              total: matching.length,
+              results: page.map(({ id, stored }) => ({
+                id,
+                properties: Object.fromEntries(properties.map((name) => [name, stored[name] ?? null])),
+              })),
+              ...(next ? { paging: { next: { after: next, link: `?after=${next}` } } } : {}),
+            },
+          };
         }
-        const matching = [...deals.entries()]
-          .map(([id, stored]) => ({ id, stored, modified: Date.parse(String(stored.hs_lastmodifieddate)) }))
-          .filter(({ modified }) => modified >= Number(gte.value) && modified < Number(lt.value))
-          .sort((a, b) => a.modified - b.modified);
-        const offset = body.after === undefined ? 0 : Number(body.after);
-        const cap = fake.searchCap;
-        if (offset >= cap) return problem(`paging past the ${cap}-result search cap (after=${offset})`);
-        const page = matching.slice(offset, Math.min(offset + limit, cap));
-        const next = offset + limit < Math.min(matching.length, cap) ? String(offset + limit) : undefined;
-        return {
-          status: 200,
-          body: {
-            total: matching.length,
-            results: page.map(({ id, stored }) => ({
-              id,
-              properties: Object.fromEntries(properties.map((name) => [name, stored[name] ?? null])),
-            })),
-            ...(next ? { paging: { next: { after: next, link: `?after=${next}` } } } : {}),
-          },
-        };
       }
-    }
+    },
   });
   const fake: FakeHubspot = {
     ...server,

@@ -1,11 +1,5 @@
-import {
-  type FakeReply,
-  type FakeServer,
-  HEX_SHA256,
-  plaintextViolations,
-  type RecordedRequest,
-  startFakeServer,
-} from './platform-fake';
+import { HEX_SHA256, isJsonObject, type Json, plaintextViolations } from './contract';
+import { type FakeAnswer, type FakeServer, startFakeServer } from './fake-server';
 
 /**
  * Meta Conversions API `POST /{version}/{pixel}/events` (platform-apis.md §2). Checks the contract
@@ -13,18 +7,14 @@ import {
  * fbc/fbp/IP/UA/lead_id, well-formed fbc, custom_data.event_source "crm") and counts events the way Meta
  * de-duplicates them: one per event_name + event_id within 48 hours.
  */
-type Json = Record<string, unknown>;
-
-export type MetaFake = FakeServer & {
-  violations: string[];
+export type MetaFake = FakeServer<'events'> & {
   /** De-duplicated events by `<event_name>|<event_id>`. */
   events: Map<string, Json>;
   eventsReceived: number;
   /** Requests containing an event matching `predicate` fail with code 100 (Meta does not say which). */
   rejectEvents(predicate: (event: Json) => boolean): void;
-  eventRequests(): RecordedRequest[];
   /** An error body as Meta sends it. */
-  errorReply(code: number, options?: { status?: number; subcode?: number; message?: string }): FakeReply;
+  errorReply(code: number, options?: { status?: number; subcode?: number; message?: string }): FakeAnswer;
 };
 
 const ACTION_SOURCES = new Set([
@@ -43,10 +33,6 @@ const CLEAR_FIELDS = new Set(['fbc', 'fbp', 'client_ip_address', 'client_user_ag
 const DEDUP_WINDOW_MS = 48 * 3_600_000;
 const EVENT_WINDOW_S = 7 * 86_400;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function errorBody(code: number, message: string, subcode?: number): Json {
   return {
     error: {
@@ -60,7 +46,7 @@ function errorBody(code: number, message: string, subcode?: number): Json {
 }
 
 function checkEvent(event: unknown, path: string, nowS: number, problems: string[]) {
-  if (!isObject(event)) {
+  if (!isJsonObject(event)) {
     problems.push(`${path}: not an object`);
     return;
   }
@@ -77,7 +63,7 @@ function checkEvent(event: unknown, path: string, nowS: number, problems: string
   if (typeof event.event_id !== 'string' || event.event_id === '')
     problems.push(`${path}.event_id: required for de-duplication`);
   const userData = event.user_data;
-  if (!isObject(userData)) problems.push(`${path}.user_data: required`);
+  if (!isJsonObject(userData)) problems.push(`${path}.user_data: required`);
   else {
     for (const [key, value] of Object.entries(userData)) {
       if (HASHED_FIELDS.includes(key)) {
@@ -96,13 +82,13 @@ function checkEvent(event: unknown, path: string, nowS: number, problems: string
   if (event.action_source === 'website') {
     if (typeof event.event_source_url !== 'string')
       problems.push(`${path}.event_source_url: required for website`);
-    if (!isObject(userData) || typeof userData.client_user_agent !== 'string')
+    if (!isJsonObject(userData) || typeof userData.client_user_agent !== 'string')
       problems.push(`${path}.user_data.client_user_agent: required for website`);
   }
   const customData = event.custom_data;
   if (event.action_source === 'system_generated') {
     if (
-      !isObject(customData) ||
+      !isJsonObject(customData) ||
       customData.event_source !== 'crm' ||
       typeof customData.lead_event_source !== 'string'
     ) {
@@ -110,7 +96,7 @@ function checkEvent(event: unknown, path: string, nowS: number, problems: string
     }
   }
   if (
-    isObject(customData) &&
+    isJsonObject(customData) &&
     customData.currency !== undefined &&
     !/^[A-Za-z]{3}$/.test(String(customData.currency))
   ) {
@@ -126,67 +112,70 @@ export async function createMetaFake(options: {
   now: () => number;
 }): Promise<MetaFake> {
   const path = `/${options.apiVersion ?? 'v26.0'}/${options.pixelId}/events`;
-  const violations: string[] = [];
   const events = new Map<string, Json>();
   const firstSeen = new Map<string, number>();
   const rejections: ((event: Json) => boolean)[] = [];
   let traces = 0;
-  const server = await startFakeServer((request): FakeReply => {
-    if (request.method !== 'POST' || request.path !== path) {
-      violations.push(`Meta: ${request.method} ${request.path}`);
-      return { status: 400, body: errorBody(100, 'Unsupported post request.', 33) };
-    }
-    const body = request.body as Json | undefined;
-    const token = request.query.get('access_token') ?? (isObject(body) ? body.access_token : undefined);
-    if (token !== options.accessToken) {
-      return { status: 400, body: errorBody(190, 'Invalid OAuth access token - Cannot parse access token') };
-    }
-    const problems: string[] = [];
-    const data = isObject(body) ? body.data : undefined;
-    if (!Array.isArray(data) || data.length === 0 || data.length > 1000)
-      problems.push('data: 1 to 1,000 events required');
-    const testCode = isObject(body) ? body.test_event_code : undefined;
-    if (testCode !== options.testEventCode)
-      problems.push(`test_event_code: expected ${options.testEventCode ?? 'none'}`);
-    const nowS = Math.floor(options.now() / 1000);
-    (Array.isArray(data) ? data : []).forEach((event, index) => {
-      checkEvent(event, `data[${index}]`, nowS, problems);
-    });
-    // The token may be in the body; it is the one string allowed there that is not hashed.
-    const { access_token: _token, ...rest } = isObject(body) ? body : {};
-    problems.push(...plaintextViolations(rest));
-    if (problems.length > 0) {
-      violations.push(...problems.map((problem) => `Meta: ${problem}`));
-      return { status: 400, body: errorBody(100, `Invalid parameter: ${problems[0]}`) };
-    }
-    const list = data as Json[];
-    if (list.some((event) => rejections.some((predicate) => predicate(event)))) {
-      return { status: 400, body: errorBody(100, 'Invalid parameter') };
-    }
-    for (const event of list) {
-      const key = `${event.event_name}|${event.event_id}`;
-      const seen = firstSeen.get(key);
-      if (seen !== undefined && options.now() - seen < DEDUP_WINDOW_MS) continue;
-      firstSeen.set(key, options.now());
-      events.set(key, event);
-    }
-    fake.eventsReceived += list.length;
-    traces++;
-    return {
-      status: 200,
-      body: { events_received: list.length, messages: [], fbtrace_id: `trace-${traces}` },
-    };
+  const server = await startFakeServer({
+    name: 'Meta',
+    route: (request) => (request.path === path ? 'events' : undefined),
+    refusal: (message) => ({ status: 400, body: errorBody(100, `Invalid parameter: ${message}`) }),
+    handle: (request, contract): FakeAnswer => {
+      if (request.method !== 'POST') {
+        contract.violation('events are POST');
+        return { status: 400, body: errorBody(100, 'Unsupported post request.', 33) };
+      }
+      const body = request.body as Json | undefined;
+      const token = request.query.get('access_token') ?? (isJsonObject(body) ? body.access_token : undefined);
+      if (token !== options.accessToken) {
+        return {
+          status: 400,
+          body: errorBody(190, 'Invalid OAuth access token - Cannot parse access token'),
+        };
+      }
+      const problems: string[] = [];
+      const data = isJsonObject(body) ? body.data : undefined;
+      if (!Array.isArray(data) || data.length === 0 || data.length > 1000)
+        problems.push('data: 1 to 1,000 events required');
+      const testCode = isJsonObject(body) ? body.test_event_code : undefined;
+      if (testCode !== options.testEventCode)
+        problems.push(`test_event_code: expected ${options.testEventCode ?? 'none'}`);
+      const nowS = Math.floor(options.now() / 1000);
+      (Array.isArray(data) ? data : []).forEach((event, index) => {
+        checkEvent(event, `data[${index}]`, nowS, problems);
+      });
+      // The token may be in the body; it is the one string allowed there that is not hashed.
+      const { access_token: _token, ...rest } = isJsonObject(body) ? body : {};
+      problems.push(...plaintextViolations(rest));
+      if (problems.length > 0) {
+        for (const problem of problems) contract.violation(problem);
+        return { status: 400, body: errorBody(100, `Invalid parameter: ${problems[0]}`) };
+      }
+      const list = data as Json[];
+      if (list.some((event) => rejections.some((predicate) => predicate(event)))) {
+        return { status: 400, body: errorBody(100, 'Invalid parameter') };
+      }
+      for (const event of list) {
+        const key = `${event.event_name}|${event.event_id}`;
+        const seen = firstSeen.get(key);
+        if (seen !== undefined && options.now() - seen < DEDUP_WINDOW_MS) continue;
+        firstSeen.set(key, options.now());
+        events.set(key, event);
+      }
+      fake.eventsReceived += list.length;
+      traces++;
+      return {
+        status: 200,
+        body: { events_received: list.length, messages: [], fbtrace_id: `trace-${traces}` },
+      };
+    },
   });
   const fake: MetaFake = {
     ...server,
-    violations,
     events,
     eventsReceived: 0,
     rejectEvents(predicate) {
       rejections.push(predicate);
-    },
-    eventRequests() {
-      return server.requests.filter((request) => request.path === path);
     },
     errorReply(code, reply = {}) {
       return {

@@ -1,4 +1,4 @@
-import { type FakeRequest, type FakeServer, startFakeServer } from './http-fake';
+import { type FakeRequest, type FakeServer, startFakeServer } from './fake-server';
 
 /**
  * A loopback Salesforce REST API for SOQL (reference §5): `GET /services/data/<version>/query?q=…` with the
@@ -29,7 +29,7 @@ export async function startFakeSalesforce(
   const base = `/services/data/${apiVersion}/query`;
   const cursor = /^\/services\/data\/[^/]+\/query\/01gFAKE-(\d+)$/;
 
-  const routeOf = (request: FakeRequest): SalesforceRoute | undefined => {
+  const routeOf = (request: FakeRequest<never>): SalesforceRoute | undefined => {
     if (request.method !== 'GET') return undefined;
     if (request.path === base) return 'query';
     if (request.path.startsWith(`${base}/`) && cursor.test(request.path)) return 'queryMore';
@@ -66,23 +66,27 @@ export async function startFakeSalesforce(
     };
   };
 
-  const server = await startFakeServer<SalesforceRoute>(routeOf, (route, request, problem) => {
-    if (request.headers.authorization !== `Bearer ${token}`) {
-      return {
-        status: 401,
-        body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
-      };
-    }
-    if (route === 'query') {
-      const soql = request.query.get('q');
-      if (!soql || !/^SELECT\s.+\sFROM\s+\w+/i.test(soql))
-        return problem(`q must be a SOQL SELECT, got ${soql}`);
-      queries.push(soql);
-      result = inWindow(soql);
-      return page(0);
-    }
-    const offset = Number(cursor.exec(request.path)?.[1]);
-    return page(offset);
+  const server = await startFakeServer<SalesforceRoute>({
+    name: 'Salesforce',
+    route: routeOf,
+    handle: (request, contract) => {
+      if (request.headers.authorization !== `Bearer ${token}`) {
+        return {
+          status: 401,
+          body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+        };
+      }
+      if (request.route === 'query') {
+        const soql = request.query.get('q');
+        if (!soql || !/^SELECT\s.+\sFROM\s+\w+/i.test(soql))
+          return contract.refuse(`q must be a SOQL SELECT, got ${soql}`);
+        queries.push(soql);
+        result = inWindow(soql);
+        return page(0);
+      }
+      const offset = Number(cursor.exec(request.path)?.[1]);
+      return page(offset);
+    },
   });
   const fake: FakeSalesforce = {
     ...server,
