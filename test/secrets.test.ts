@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveParameters } from '../lib/secrets';
+import { type FakeServer, startFakeServer } from './support/fakes/fake-server';
 
 describe('resolveParameters', () => {
   it('leaves the environment alone without SSM_PARAMETER_PATH', async () => {
@@ -37,36 +36,40 @@ describe('resolveParameters', () => {
 
 /** A loopback SSM (JSON 1.1 protocol) answering GetParametersByPath in two pages. */
 describe('getDefaultRuntime with SSM Parameter Store', () => {
-  const requests: Record<string, unknown>[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      const input = JSON.parse(body) as Record<string, unknown>;
-      requests.push({ target: request.headers['x-amz-target'], ...input });
-      const page =
-        input.NextToken === undefined
-          ? {
-              Parameters: [{ Name: '/crm-conversions/test/META_PIXEL_ID', Value: '1234567890' }],
-              NextToken: 'p2',
-            }
-          : { Parameters: [{ Name: '/crm-conversions/test/META_ACCESS_TOKEN', Value: 'secret-token' }] };
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      response.end(JSON.stringify(page));
-    });
-  });
+  let ssm: FakeServer<'GetParametersByPath'>;
   const saved = { ...process.env };
+  const requests = () =>
+    ssm.requests.map((request) => ({
+      target: request.headers['x-amz-target'],
+      ...(request.body as Record<string, unknown>),
+    }));
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    process.env.AWS_ENDPOINT_URL_SSM = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ssm = await startFakeServer({
+      name: 'SSM',
+      route: (request) =>
+        request.headers['x-amz-target'] === 'AmazonSSM.GetParametersByPath'
+          ? 'GetParametersByPath'
+          : undefined,
+      handle: (request) => {
+        const input = request.body as Record<string, unknown>;
+        const page =
+          input.NextToken === undefined
+            ? {
+                Parameters: [{ Name: '/crm-conversions/test/META_PIXEL_ID', Value: '1234567890' }],
+                NextToken: 'p2',
+              }
+            : { Parameters: [{ Name: '/crm-conversions/test/META_ACCESS_TOKEN', Value: 'secret-token' }] };
+        return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: page };
+      },
+    });
+    process.env.AWS_ENDPOINT_URL_SSM = ssm.baseUrl;
     process.env.SSM_PARAMETER_PATH = '/crm-conversions/test';
   });
-  afterAll(() => {
+  afterAll(async () => {
     process.env = saved;
-    server.close();
+    expect(ssm.violations).toEqual([]);
+    await ssm.close();
   });
 
   it('reads the whole path once, decrypted, and enables the destination it configures', async () => {
@@ -75,7 +78,7 @@ describe('getDefaultRuntime with SSM Parameter Store', () => {
     const runtime = await getDefaultRuntime();
 
     expect(runtime.config.meta).toMatchObject({ pixelId: '1234567890', accessToken: 'secret-token' });
-    expect(requests).toEqual([
+    expect(requests()).toEqual([
       expect.objectContaining({
         target: 'AmazonSSM.GetParametersByPath',
         Path: '/crm-conversions/test',
@@ -85,6 +88,6 @@ describe('getDefaultRuntime with SSM Parameter Store', () => {
       expect.objectContaining({ NextToken: 'p2' }),
     ]);
     expect(await getDefaultRuntime()).toBe(runtime);
-    expect(requests).toHaveLength(2);
+    expect(requests()).toHaveLength(2);
   });
 });
