@@ -5,7 +5,8 @@ import { mapWithConcurrency } from '../lib/pipeline/concurrency';
 import { decideCloseWrite } from '../lib/pipeline/record-close';
 import { ensureTable, startDynalite } from '../local/dynalite';
 import { assertSummary, invokeBackfill } from '../test/support/backfill';
-import { closeInput, createClock, DAY, HOUR, leadCreatedEvent, T0 } from '../test/support/conversions';
+import { createClock, DAY, HOUR, T0 } from '../test/support/clock';
+import { closeInput, leadCreatedEvent } from '../test/support/conversions';
 import { startPlatforms } from '../test/support/platforms';
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createReadOnlyStore, READ_VERB } from '../../lib/backfill/read-only-store';
 import type { DeliveryRecord } from '../../lib/domain';
-import { closeInput, storeClose, T0 } from '../support/conversions';
+import { T0 } from '../support/clock';
+import { closeInput, storeClose } from '../support/conversions';
 import { createTestTable } from '../support/dynamo';
 import { scanTable } from '../support/pipeline';
 

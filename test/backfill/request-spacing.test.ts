@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRequestSpacer } from '../../lib/backfill/request-spacing';
-import { createClock } from '../support/conversions';
+import { createClock } from '../support/clock';
 
 describe('createRequestSpacer', () => {
   it('keeps requests the interval apart, waiting only as long as needed', async () => {

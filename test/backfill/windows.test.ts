@@ -9,7 +9,7 @@ import {
   planPoll,
   splitWindows,
 } from '../../lib/backfill/windows';
-import { DAY, HOUR, T0 } from '../support/conversions';
+import { DAY, HOUR, T0 } from '../support/clock';
 
 const checkpoint = (until: number) => ({ source: 'hubspot', until, updatedAt: until });
 

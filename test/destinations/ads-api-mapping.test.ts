@@ -8,8 +8,9 @@ import {
 } from '../../lib/destinations/google-ads/ads-api-mapping';
 import { toAdsDateTime } from '../../lib/destinations/google-ads/formats';
 import { sha256Hex } from '../../lib/leads/hash';
+import { DAY, T0 } from '../support/clock';
 import { closeRecord, conversionOf, leadRecord, nextCloseVersion } from '../support/conversion-inputs';
-import { DAY, GCLID, T0 } from '../support/conversions';
+import { GCLID } from '../support/conversions';
 
 const settings = {
   customerId: '1234567890',

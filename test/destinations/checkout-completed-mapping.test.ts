@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OrderRecord } from '../../lib/domain';
 import { sha256Hex } from '../../lib/leads/hash';
 import { conversionFor } from '../../lib/pipeline/conversion';
-import { DAY, HOUR, T0 } from '../support/conversions';
+import { DAY, HOUR, T0 } from '../support/clock';
 import { allDestinations, decideFor, sentRow } from '../support/destinations';
 import { checkoutSeedBody, checkoutWithBrowserBody, orderOf } from '../support/orders';
 

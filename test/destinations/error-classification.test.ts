@@ -7,7 +7,7 @@ import { type BatchAnswer, uploadIsolatingInvalidRows } from '../../lib/destinat
 import { classifyMetaResponse } from '../../lib/destinations/meta/errors';
 import { redactMessage } from '../../lib/destinations/redact';
 import { RetryableError } from '../../lib/errors';
-import { T0 } from '../support/conversions';
+import { T0 } from '../support/clock';
 
 type ErrorLike = RetryableError & { reason?: string };
 /** The error of a verdict that is one (fails the test otherwise). */

@@ -3,7 +3,7 @@ import { outcomeForError } from '../../lib/destinations/errors';
 import { classifyGa4Response } from '../../lib/destinations/ga4/errors';
 import type { HttpResponse } from '../../lib/destinations/http';
 import { classifyTiktokResponse, TIKTOK_RATE_LIMIT_MIN_RETRY_MS } from '../../lib/destinations/tiktok/errors';
-import { T0 } from '../support/conversions';
+import { T0 } from '../support/clock';
 
 function response(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   return {

@@ -8,8 +8,9 @@ import { LeadClosedEventSchema } from '../../lib/events/lead-closed';
 import { sha256Hex } from '../../lib/leads/hash';
 import { conversionFor } from '../../lib/pipeline/conversion';
 import { decideCloseWrite } from '../../lib/pipeline/record-close';
+import { HOUR, T0 } from '../support/clock';
 import { leadRecord, nextCloseVersion } from '../support/conversion-inputs';
-import { GCLID, HOUR, T0 } from '../support/conversions';
+import { GCLID } from '../support/conversions';
 import { allDestinations, decideFor, sentRow } from '../support/destinations';
 
 /**

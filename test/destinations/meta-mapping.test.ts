@@ -8,8 +8,9 @@ import {
 } from '../../lib/destinations/meta/mapping';
 import { sha256Hex } from '../../lib/leads/hash';
 import { hashIdentity } from '../../lib/leads/identity';
+import { DAY, HOUR, T0 } from '../support/clock';
 import { closeRecord, conversionOf, leadRecord, nextCloseVersion } from '../support/conversion-inputs';
-import { DAY, FBCLID, HOUR, T0 } from '../support/conversions';
+import { FBCLID } from '../support/conversions';
 
 const single = { eventNaming: 'single' as const };
 const outcome = { eventNaming: 'outcome' as const };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClock } from '../support/conversions';
+import { createClock } from '../support/clock';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 
 /** The fakes must fail loudly on a request that breaks the platform contract, or the other tests prove nothing. */

@@ -5,7 +5,8 @@ import { captureFromReshape, mergeLead } from '../../lib/leads/capture';
 import { mapWithConcurrency } from '../../lib/pipeline/concurrency';
 import { decideCloseWrite } from '../../lib/pipeline/record-close';
 import { assertSummary, invokeBackfill } from '../support/backfill';
-import { closeInput, createClock, DAY, HOUR, leadCreatedEvent, T0 } from '../support/conversions';
+import { createClock, DAY, HOUR, T0, type TestClock } from '../support/clock';
+import { closeInput, leadCreatedEvent } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import { createReadyTable, runBackfill } from '../support/pipeline';
 import { type Platforms, startPlatforms } from '../support/platforms';
@@ -19,7 +20,7 @@ const CLOSES = 5000;
 
 let table: TestTable;
 let platforms: Platforms;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 let runtime: Runtime;
 let commands: string[];
 

@@ -5,7 +5,8 @@ import { createMetricsRecorder, type MetricsRecorder } from '../../lib/observabi
 import { mapWithConcurrency } from '../../lib/pipeline/concurrency';
 import { MAX_ATTEMPTS } from '../../lib/pipeline/delivery-outcome';
 import { assertSummary, invokeBackfill } from '../support/backfill';
-import { closeInput, createClock, DAY, GCLID, HOUR, storeClose, storeLead, T0 } from '../support/conversions';
+import { createClock, DAY, HOUR, MINUTE, T0, type TestClock } from '../support/clock';
+import { closeInput, GCLID, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import {
   createReadyTable,
@@ -23,11 +24,10 @@ import { createTestRuntime } from '../support/runtime';
  * once" is counted at the fakes both ways: de-duplicated as the platform does (Data Manager by
  * transactionId, Meta by event_name + event_id) and raw (events the platform accepted).
  */
-const MINUTE = 60_000;
 
 let table: TestTable;
 let platforms: Platforms;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 let metrics: MetricsRecorder;
 let published: { name: string; dimensions: Record<string, string>; value: number }[];
 let log: ReturnType<typeof createRecordingLogger>;

@@ -5,7 +5,8 @@ import { POLL_LAG_MS, POLL_OVERLAP_MS } from '../../lib/backfill/windows';
 import { createMetricsRecorder, type MetricsRecorder } from '../../lib/observability/metrics';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { assertSummary, hubspotDeal, invokeBackfill, salesforceOpportunity } from '../support/backfill';
-import { closeInput, createClock, DAY, HOUR, storeClose, storeLead, T0 } from '../support/conversions';
+import { createClock, DAY, HOUR, MINUTE, T0, type TestClock } from '../support/clock';
+import { closeInput, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
 import { type FakeSalesforce, startFakeSalesforce } from '../support/fakes/salesforce';
@@ -20,14 +21,13 @@ import { createTestRuntime } from '../support/runtime';
  * are found, recorded through the webhooks' own path and delivered once; checkpoints move only after a
  * window is fully recorded; HubSpot's 10,000-result cap and both CRMs' rate limits are handled.
  */
-const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 let table: TestTable;
 let platforms: Platforms;
 let hubspot: FakeHubspot;
 let salesforce: FakeSalesforce;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 let metrics: MetricsRecorder;
 let published: { name: string; dimensions: Record<string, string>; value: number }[];
 let log: ReturnType<typeof createRecordingLogger>;

@@ -3,7 +3,8 @@ import { createCollectHandler } from '../../functions/collect';
 import type { Runtime } from '../../functions/runtime';
 import type { HttpResult } from '../../lib/http/request';
 import { createLambdaContext } from '../../local/lambda-context';
-import { closeInput, createClock, HOUR, storeClose, storeLead, T0 } from '../support/conversions';
+import { createClock, HOUR, T0, type TestClock } from '../support/clock';
+import { closeInput, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import { stringsIn } from '../support/fakes/contract';
 import { checkoutWithBrowserBody, readOrder } from '../support/orders';
@@ -32,7 +33,7 @@ const SEED_PLAINTEXT = [
 
 let table: TestTable;
 let platforms: Platforms;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 let runtime: Runtime;
 
 beforeEach(async () => {

@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCollectHandler } from '../../functions/collect';
 import { sha256Hex } from '../../lib/leads/hash';
 import type { DispatchOptions } from '../../lib/pipeline/dispatch';
+import { createClock, type TestClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
-import { createClock, scanTable, startLocalApi } from '../support/local-api';
+import { scanTable, startLocalApi } from '../support/local-api';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
 
 const dispatched = vi.hoisted(() => [] as string[][]);
@@ -23,7 +24,7 @@ const T0 = Date.UTC(2026, 10, 20, 12);
 
 let table: TestTable;
 let api: Awaited<ReturnType<typeof startLocalApi>>;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 
 async function collect(body: unknown) {
   const response = await fetch(`${api.baseUrl}/v1/events`, {
@@ -36,7 +37,7 @@ async function collect(body: unknown) {
 
 beforeEach(async () => {
   table = await createTestTable();
-  clock = createClock(T0);
+  clock = createClock(T0, { realTime: true });
   dispatched.length = 0;
   const runtime = createTestRuntime(table, {}, { now: clock.now });
   api = await startLocalApi({ collect: createCollectHandler(runtime) });

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCollectHandler } from '../../functions/collect';
 import { sha256Hex } from '../../lib/leads/hash';
+import { createClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { startTestServer, type TestServer } from '../support/local-server';
 import { readOrder } from '../support/orders';
@@ -41,7 +42,7 @@ describe('POST /v1/events (collect)', () => {
 
   beforeAll(async () => {
     table = await createTestTable();
-    const runtime = createTestRuntime(table, {}, { now: () => NOW });
+    const runtime = createTestRuntime(table, {}, { now: createClock(NOW).now });
     server = await startTestServer({ collect: createCollectHandler(runtime) });
   });
   afterAll(() => server.close());

@@ -4,9 +4,10 @@ import { createHubspotWebhookHandler } from '../../functions/hubspot-webhook';
 import { createSalesforceWebhookHandler } from '../../functions/salesforce-webhook';
 import { sha256Hex } from '../../lib/leads/hash';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
+import { createClock, MINUTE, type TestClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
-import { createClock, startLocalApi } from '../support/local-api';
+import { startLocalApi } from '../support/local-api';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
 
@@ -20,16 +21,15 @@ const SECRET = 'hubspot-client-secret-e2e';
 const SF_ORG = '00D5g000004ABCDEA4';
 const SF_TOKEN = 'salesforce-path-token-e2e-0123';
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
-const MINUTE = 60_000;
 
 let table: TestTable;
 let platforms: Platforms;
 let hubspot: FakeHubspot;
 let api: Awaited<ReturnType<typeof startLocalApi>>;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 
 beforeEach(async () => {
-  clock = createClock(T0);
+  clock = createClock(T0, { realTime: true });
   table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now });
   hubspot = await startFakeHubspot();

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../functions/runtime';
-import { closeInput, createClock, DAY, GCLID, HOUR, storeClose, storeLead, T0 } from '../support/conversions';
+import { createClock, DAY, HOUR, T0, type TestClock } from '../support/clock';
+import { closeInput, GCLID, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import { createReadyTable, deliveriesOf, dispatchInline, runBackfill } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
@@ -8,7 +9,7 @@ import { createTestRuntime } from '../support/runtime';
 
 let table: TestTable;
 let platforms: Platforms;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 let runtime: Runtime;
 let sequence = 0;
 const nextLeadId = () => `ads-lead-${++sequence}`;

@@ -4,10 +4,11 @@ import { signV1 } from '../../lib/crm/hubspot/signature';
 import { sha256Hex } from '../../lib/leads/hash';
 import type { DispatchOptions } from '../../lib/pipeline/dispatch';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
+import { createClock, MINUTE, type TestClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
 import { hubspotStageEvent } from '../support/hubspot-events';
-import { createClock, scanTable, startLocalApi } from '../support/local-api';
+import { scanTable, startLocalApi } from '../support/local-api';
 import { createTestRuntime } from '../support/runtime';
 
 const dispatched = vi.hoisted(() => [] as { closeKeys: string[]; deadline: number; now: number }[]);
@@ -21,15 +22,14 @@ vi.mock('../../lib/pipeline/dispatch', () => ({
 const SECRET = 'hubspot-client-secret-for-tests';
 const BASE = 'https://hooks.example.com';
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
-const MINUTE = 60_000;
 
 let fake: FakeHubspot;
 let table: TestTable;
 let api: Awaited<ReturnType<typeof startLocalApi>>;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 
 async function startApi(env: Record<string, string | undefined> = {}) {
-  clock = createClock(T0);
+  clock = createClock(T0, { realTime: true });
   const runtime = createTestRuntime(
     table,
     {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../functions/runtime';
 import { sha256Hex } from '../../lib/leads/hash';
-import { closeInput, createClock, DAY, HOUR, storeClose, storeLead, T0 } from '../support/conversions';
+import { createClock, DAY, HOUR, T0, type TestClock } from '../support/clock';
+import { closeInput, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import { createReadyTable, deliveriesOf, dispatchInline, runBackfill } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
@@ -9,7 +10,7 @@ import { createTestRuntime } from '../support/runtime';
 
 let table: TestTable;
 let platforms: Platforms;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 let runtime: Runtime;
 let sequence = 0;
 const nextLeadId = () => `meta-lead-${++sequence}`;

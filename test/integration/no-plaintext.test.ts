@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCollectHandler } from '../../functions/collect';
 import { createLambdaContext } from '../../local/lambda-context';
+import { createClock, HOUR } from '../support/clock';
 import {
   CONTACT,
   closeInput,
   contactIdentity,
-  createClock,
-  HOUR,
   leadCreatedBody,
   PERSON_PLAINTEXT,
   storeClose,

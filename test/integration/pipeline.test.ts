@@ -4,18 +4,15 @@ import type { Runtime } from '../../functions/runtime';
 import { sha256Hex } from '../../lib/leads/hash';
 import { dispatchSubjects } from '../../lib/pipeline/dispatch';
 import { createLambdaContext } from '../../local/lambda-context';
+import { createClock, DAY, HOUR, T0, type TestClock } from '../support/clock';
 import {
   CONTACT,
   closeInput,
   contactIdentity,
-  createClock,
-  DAY,
   GCLID,
-  HOUR,
   leadCreatedBody,
   storeClose,
   storeLead,
-  T0,
 } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
 import {
@@ -31,7 +28,7 @@ import { createTestRuntime } from '../support/runtime';
 
 let table: TestTable;
 let platforms: Platforms;
-let clock: ReturnType<typeof createClock>;
+let clock: TestClock;
 let runtime: Runtime;
 let sequence = 0;
 const nextLeadId = () => `pipe-lead-${++sequence}`;

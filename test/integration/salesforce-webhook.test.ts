@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSalesforceWebhookHandler } from '../../functions/salesforce-webhook';
 import { SALESFORCE_ACK } from '../../lib/crm/salesforce/outbound-message';
 import { sha256Hex } from '../../lib/leads/hash';
+import { createClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
-import { createClock, scanTable, startLocalApi } from '../support/local-api';
+import { scanTable, startLocalApi } from '../support/local-api';
 import { createTestRuntime } from '../support/runtime';
 import { outboundMessage } from '../support/salesforce-soap';
 
@@ -17,7 +18,7 @@ let table: TestTable;
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 
 async function startApi(env: Record<string, string | undefined> = {}) {
-  const clock = createClock(T0);
+  const clock = createClock(T0, { realTime: true });
   const runtime = createTestRuntime(
     table,
     { SALESFORCE_ORG_ID: ORG_15, SALESFORCE_WEBHOOK_TOKEN: TOKEN, DEFAULT_CURRENCY: 'EUR', ...env },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHubspotWebhookHandler } from '../../functions/hubspot-webhook';
 import { createSalesforceWebhookHandler } from '../../functions/salesforce-webhook';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
+import { createClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { scanTable, startLocalApi } from '../support/local-api';
 import { createTestRuntime } from '../support/runtime';
@@ -31,7 +32,7 @@ beforeAll(async () => {
       SALESFORCE_ORG_ID: ORG,
       SALESFORCE_WEBHOOK_TOKEN: TOKEN,
     },
-    { now: () => NOW },
+    { now: createClock(NOW).now },
   );
   api = await startLocalApi({
     'hubspot-webhook': createHubspotWebhookHandler(runtime),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatBackfillProgress } from '../../local/backfill-progress';
-import { T0 } from '../support/conversions';
+import { T0 } from '../support/clock';
 
 describe('formatBackfillProgress', () => {
   it('prints one line per polled window and per delivery round', () => {

@@ -6,8 +6,8 @@ import {
   formatBackfillStatus,
   formatStatusReport,
 } from '../../local/status-report';
+import { HOUR } from '../support/clock';
 
-const HOUR = 3_600_000;
 const delivery = (overrides: Partial<DeliveryRecord>): DeliveryRecord => ({
   subjectKey: 'lead_1',
   destination: 'meta',

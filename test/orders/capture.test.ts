@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckoutCompletedEventSchema, isUnpaidPaymentStatus } from '../../lib/events/checkout-completed';
 import { sha256Hex } from '../../lib/leads/hash';
 import { toOrderCurrency } from '../../lib/orders/capture';
-import { T0 } from '../support/conversions';
+import { T0 } from '../support/clock';
 import { checkoutSeedBody, checkoutWithBrowserBody, orderOf, parseCheckout } from '../support/orders';
 
 const SEED_PLAINTEXT = [

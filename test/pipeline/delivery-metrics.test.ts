@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../../lib/domain';
 import { createMetricsRecorder } from '../../lib/observability/metrics';
 import { countLeadJoinMisses, countRecordedDelivery, logGivenUp } from '../../lib/pipeline/delivery-metrics';
+import { T0 } from '../support/clock';
 import { closeRecord } from '../support/conversion-inputs';
-import { T0 } from '../support/conversions';
 import { createRecordingLogger } from '../support/pipeline';
 
 const delivery = (

@@ -11,8 +11,8 @@ import {
   waitingDelivery,
 } from '../../lib/pipeline/delivery-outcome';
 import { planDelivery } from '../../lib/pipeline/plan-deliveries';
+import { DAY, HOUR, T0 } from '../support/clock';
 import { closeRecord, nextCloseVersion } from '../support/conversion-inputs';
-import { DAY, HOUR, T0 } from '../support/conversions';
 
 const pending: DeliveryRecord = {
   subjectKey: 'lead_1',

@@ -8,7 +8,7 @@ import type { HttpEvent, HttpResult } from '../../lib/http/request';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { createLambdaContext } from '../../local/lambda-context';
 import { clockContext } from '../support/backfill';
-import { createClock } from '../support/conversions';
+import { createClock } from '../support/clock';
 import { createTestTable } from '../support/dynamo';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
 import { countCommands } from '../support/write-counter';
@@ -48,7 +48,7 @@ beforeAll(async () => {
       SALESFORCE_ORG_ID: SF_ORG,
       SALESFORCE_WEBHOOK_TOKEN: SF_TOKEN,
     },
-    { now: () => NOW },
+    { now: createClock(NOW).now },
   );
   handlers = {
     collect: createCollectHandler(runtime) as Handler,

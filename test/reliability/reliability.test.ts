@@ -9,7 +9,7 @@ import type { BackfillSummary } from '../../lib/backfill/run-backfill';
 import type { HttpEvent, HttpResult } from '../../lib/http/request';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { clockContext } from '../support/backfill';
-import { createClock } from '../support/conversions';
+import { createClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import type { AnsweredRequest } from '../support/fakes/fake-server';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';

@@ -7,7 +7,7 @@ import {
 import type { Runtime } from '../../functions/runtime';
 import type { BackfillSummary } from '../../lib/backfill/run-backfill';
 import { createLambdaContext } from '../../local/lambda-context';
-import { HOUR } from './conversions';
+import { HOUR, type TestClock } from './clock';
 
 /** A Lambda context whose remaining time runs on the test's clock. */
 export function clockContext(now: () => number, remainingMs: number): Context {
@@ -17,7 +17,7 @@ export function clockContext(now: () => number, remainingMs: number): Context {
 
 /** Test defaults: no spacing between HubSpot searches, waits that only move the clock, fixed jitter. */
 export function backfillOptions(
-  clock: { advance(ms: number): void },
+  clock: Pick<TestClock, 'advance'>,
   overrides: BackfillHandlerOptions = {},
 ): BackfillHandlerOptions {
   return {
@@ -31,7 +31,7 @@ export function backfillOptions(
 /** Invokes the backfill handler as Lambda would, with `remainingMs` on the clock (default 15 minutes). */
 export async function invokeBackfill(
   runtime: Runtime,
-  clock: { now: () => number; advance(ms: number): void },
+  clock: TestClock,
   event: unknown = { source: 'schedule' },
   options: { remainingMs?: number; handler?: BackfillHandlerOptions } = {},
 ): Promise<BackfillResult> {

@@ -3,7 +3,8 @@ import type { CloseInput, CloseRecord, LeadRecord } from '../../lib/domain';
 import { captureFromReshape, mergeLead } from '../../lib/leads/capture';
 import { mergeHashedIdentity } from '../../lib/leads/identity';
 import { decideCloseWrite } from '../../lib/pipeline/record-close';
-import { closeInput, DAY, HOUR, type LeadOptions, leadCreatedEvent, T0 } from './conversions';
+import { DAY, HOUR, T0 } from './clock';
+import { closeInput, type LeadOptions, leadCreatedEvent } from './conversions';
 
 /** Pure builders for mapping tests: a close record, a lead record and the conversion joining them. */
 export function closeRecord(

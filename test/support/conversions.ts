@@ -6,24 +6,7 @@ import { hashIdentity, type IdentityInput } from '../../lib/leads/identity';
 import { saveLeadCapture } from '../../lib/leads/save-lead';
 import { recordClose } from '../../lib/pipeline/record-close';
 import type { Store } from '../../lib/store/store';
-
-/** A fixed "now" for tests: 2026-11-20T10:00:00Z. */
-export const T0 = Date.parse('2026-11-20T10:00:00.000Z');
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;
-
-export function createClock(start = T0) {
-  let current = start;
-  return {
-    now: () => current,
-    advance(ms: number) {
-      current += ms;
-    },
-    set(ms: number) {
-      current = ms;
-    },
-  };
-}
+import { DAY, HOUR, T0 } from './clock';
 
 /** The person behind the test leads, in plaintext: none of these strings may leave the connector. */
 export const PERSON = {

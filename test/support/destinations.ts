@@ -1,13 +1,13 @@
 import { loadConfig } from '../../lib/config';
 import { createDestinations } from '../../lib/destinations/registry';
 import type { Conversion, Destination, RowDecision } from '../../lib/destinations/types';
-import { T0 } from './conversions';
+import { createClock } from './clock';
 import { ACCOUNTS } from './platforms';
 
 /** Every destination as a deployment with everything configured builds them (no network is used). */
 export function allDestinations(
   env: Record<string, string> = {},
-  now: () => number = () => T0,
+  now: () => number = createClock().now,
 ): Map<string, Destination> {
   const config = loadConfig({
     GOOGLE_ADS_CUSTOMER_ID: ACCOUNTS.customerId,

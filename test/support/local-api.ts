@@ -18,15 +18,3 @@ export async function startLocalApi(handlers: Partial<Record<FunctionName, AnyHa
 
 /** Every item of the test's table (one implementation: ./scan). */
 export { scanAll as scanTable } from './scan';
-
-/** A clock that runs with real time from a chosen start, and can be moved forward. */
-export function createClock(start: number) {
-  const realStart = Date.now();
-  let offset = 0;
-  return {
-    now: () => start + offset + (Date.now() - realStart),
-    advance(ms: number) {
-      offset += ms;
-    },
-  };
-}

@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHubspotClient, type HubspotClient } from '../../../lib/crm/hubspot/client';
 import { ConfigurationError, RetryableError } from '../../../lib/errors';
+import { createClock, type TestClock } from '../../support/clock';
 import { type FakeHubspot, startFakeHubspot } from '../../support/fakes/hubspot';
 
 let fake: FakeHubspot;
 let client: HubspotClient;
-let clock = 0;
+let clock: TestClock;
 const slept: number[] = [];
 
 function thrown(promise: Promise<unknown>): Promise<unknown> {
@@ -28,16 +29,16 @@ afterAll(async () => {
 beforeEach(() => {
   fake.clear();
   fake.deals.clear();
-  clock = Date.UTC(2026, 10, 20);
+  clock = createClock(Date.UTC(2026, 10, 20));
   slept.length = 0;
   client = createHubspotClient({
     baseUrl: `${fake.baseUrl}/`,
     accessToken: fake.token,
     fetch,
-    now: () => clock,
+    now: clock.now,
     sleep: async (ms) => {
       slept.push(ms);
-      clock += ms;
+      clock.advance(ms);
     },
     pipelineCacheTtlMs: 60_000,
   });
@@ -108,7 +109,7 @@ describe('createHubspotClient', () => {
   it('caps the search page at HubSpot limit of 200', async () => {
     await client.searchDealsModifiedBetween({
       since: Date.UTC(2026, 0, 1),
-      until: clock,
+      until: clock.now(),
       properties: ['dealstage'],
       limit: 1000,
     });
@@ -131,7 +132,7 @@ describe('createHubspotClient', () => {
     await client.getDealPipelines();
     await client.getDealPipelines();
     expect(fake.count('pipelines')).toBe(1);
-    clock += 60_001;
+    clock.advance(60_001);
     const pipelines = await client.getDealPipelines();
     expect(fake.count('pipelines')).toBe(2);
     expect(pipelines[0]?.stages.find((stage) => stage.id === 'closedwon')).toEqual({
@@ -164,7 +165,7 @@ describe('createHubspotClient', () => {
 
   it('does not wait past the deadline for a Retry-After', async () => {
     fake.failNext({ status: 429, headers: { 'retry-after': '10' } }, { route: 'pipelines' });
-    const error = await thrown(client.getDealPipelines({ deadline: clock + 2500 }));
+    const error = await thrown(client.getDealPipelines({ deadline: clock.now() + 2500 }));
     expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 10_000 });
     expect(slept).toEqual([]);
   });
