@@ -4,7 +4,7 @@ import type { DeliveryRecord } from '../../lib/domain';
 import { T0 } from '../support/clock';
 import { closeInput, storeClose } from '../support/conversions';
 import { createTestTable } from '../support/dynamo';
-import { scanTable } from '../support/pipeline';
+import { scanTable } from '../support/table-items';
 
 const delivery: DeliveryRecord = {
   subjectKey: 'lead_1',

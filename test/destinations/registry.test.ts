@@ -5,7 +5,8 @@ import { type Destination, defineDestination, type RowOutcome } from '../../lib/
 import { createClock } from '../support/clock';
 import { closeInput, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
-import { createReadyTable, deliveriesOf, dispatchInline } from '../support/pipeline';
+import { createTestTable } from '../support/dynamo';
+import { deliveriesOf, dispatchInline } from '../support/pipeline';
 import { createTestRuntime } from '../support/runtime';
 
 describe('createDestinations', () => {
@@ -49,7 +50,7 @@ describe('a destination plugged in through the contract', () => {
   const clock = createClock();
 
   beforeEach(async () => {
-    table = await createReadyTable();
+    table = await createTestTable();
   });
 
   function exampleDestination(uploads: string[][]): Destination {

@@ -8,7 +8,8 @@ import { assertSummary, invokeBackfill } from '../support/backfill';
 import { createClock, DAY, HOUR, T0, type TestClock } from '../support/clock';
 import { closeInput, leadCreatedEvent } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
-import { createReadyTable, runBackfill } from '../support/pipeline';
+import { createTestTable } from '../support/dynamo';
+import { runBackfill } from '../support/pipeline';
 import { type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
 
@@ -63,7 +64,7 @@ async function seed(count: number) {
 
 beforeEach(async () => {
   clock = createClock();
-  table = await createReadyTable();
+  table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now });
   commands = [];
 });

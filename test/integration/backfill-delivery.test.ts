@@ -8,15 +8,12 @@ import { assertSummary, invokeBackfill } from '../support/backfill';
 import { createClock, DAY, HOUR, MINUTE, T0, type TestClock } from '../support/clock';
 import { closeInput, GCLID, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
-import {
-  createReadyTable,
-  createRecordingLogger,
-  deliveriesOf,
-  dueItems,
-  scanTable,
-} from '../support/pipeline';
+import { createTestTable } from '../support/dynamo';
+import { deliveriesOf } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
+import { createRecordingLogger } from '../support/recording-logger';
 import { createTestRuntime } from '../support/runtime';
+import { dueItems, scanTable } from '../support/table-items';
 
 /**
  * The backfill's delivery side through its handler: late leads, a destination that fails then recovers,
@@ -83,7 +80,7 @@ function countOf(name: string, dimensions: Record<string, string>) {
 
 beforeEach(async () => {
   clock = createClock();
-  table = await createReadyTable();
+  table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now });
   published = [];
   metrics = createMetricsRecorder((name, dimensions, value) => published.push({ name, dimensions, value }));

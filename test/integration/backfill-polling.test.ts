@@ -8,13 +8,16 @@ import { assertSummary, hubspotDeal, invokeBackfill, salesforceOpportunity } fro
 import { createClock, DAY, HOUR, MINUTE, T0, type TestClock } from '../support/clock';
 import { closeInput, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
+import { createTestTable } from '../support/dynamo';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
 import { type FakeSalesforce, startFakeSalesforce } from '../support/fakes/salesforce';
 import { hubspotStageEvent } from '../support/hubspot-events';
 import { startLocalApi } from '../support/local-api';
-import { createReadyTable, createRecordingLogger, deliveriesOf, scanTable } from '../support/pipeline';
+import { deliveriesOf } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
+import { createRecordingLogger } from '../support/recording-logger';
 import { createTestRuntime } from '../support/runtime';
+import { scanTable } from '../support/table-items';
 
 /**
  * The backfill's CRM polling against loopback HubSpot and Salesforce APIs: closes whose webhook never came
@@ -79,7 +82,7 @@ function countOf(name: string, dimensions: Record<string, string>) {
 
 beforeEach(async () => {
   clock = createClock();
-  table = await createReadyTable();
+  table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now });
   hubspot = await startFakeHubspot();
   salesforce = await startFakeSalesforce({ pageSize: 2 });

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createBackfillHandler } from '../../functions/backfill';
 import { createLambdaContext } from '../../local/lambda-context';
 import { createTestTable } from '../support/dynamo';
-import { scanTable } from '../support/pipeline';
 import { createTestRuntime } from '../support/runtime';
+import { scanTable } from '../support/table-items';
 
 /**
  * Every sample in events/backfill goes through the deployed handler as `npm run invoke` sends it: the good

@@ -6,18 +6,15 @@ import { createLambdaContext } from '../../local/lambda-context';
 import { createClock, HOUR, T0, type TestClock } from '../support/clock';
 import { closeInput, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
+import { createTestTable } from '../support/dynamo';
 import { stringsIn } from '../support/fakes/contract';
+import { collectEvent } from '../support/http-event';
 import { checkoutWithBrowserBody, readOrder } from '../support/orders';
-import {
-  collectEvent,
-  createReadyTable,
-  createRecordingLogger,
-  deliveriesOf,
-  runBackfill,
-  scanTable,
-} from '../support/pipeline';
+import { deliveriesOf, runBackfill } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
+import { createRecordingLogger } from '../support/recording-logger';
 import { createTestRuntime } from '../support/runtime';
+import { scanTable } from '../support/table-items';
 
 /**
  * checkout_completed end to end: collect → ORDER# → one delivery per destination through the same pipeline
@@ -38,7 +35,7 @@ let runtime: Runtime;
 
 beforeEach(async () => {
   clock = createClock();
-  table = await createReadyTable();
+  table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now, extended: true });
   runtime = createTestRuntime(table, platforms.env, { now: clock.now });
 });

@@ -6,8 +6,9 @@ import { sha256Hex } from '../../lib/leads/hash';
 import type { DispatchOptions } from '../../lib/pipeline/dispatch';
 import { createClock, type TestClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
-import { scanTable, startLocalApi } from '../support/local-api';
+import { startLocalApi } from '../support/local-api';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
+import { scanTable } from '../support/table-items';
 
 const dispatched = vi.hoisted(() => [] as string[][]);
 vi.mock('../../lib/pipeline/dispatch', () => ({

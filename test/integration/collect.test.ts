@@ -7,10 +7,10 @@ import { createCollectHandler } from '../../functions/collect';
 import { sha256Hex } from '../../lib/leads/hash';
 import { createClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
-import { startTestServer, type TestServer } from '../support/local-server';
+import { type LocalApi, startLocalApi } from '../support/local-api';
 import { readOrder } from '../support/orders';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
-import { scanAll } from '../support/scan';
+import { scanTable } from '../support/table-items';
 
 const SAMPLES = join(__dirname, '..', '..', 'events', 'collect');
 const sampleBody = (file: string): Record<string, unknown> =>
@@ -38,17 +38,17 @@ const PLAINTEXT = [
 
 describe('POST /v1/events (collect)', () => {
   let table: TestTable;
-  let server: TestServer;
+  let server: LocalApi;
 
   beforeAll(async () => {
     table = await createTestTable();
     const runtime = createTestRuntime(table, {}, { now: createClock(NOW).now });
-    server = await startTestServer({ collect: createCollectHandler(runtime) });
+    server = await startLocalApi({ collect: createCollectHandler(runtime) });
   });
   afterAll(() => server.close());
   beforeEach(async () => {
     // Each test starts from an empty table.
-    for (const item of await scanAll(table)) {
+    for (const item of await scanTable(table)) {
       await table.client.send(
         new DeleteItemCommand({ TableName: table.tableName, Key: { pk: { S: String(item.pk) } } }),
       );
@@ -120,7 +120,7 @@ describe('POST /v1/events (collect)', () => {
     const response = await post(body);
 
     expect(await response.json()).toEqual({ accepted: ['lead_a', 'lead_b', 'lead_c'] });
-    expect((await scanAll(table)).length).toBe(3);
+    expect((await scanTable(table)).length).toBe(3);
   });
 
   it('updates a re-sent lead: latest consent wins, click IDs are never erased, one item', async () => {
@@ -134,7 +134,7 @@ describe('POST /v1/events (collect)', () => {
       consent: { analytics: true, personalization: false, marketing: false },
     });
 
-    const items = await scanAll(table);
+    const items = await scanTable(table);
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
       clickIds: { gclid: 'G1', fbclid: 'F1' },
@@ -153,7 +153,7 @@ describe('POST /v1/events (collect)', () => {
     const statuses = await Promise.all(Array.from({ length: 10 }, () => post(body).then((r) => r.status)));
 
     expect(statuses).toEqual(Array(10).fill(202));
-    const items = await scanAll(table);
+    const items = await scanTable(table);
     expect(items).toHaveLength(1);
     expect(items[0]?.revision).toBe(10);
   });
@@ -167,7 +167,7 @@ describe('POST /v1/events (collect)', () => {
 
     expect(response.status).toBe(401);
     expect(((await response.json()) as ErrorBody).error).toBe('missing or invalid x-api-key');
-    expect(await scanAll(table)).toEqual([]);
+    expect(await scanTable(table)).toEqual([]);
   });
 
   it('answers 400 naming each invalid field and writes nothing, even for the valid events of the batch', async () => {
@@ -186,7 +186,7 @@ describe('POST /v1/events (collect)', () => {
       ]),
     );
     expect(body.error).toContain('[1].event.id: required');
-    expect(await scanAll(table)).toEqual([]);
+    expect(await scanTable(table)).toEqual([]);
   });
 
   it('answers 400 for a body that is not JSON', async () => {
@@ -212,7 +212,7 @@ describe('POST /v1/events (collect)', () => {
           'the payment is not confirmed (pending, unpaid or awaiting): send checkout_completed once the order is paid',
       },
     ]);
-    expect(await scanAll(table)).toEqual([]);
+    expect(await scanTable(table)).toEqual([]);
 
     const response = await post(seed);
 
@@ -229,14 +229,14 @@ describe('POST /v1/events (collect)', () => {
     const response = await post({ event: { name: 'lead_created', id: 'big', properties: { padding } } });
 
     expect(response.status).toBe(413);
-    expect(await scanAll(table)).toEqual([]);
+    expect(await scanTable(table)).toEqual([]);
   });
 
   it('stores no plaintext email, phone, name, street or city', async () => {
     await post(sampleBody('reshape-lead-created.json'));
     await post(sampleBody('croct-lead-generated.json'));
 
-    const stored = JSON.stringify(await scanAll(table)).toLowerCase();
+    const stored = JSON.stringify(await scanTable(table)).toLowerCase();
     for (const plaintext of PLAINTEXT) expect(stored).not.toContain(plaintext);
   });
 
@@ -272,14 +272,14 @@ describe('POST /v1/events (collect)', () => {
       ),
       { seed: 20261123, numRuns: 150 },
     );
-    expect(await scanAll(table)).toEqual([]);
+    expect(await scanTable(table)).toEqual([]);
   });
 });
 
 describe('local server routing', () => {
-  let server: TestServer;
+  let server: LocalApi;
   beforeAll(async () => {
-    server = await startTestServer({});
+    server = await startLocalApi({});
   });
   afterAll(() => server.close());
 

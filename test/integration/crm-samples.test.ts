@@ -12,8 +12,8 @@ import {
 import { prepareHubspotSample } from '../../local/hubspot-signing';
 import { createLambdaContext } from '../../local/lambda-context';
 import { createTestTable } from '../support/dynamo';
-import { scanTable } from '../support/local-api';
 import { createTestRuntime } from '../support/runtime';
+import { scanTable } from '../support/table-items';
 
 /**
  * Every sample in events/hubspot and events/salesforce goes through its deployed handler with the local

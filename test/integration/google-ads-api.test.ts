@@ -3,7 +3,8 @@ import type { Runtime } from '../../functions/runtime';
 import { createClock, DAY, HOUR, T0, type TestClock } from '../support/clock';
 import { closeInput, GCLID, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
-import { createReadyTable, deliveriesOf, dispatchInline, runBackfill } from '../support/pipeline';
+import { createTestTable } from '../support/dynamo';
+import { deliveriesOf, dispatchInline, runBackfill } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
 
@@ -17,7 +18,7 @@ const wonAction = `customers/${ACCOUNTS.customerId}/conversionActions/${ACCOUNTS
 
 async function setUp(options: { loginCustomerId?: boolean; developerToken?: string } = {}) {
   clock = createClock();
-  table = await createReadyTable();
+  table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now, uploadApi: 'ads', ...options });
   runtime = createTestRuntime(table, platforms.env, { now: clock.now });
 }

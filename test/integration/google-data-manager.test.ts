@@ -3,9 +3,11 @@ import type { Runtime } from '../../functions/runtime';
 import { createClock, DAY, T0, type TestClock } from '../support/clock';
 import { closeInput, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
-import { createReadyTable, deliveriesOf, dispatchInline, dueItems, runBackfill } from '../support/pipeline';
+import { createTestTable } from '../support/dynamo';
+import { deliveriesOf, dispatchInline, runBackfill } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
+import { dueItems } from '../support/table-items';
 
 let table: TestTable;
 let platforms: Platforms;
@@ -20,7 +22,7 @@ async function setUp(
   env: Record<string, string> = {},
 ) {
   clock = createClock();
-  table = await createReadyTable();
+  table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now, ...options });
   runtime = createTestRuntime(table, { ...platforms.env, ...env }, { now: clock.now });
 }

@@ -8,8 +8,9 @@ import { createClock, MINUTE, type TestClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
 import { hubspotStageEvent } from '../support/hubspot-events';
-import { scanTable, startLocalApi } from '../support/local-api';
+import { startLocalApi } from '../support/local-api';
 import { createTestRuntime } from '../support/runtime';
+import { scanTable } from '../support/table-items';
 
 const dispatched = vi.hoisted(() => [] as { closeKeys: string[]; deadline: number; now: number }[]);
 vi.mock('../../lib/pipeline/dispatch', () => ({

@@ -4,7 +4,8 @@ import { sha256Hex } from '../../lib/leads/hash';
 import { createClock, DAY, HOUR, T0, type TestClock } from '../support/clock';
 import { closeInput, storeClose, storeLead } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
-import { createReadyTable, deliveriesOf, dispatchInline, runBackfill } from '../support/pipeline';
+import { createTestTable } from '../support/dynamo';
+import { deliveriesOf, dispatchInline, runBackfill } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
 
@@ -18,7 +19,7 @@ const nextLeadId = () => `meta-lead-${++sequence}`;
 /** A table per test: the backfill reads the whole due index, and must see only this test's work. */
 async function setUp(options: { testEventCode?: string } = {}, env: Record<string, string> = {}) {
   clock = createClock();
-  table = await createReadyTable();
+  table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now, ...options });
   runtime = createTestRuntime(table, { ...platforms.env, ...env }, { now: clock.now });
 }

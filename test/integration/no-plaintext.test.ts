@@ -11,17 +11,14 @@ import {
   storeClose,
 } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
+import { createTestTable } from '../support/dynamo';
 import { stringsIn } from '../support/fakes/contract';
-import {
-  collectEvent,
-  createReadyTable,
-  createRecordingLogger,
-  dispatchInline,
-  runBackfill,
-  scanTable,
-} from '../support/pipeline';
+import { collectEvent } from '../support/http-event';
+import { dispatchInline, runBackfill } from '../support/pipeline';
 import { type Platforms, startPlatforms } from '../support/platforms';
+import { createRecordingLogger } from '../support/recording-logger';
 import { createTestRuntime } from '../support/runtime';
+import { scanTable } from '../support/table-items';
 
 /**
  * DESIGN.md privacy rule, checked end to end: after leads are captured (plaintext in), closes recorded
@@ -36,7 +33,7 @@ let platforms: Platforms;
 const clock = createClock();
 
 beforeEach(async () => {
-  table = await createReadyTable();
+  table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now });
 });
 

@@ -15,16 +15,12 @@ import {
   storeLead,
 } from '../support/conversions';
 import type { TestTable } from '../support/dynamo';
-import {
-  collectEvent,
-  createReadyTable,
-  deliveriesOf,
-  dispatchInline,
-  dueItems,
-  runBackfill,
-} from '../support/pipeline';
+import { createTestTable } from '../support/dynamo';
+import { collectEvent } from '../support/http-event';
+import { deliveriesOf, dispatchInline, runBackfill } from '../support/pipeline';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
+import { dueItems } from '../support/table-items';
 
 let table: TestTable;
 let platforms: Platforms;
@@ -35,7 +31,7 @@ const nextLeadId = () => `pipe-lead-${++sequence}`;
 
 beforeEach(async () => {
   clock = createClock();
-  table = await createReadyTable();
+  table = await createTestTable();
   platforms = await startPlatforms({ now: clock.now });
   runtime = createTestRuntime(table, platforms.env, { now: clock.now });
 });

@@ -4,9 +4,10 @@ import { SALESFORCE_ACK } from '../../lib/crm/salesforce/outbound-message';
 import { sha256Hex } from '../../lib/leads/hash';
 import { createClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
-import { scanTable, startLocalApi } from '../support/local-api';
+import { startLocalApi } from '../support/local-api';
 import { createTestRuntime } from '../support/runtime';
 import { outboundMessage } from '../support/salesforce-soap';
+import { scanTable } from '../support/table-items';
 
 const TOKEN = 'sf-path-token-0123456789abcdef';
 const ORG_15 = '00D5g000004ABCD';

@@ -5,8 +5,9 @@ import { createSalesforceWebhookHandler } from '../../functions/salesforce-webho
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { createClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
-import { scanTable, startLocalApi } from '../support/local-api';
+import { startLocalApi } from '../support/local-api';
 import { createTestRuntime } from '../support/runtime';
+import { scanTable } from '../support/table-items';
 
 /**
  * Whatever a caller sends, the webhooks answer 2xx or 4xx, never 5xx, and a rejected request writes

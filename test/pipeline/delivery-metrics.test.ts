@@ -4,7 +4,7 @@ import { createMetricsRecorder } from '../../lib/observability/metrics';
 import { countLeadJoinMisses, countRecordedDelivery, logGivenUp } from '../../lib/pipeline/delivery-metrics';
 import { T0 } from '../support/clock';
 import { closeRecord } from '../support/conversion-inputs';
-import { createRecordingLogger } from '../support/pipeline';
+import { createRecordingLogger } from '../support/recording-logger';
 
 const delivery = (
   subjectKey: string,

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloseInput } from '../../lib/domain';
 import { closeFingerprint, decideCloseWrite, recordClose } from '../../lib/pipeline/record-close';
 import { createTestTable, type TestTable } from '../support/dynamo';
-import { scanAll } from '../support/scan';
+import { scanTable } from '../support/table-items';
 
 const won = (overrides: Partial<CloseInput> = {}): CloseInput => ({
   leadId: 'lead_1',
@@ -137,7 +137,7 @@ describe('recordClose', () => {
 
     expect(results.filter((result) => result.action === 'created')).toHaveLength(1);
     expect(results.filter((result) => result.action === 'unchanged')).toHaveLength(9);
-    const closes = (await scanAll(table)).filter((item) => item.type === 'close');
+    const closes = (await scanTable(table)).filter((item) => item.type === 'close');
     expect(closes).toHaveLength(1);
     expect(closes[0]).toMatchObject({ version: 1, closeKey: 'lead_c' });
     expect(await table.store.getDealPointers('hubspot', ['c'])).toEqual(new Map([['c', 'lead_c']]));

@@ -10,6 +10,7 @@ import { createLambdaContext } from '../../local/lambda-context';
 import { clockContext } from '../support/backfill';
 import { createClock } from '../support/clock';
 import { createTestTable } from '../support/dynamo';
+import { httpApiEvent } from '../support/http-event';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
 import { countCommands } from '../support/write-counter';
 
@@ -23,6 +24,7 @@ import { countCommands } from '../support/write-counter';
 const SEED = 20261123;
 const NOW = Date.UTC(2026, 10, 20, 12);
 const BASE = 'https://hooks.example.com';
+const HOST = new URL(BASE).host;
 const SECRET = 'hubspot-fuzz-secret';
 const SF_TOKEN = 'salesforce-fuzz-token-0123456789';
 const SF_ORG = '00D5g000004ABCDEA4';
@@ -82,37 +84,6 @@ beforeAll(async () => {
   // A minute of Lambda time: 40 s once the safety margin is kept, half of it for polling.
   backfill = (input) => handler(input, clockContext(backfillClock.now, 60_000));
 });
-
-function httpEvent(
-  routeKey: string,
-  path: string,
-  body: string,
-  headers: Record<string, string>,
-  pathParameters?: Record<string, string>,
-): HttpEvent {
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { host: 'hooks.example.com', 'x-forwarded-proto': 'https', ...headers },
-    ...(pathParameters ? { pathParameters } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'fuzz',
-      domainName: 'hooks.example.com',
-      domainPrefix: 'hooks',
-      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'fuzz' },
-      requestId: 'fuzz',
-      routeKey,
-      stage: '$default',
-      time: '20/Nov/2026:12:00:00 +0000',
-      timeEpoch: NOW,
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
 
 /** Sends one case; asserts no 5xx, and no write when the request was refused. */
 async function send(handler: Handler, event: HttpEvent): Promise<number> {
@@ -230,7 +201,15 @@ describe('fuzzing every input surface (seeded)', () => {
         async (body, key) => {
           const status = await send(
             handlers.collect,
-            httpEvent('POST /v1/events', '/v1/events', body, key ? { 'x-api-key': key } : {}),
+            httpApiEvent({
+              host: HOST,
+              routeKey: 'POST /v1/events',
+              path: '/v1/events',
+              body,
+              headers: key ? { 'x-api-key': key } : {},
+              requestId: 'fuzz',
+              now: NOW,
+            }),
           );
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
         },
@@ -292,9 +271,14 @@ describe('fuzzing every input surface (seeded)', () => {
           });
           const status = await send(
             handlers.hubspot,
-            httpEvent('POST /webhooks/hubspot', '/webhooks/hubspot', body, {
-              'content-type': 'application/json',
-              ...signature,
+            httpApiEvent({
+              host: HOST,
+              routeKey: 'POST /webhooks/hubspot',
+              path: '/webhooks/hubspot',
+              body,
+              headers: { 'content-type': 'application/json', ...signature },
+              requestId: 'fuzz',
+              now: NOW,
             }),
           );
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -354,13 +338,16 @@ describe('fuzzing every input surface (seeded)', () => {
         async (body, token, contentType) => {
           const status = await send(
             handlers.salesforce,
-            httpEvent(
-              'POST /webhooks/salesforce/{token}',
-              `/webhooks/salesforce/${token}`,
+            httpApiEvent({
+              host: HOST,
+              routeKey: 'POST /webhooks/salesforce/{token}',
+              path: `/webhooks/salesforce/${token}`,
               body,
-              { 'content-type': contentType },
-              { token },
-            ),
+              headers: { 'content-type': contentType },
+              pathParameters: { token },
+              requestId: 'fuzz',
+              now: NOW,
+            }),
           );
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
         },

@@ -1,4 +1,3 @@
-import type { HttpEvent } from '../../lib/http/request';
 import type { FakeAnswer, FaultPolicy } from '../support/fakes/fake-server';
 import type { Prng } from '../support/prng';
 import { outboundMessage } from '../support/salesforce-soap';
@@ -187,46 +186,6 @@ export function salesforceBody(organizationId: string, reports: readonly Salesfo
     organizationId,
     notifications: reports.map((report) => ({ id: report.notificationId, fields: report.fields })),
   });
-}
-
-/** The API Gateway (HTTP API v2) event a route receives. */
-export function httpEvent(options: {
-  routeKey: string;
-  path: string;
-  body: string;
-  headers: Record<string, string>;
-  pathParameters?: Record<string, string>;
-  requestId: string;
-  now: number;
-}): HttpEvent {
-  return {
-    version: '2.0',
-    routeKey: options.routeKey,
-    rawPath: options.path,
-    rawQueryString: '',
-    headers: { host: 'hooks.example.com', 'x-forwarded-proto': 'https', ...options.headers },
-    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'reliability',
-      domainName: 'hooks.example.com',
-      domainPrefix: 'hooks',
-      http: {
-        method: 'POST',
-        path: options.path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'crm',
-      },
-      requestId: options.requestId,
-      routeKey: options.routeKey,
-      stage: '$default',
-      time: new Date(options.now).toUTCString(),
-      timeEpoch: options.now,
-    },
-    body: options.body,
-    isBase64Encoded: false,
-  };
 }
 
 /**

@@ -14,10 +14,12 @@ import { createTestTable, type TestTable } from '../support/dynamo';
 import type { AnsweredRequest } from '../support/fakes/fake-server';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
 import { type FakeSalesforce, startFakeSalesforce } from '../support/fakes/salesforce';
-import { createRecordingLogger, dueItems, scanTable } from '../support/pipeline';
+import { httpApiEvent } from '../support/http-event';
 import { ACCOUNTS, type Platforms, startPlatforms } from '../support/platforms';
 import { createPrng } from '../support/prng';
+import { createRecordingLogger } from '../support/recording-logger';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
+import { dueItems, scanTable } from '../support/table-items';
 import { countCommands } from '../support/write-counter';
 import { DESTINATIONS, expectedClosedAt, expectedDelivery, expectedValue, sentTo } from './expectations';
 import {
@@ -25,7 +27,6 @@ import {
   createPlaintextFinder,
   createTransport,
   type FaultKind,
-  httpEvent,
   hubspotBody,
   leadCreated,
   type Platform,
@@ -66,6 +67,7 @@ const TRANSPORT_CAP_MS = 250;
 /** A "timeout" fault holds its answer this long: well past the cap. */
 const FAULT_HOLD_MS = 1000;
 const BASE = 'https://hooks.example.com';
+const HOST = new URL(BASE).host;
 const HUBSPOT_SECRET = 'hubspot-reliability-secret';
 const SF_ORG = '00D5g000004ABCDEA4';
 const SF_TOKEN = 'salesforce-reliability-token-0123';
@@ -131,7 +133,8 @@ function count(route: Route, status: number) {
 async function collect(leads: Step & { kind: 'collect' }) {
   const body = JSON.stringify(leads.leads.map(leadCreated));
   const result = await handlers.collect(
-    httpEvent({
+    httpApiEvent({
+      host: HOST,
       routeKey: 'POST /v1/events',
       path: '/v1/events',
       body,
@@ -154,7 +157,8 @@ async function sendHubspot(reports: HubspotReport[], attempt: number): Promise<H
     timestamp: clock.now(),
   });
   const result = await handlers.hubspot(
-    httpEvent({
+    httpApiEvent({
+      host: HOST,
       routeKey: 'POST /webhooks/hubspot',
       path: '/webhooks/hubspot',
       body,
@@ -202,7 +206,8 @@ async function webhook(step: Step & { kind: 'webhook' }) {
   }
   const send = async () => {
     const result = await handlers.salesforce(
-      httpEvent({
+      httpApiEvent({
+        host: HOST,
         routeKey: 'POST /webhooks/salesforce/{token}',
         path: `/webhooks/salesforce/${SF_TOKEN}`,
         body: salesforceBody(SF_ORG, step.reports as SalesforceReport[]),

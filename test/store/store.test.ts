@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LeadRecord } from '../../lib/domain';
 import { createTestTable } from '../support/dynamo';
-import { scanAll } from '../support/scan';
+import { scanTable } from '../support/table-items';
 
 const lead: LeadRecord = {
   leadId: 'l1',
@@ -54,7 +54,7 @@ describe('createStore', () => {
     await store.putCheckpoint({ source: 'hubspot', until: 10, updatedAt: 1 }, undefined);
     await store.putDealPointer('salesforce', '006A', 'lead-x');
 
-    const pks = (await scanAll(table)).map((item) => String(item.pk));
+    const pks = (await scanTable(table)).map((item) => String(item.pk));
     expect(pks).toEqual(
       expect.arrayContaining([
         'LEAD#l1',
