@@ -67,6 +67,14 @@ export function closeKeyFor(close: {
   return `${close.crm}-deal:${close.dealId}`;
 }
 
+/**
+ * What a CRM's mapping decides about one deal as it now stands: the close to record (won, lost, or
+ * re-opened after a recorded close), or why there is none.
+ */
+export type CloseDecision =
+  | { action: 'record'; close: CloseInput }
+  | { action: 'ignore'; reason: 'open' | 'unclassified_stage' };
+
 /** What recording a close report did to the stored close. */
 export type CloseWriteAction = 'created' | 'updated' | 'unchanged' | 'stale' | 'ignored';
 

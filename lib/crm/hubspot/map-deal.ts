@@ -1,4 +1,4 @@
-import { type CloseInput, type CloseRecord, closeKeyFor } from '../../domain';
+import { type CloseDecision, type CloseInput, type CloseRecord, closeKeyFor } from '../../domain';
 import { hasAnyIdentifier, hashIdentity } from '../../leads/identity';
 import {
   cleanCrmText,
@@ -134,10 +134,6 @@ export type HubspotMappingContext = {
   now: number;
 };
 
-export type DealDecision =
-  | { action: 'record'; close: CloseInput }
-  | { action: 'ignore'; reason: 'open' | 'unclassified_stage' };
-
 function contactIdentity(contact: HubspotProperties | undefined) {
   if (!contact) return undefined;
   const identity = hashIdentity({
@@ -164,7 +160,7 @@ function withoutUndefined<T extends object>(record: T): T {
 }
 
 /** Decides what a deal's current state means for its close: record a won / lost / re-opened close, or ignore. */
-export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingContext): DealDecision {
+export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingContext): CloseDecision {
   const properties = view.properties;
   const outcome = classifyDealStage(properties, context.pipelines);
   const currency = normaliseCurrency(properties.deal_currency_code, context.defaultCurrency);

@@ -1,4 +1,4 @@
-import type { CloseInput } from '../../domain';
+import type { CloseDecision, CloseInput } from '../../domain';
 import { RetryableError } from '../../errors';
 import { METRIC_NAMES, type MetricsRecorder } from '../../observability/metrics';
 import type { RecordCloseResult } from '../../pipeline/record-close';
@@ -15,7 +15,6 @@ import {
 import { deferDealActivity } from './defer-deals';
 import { enrichDeals } from './enrich-deals';
 import {
-  type DealDecision,
   type HubspotDealView,
   type HubspotMappingContext,
   mapHubspotDeal,
@@ -105,7 +104,7 @@ async function closesFromActivity(
 ): Promise<CloseInput[]> {
   const dealIds = activity.map((deal) => deal.dealId);
   const pointers = await deps.store.getDealPointers('hubspot', dealIds);
-  const decisions: DealDecision[] = [];
+  const decisions: CloseDecision[] = [];
   const closes: CloseInput[] = [];
   if (deps.client) {
     const enrichment = await enrichDeals(deps.client, dealIds, deps);

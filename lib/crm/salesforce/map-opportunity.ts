@@ -1,4 +1,4 @@
-import { type CloseInput, closeKeyFor } from '../../domain';
+import { type CloseDecision, closeKeyFor } from '../../domain';
 import { hasAnyIdentifier, hashIdentity } from '../../leads/identity';
 import { cleanCrmText, normaliseCurrency, parseAmount, parseLeadId, salesCycleDays } from '../close-fields';
 import { normaliseClosureReason } from '../closure-reason';
@@ -32,10 +32,6 @@ export type SalesforceMappingContext = {
   now: number;
 };
 
-export type OpportunityDecision =
-  | { action: 'record'; close: CloseInput }
-  | { action: 'ignore'; reason: 'open' | 'unclassified_stage' };
-
 function withoutUndefined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
@@ -59,7 +55,7 @@ function contactIdentity(contact: FlowContact | undefined) {
 export function mapSalesforceOpportunity(
   report: { opportunity: Opportunity; contact?: FlowContact; pointerCloseKey?: string },
   context: SalesforceMappingContext,
-): OpportunityDecision {
+): CloseDecision {
   const opportunity = report.opportunity;
   const outcome = classifyOpportunity(opportunity);
   if (outcome === 'unknown') return { action: 'ignore', reason: 'unclassified_stage' };

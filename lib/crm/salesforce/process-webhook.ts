@@ -1,9 +1,10 @@
+import type { CloseDecision } from '../../domain';
 import type { MetricsRecorder } from '../../observability/metrics';
 import type { RecordCloseResult } from '../../pipeline/record-close';
 import type { Store } from '../../store/store';
 import { type IntakeLogger, putReceipts, recordCloses } from '../intake';
 import type { SalesforceWebhook } from './flow-payload';
-import { mapSalesforceOpportunity, type OpportunityDecision } from './map-opportunity';
+import { mapSalesforceOpportunity } from './map-opportunity';
 
 /**
  * A verified, validated Salesforce webhook → recorded closes: drop notifications already received, decide
@@ -48,7 +49,7 @@ export async function processSalesforceWebhook(
     fresh.map((report) => report.opportunity.Id),
   );
   const now = deps.now();
-  const decisions: OpportunityDecision[] = fresh.map((report) =>
+  const decisions: CloseDecision[] = fresh.map((report) =>
     mapSalesforceOpportunity(
       { ...report, pointerCloseKey: pointers.get(report.opportunity.Id) },
       { ...deps, now },
