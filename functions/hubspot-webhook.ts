@@ -1,17 +1,12 @@
 import { createHubspotClient, type HubspotClient } from '../lib/crm/hubspot/client';
-import { processHubspotWebhook } from '../lib/crm/hubspot/process-webhook';
-import { verifyHubspotSignature } from '../lib/crm/hubspot/signature';
-import { parseHubspotWebhook } from '../lib/crm/hubspot/webhook-payload';
+import { hubspotWebhook } from '../lib/crm/hubspot/webhook';
 import { changedCloseKeys } from '../lib/crm/intake';
-import { AuthenticationError } from '../lib/errors';
-import { publicRequestUri } from '../lib/http/public-uri';
-import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
+import { webhookRequest } from '../lib/crm/webhook-request';
+import { jsonResult } from '../lib/http/request';
 import { dispatchWithinBudget } from './inline-dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime, type Runtime } from './runtime';
 
-/** 100 events are ~40 KB; a workflow body with every deal property stays well under 1 MB. */
-export const HUBSPOT_MAX_BODY_BYTES = 1024 * 1024;
 /** HubSpot waits 5 s for an answer, then counts a failure and retries (reference/platform-apis.md §4). */
 const HUBSPOT_TIMEOUT_MS = 5000;
 /** The share of that window the CRM API calls may use; the writes and the answer need the rest. */
@@ -42,27 +37,17 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
 
   return httpHandler(source, async (event, runtime, context) => {
     const startedAt = runtime.now();
-    const { clientSecret, leadIdProperty } = runtime.config.hubspot;
-    if (!clientSecret) {
-      throw new AuthenticationError(
-        'the HubSpot webhook is disabled: HUBSPOT_CLIENT_SECRET is not configured',
-      );
-    }
-    const body = rawBody(event, HUBSPOT_MAX_BODY_BYTES);
-    const { version } = verifyHubspotSignature(
-      {
-        method: event.requestContext?.http?.method ?? 'POST',
-        uri: publicRequestUri(event, runtime.config.publicBaseUrl),
-        body,
-        header: (name) => header(event, name),
-      },
-      { clientSecret, now: startedAt },
-    );
-    const webhook = parseHubspotWebhook(parseJsonBody(body));
-    const summary = await processHubspotWebhook(webhook, {
+    const settings = runtime.config.hubspot;
+    const request = webhookRequest(event, {
+      maxBodyBytes: hubspotWebhook.maxBodyBytes,
+      publicBaseUrl: runtime.config.publicBaseUrl,
+    });
+    const verified = hubspotWebhook.verify(request, settings, startedAt);
+    const webhook = hubspotWebhook.parse(request);
+    const summary = await hubspotWebhook.record(webhook, {
       store: runtime.store,
       client: clientFor(runtime),
-      leadIdProperty,
+      leadIdProperty: settings.leadIdProperty,
       defaultCurrency: runtime.config.defaultCurrency,
       closureReasonMap: runtime.config.closureReasonMap,
       now: runtime.now,
@@ -80,7 +65,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
     const recorded = closeKeys.length;
     runtime.logger.info('hubspot webhook processed', {
       kind: webhook.kind,
-      signature: version,
+      ...verified,
       received: summary.received,
       duplicates: summary.duplicates,
       ignored: summary.ignored,

@@ -1,7 +1,7 @@
 import type { SliceConfigs } from '../settings';
 import { hubspotSource } from './hubspot/source';
 import { salesforceSource } from './salesforce/source';
-import type { CrmSource } from './types';
+import type { CrmSource, CrmTypes } from './types';
 
 /**
  * The CRMs the connector takes closes from, in the order the backfill reports them. Adding one is its
@@ -21,6 +21,6 @@ export type CrmConfigs = SliceConfigs<(typeof REGISTERED)[number]['settings']>;
 export type PolledCrmName = Extract<(typeof REGISTERED)[number], { poller: object }>['name'];
 
 /** A CRM's part of the configuration, found by its settings' key. */
-export function crmSettings<TSettings>(crm: CrmSource<TSettings>, configs: CrmConfigs): TSettings {
-  return (configs as unknown as Readonly<Record<string, unknown>>)[crm.settings.key] as TSettings;
+export function crmSettings<T extends CrmTypes>(crm: CrmSource<T>, configs: CrmConfigs): T['settings'] {
+  return (configs as unknown as Readonly<Record<string, unknown>>)[crm.settings.key];
 }

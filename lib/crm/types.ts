@@ -1,16 +1,18 @@
 import type * as v from 'valibot';
 import type { CrmPoller } from '../backfill/poll-crm';
-import type { CrmName } from '../domain';
+import type { CloseDecision, CrmName } from '../domain';
 import type { HttpRoute } from '../http/match-route';
+import type { RecordCloseResult } from '../pipeline/record-close';
 import type { SettingsSlice } from '../settings';
 
 /**
  * The CRM contract: all the rest of the connector knows of one CRM. A CRM is one folder under lib/crm/
  * (its settings, webhook, intake, client and poller) exporting a `CrmSource`; lib/crm/registry.ts lists
  * them, and the configuration, the backfill, the HTTP routes, the local server and the status report loop
- * over that list.
+ * over that list. A webhook call goes verify → parse → record (which maps each deal with `mapToClose`);
+ * the backfill's poller reads the CRM's API and records what it finds through the same intake.
  */
-export type CrmSource<TSettings = unknown> = {
+export type CrmSource<T extends CrmTypes = CrmTypes> = {
   /** Its name in records: closes' `crm`, deal pointers, checkpoints, deferred work, the metrics' `crm`. */
   name: CrmName;
   /** As the ad platforms' lead-source fields show it (Meta and TikTok `lead_event_source`, GA4 `lead_source`). */
@@ -18,9 +20,57 @@ export type CrmSource<TSettings = unknown> = {
   /** The source its webhook receipts are kept under: a redelivered notification is recognised by it. */
   receiptSource: string;
   /** Its settings (settings.ts): the variables it reads, and its part of the configuration, `config[key]`. */
-  settings: SettingsSlice<string, v.ObjectEntries, TSettings>;
+  settings: SettingsSlice<string, v.ObjectEntries, T['settings']>;
   /** Its webhook's routes, each served by its own Lambda function (functions/<functionName>.ts). */
   routes: readonly HttpRoute[];
+  webhook: CrmWebhook<T>;
+  /** One deal, as the webhook or the API showed it, to the close it is now (pure). */
+  mapToClose(deal: T['deal'], context: T['mappingContext']): CloseDecision;
   /** The backfill's polling for closes whose webhook never came, deferred work first. */
-  poller?: CrmPoller<TSettings>;
+  poller?: CrmPoller<T['settings']>;
+};
+
+/** The types one CRM's members are written in. */
+export type CrmTypes = {
+  settings: unknown;
+  /** A verified, validated webhook call. */
+  webhook: unknown;
+  /** What recording it needs: the store, the clock, the logger, and the CRM's own (its client…). */
+  recordDeps: unknown;
+  /** One deal (Opportunity…) with what the mapping needs to know of it. */
+  deal: unknown;
+  mappingContext: unknown;
+};
+
+/** A webhook call as a CRM's verification and parsing read it. */
+export type WebhookRequest = {
+  method: string;
+  /** The URI the caller used: scheme, host, path and query (HubSpot signs it). */
+  uri: string;
+  header(name: string): string | undefined;
+  pathParameter(name: string): string | undefined;
+  /** The body as sent, checked against the CRM's size limit when first read (PayloadTooLargeError). */
+  body(): string;
+};
+
+/** What recording one webhook call came to; a CRM may say more (HubSpot: deals deferred). */
+export type CrmIntakeSummary = {
+  received: number;
+  duplicates: number;
+  ignored: number;
+  results: RecordCloseResult[];
+};
+
+export type CrmWebhook<T extends CrmTypes = CrmTypes> = {
+  /** The largest body it takes (the CRM's own batches stay far below). */
+  maxBodyBytes: number;
+  /**
+   * Who may call, checked before any of the body is interpreted: AuthenticationError (401) when the webhook
+   * is not configured or the signature or token is wrong. Answers what the log may say of the check.
+   */
+  verify(request: WebhookRequest, settings: T['settings'], now: number): Readonly<Record<string, string>>;
+  /** What the call says: PayloadValidationError (400) naming each bad field; ForbiddenError (403) for another org. */
+  parse(request: WebhookRequest, settings: T['settings']): T['webhook'];
+  /** Records every close the call reports, then its receipts (lib/crm/intake.ts's durability order). */
+  record(webhook: T['webhook'], deps: T['recordDeps']): Promise<CrmIntakeSummary>;
 };

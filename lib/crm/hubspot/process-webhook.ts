@@ -4,6 +4,7 @@ import { METRIC_NAMES, type MetricsRecorder } from '../../observability/metrics'
 import type { RecordCloseResult } from '../../pipeline/record-close';
 import type { Store } from '../../store/store';
 import { type IntakeLogger, putReceipts, recordCloses } from '../intake';
+import type { CrmIntakeSummary } from '../types';
 import type { HubspotClient, HubspotPipeline, HubspotProperties } from './client';
 import {
   collectDealActivity,
@@ -47,13 +48,9 @@ export type HubspotIntakeDeps = {
   metrics?: MetricsRecorder;
 };
 
-export type HubspotIntakeSummary = {
-  received: number;
-  duplicates: number;
-  ignored: number;
+export type HubspotIntakeSummary = CrmIntakeSummary & {
   /** Deals left for the backfill because HubSpot's API could not be read in time. */
   deferred: number;
-  results: RecordCloseResult[];
 };
 
 /** How deals are mapped in this deployment; shared with the backfill's polling (record-polled-deals.ts). */

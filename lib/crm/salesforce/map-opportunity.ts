@@ -52,8 +52,11 @@ function contactIdentity(contact: FlowContact | undefined) {
   return hasAnyIdentifier(identity) ? identity : undefined;
 }
 
+/** One Opportunity as a webhook or SOQL showed it, with the close it became earlier (its deal pointer). */
+export type OpportunityView = { opportunity: Opportunity; contact?: FlowContact; pointerCloseKey?: string };
+
 export function mapSalesforceOpportunity(
-  report: { opportunity: Opportunity; contact?: FlowContact; pointerCloseKey?: string },
+  report: OpportunityView,
   context: SalesforceMappingContext,
 ): CloseDecision {
   const opportunity = report.opportunity;

@@ -1,8 +1,8 @@
 import type { CloseDecision } from '../../domain';
 import type { MetricsRecorder } from '../../observability/metrics';
-import type { RecordCloseResult } from '../../pipeline/record-close';
 import type { Store } from '../../store/store';
 import { type IntakeLogger, putReceipts, recordCloses } from '../intake';
+import type { CrmIntakeSummary } from '../types';
 import type { SalesforceWebhook } from './flow-payload';
 import { mapSalesforceOpportunity } from './map-opportunity';
 
@@ -24,17 +24,10 @@ export type SalesforceIntakeDeps = {
   metrics?: MetricsRecorder;
 };
 
-export type SalesforceIntakeSummary = {
-  received: number;
-  duplicates: number;
-  ignored: number;
-  results: RecordCloseResult[];
-};
-
 export async function processSalesforceWebhook(
   webhook: SalesforceWebhook,
   deps: SalesforceIntakeDeps,
-): Promise<SalesforceIntakeSummary> {
+): Promise<CrmIntakeSummary> {
   const received = webhook.reports.length + webhook.otherObjects;
   const receiptIds = webhook.reports.flatMap((report) => (report.receiptId ? [report.receiptId] : []));
   const seen =

@@ -1,7 +1,22 @@
 import type { CrmSource } from '../types';
+import {
+  mapSalesforceOpportunity,
+  type OpportunityView,
+  type SalesforceMappingContext,
+} from './map-opportunity';
 import { salesforcePoller } from './poller';
-import { SALESFORCE_RECEIPT_SOURCE } from './process-webhook';
+import { SALESFORCE_RECEIPT_SOURCE, type SalesforceIntakeDeps } from './process-webhook';
 import { type SalesforceConfig, salesforceSettings } from './settings';
+import { type SalesforceWebhookCall, salesforceWebhook } from './webhook';
+
+/** The types Salesforce's members are written in. */
+export type SalesforceTypes = {
+  settings: SalesforceConfig;
+  webhook: SalesforceWebhookCall;
+  recordDeps: SalesforceIntakeDeps;
+  deal: OpportunityView;
+  mappingContext: SalesforceMappingContext;
+};
 
 /** Salesforce: Opportunities, through Outbound Messages (or a Flow's HTTP callout) and SOQL. */
 export const salesforceSource = {
@@ -10,5 +25,7 @@ export const salesforceSource = {
   receiptSource: SALESFORCE_RECEIPT_SOURCE,
   settings: salesforceSettings,
   routes: [{ method: 'POST', path: '/webhooks/salesforce/{token}', functionName: 'salesforce-webhook' }],
+  webhook: salesforceWebhook,
+  mapToClose: mapSalesforceOpportunity,
   poller: salesforcePoller,
-} as const satisfies CrmSource<SalesforceConfig>;
+} as const satisfies CrmSource<SalesforceTypes>;
