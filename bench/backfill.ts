@@ -1,7 +1,7 @@
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import { createRuntime } from '../functions/runtime';
+import { mapWithConcurrency } from '../lib/concurrency';
 import { captureFromReshape, mergeLead } from '../lib/leads/capture';
-import { mapWithConcurrency } from '../lib/pipeline/concurrency';
 import { decideCloseWrite } from '../lib/pipeline/record-close';
 import { ensureTable, startDynalite } from '../local/dynalite';
 import { assertSummary, invokeBackfill } from '../test/support/backfill';

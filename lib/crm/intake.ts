@@ -1,3 +1,4 @@
+import { mapWithConcurrency } from '../concurrency';
 import { type CloseInput, closeWriteChanged } from '../domain';
 import { METRIC_NAMES, type MetricsRecorder } from '../observability/metrics';
 import { dispatchSubjects } from '../pipeline/dispatch';
@@ -17,24 +18,6 @@ export const RECEIPT_TTL_DAYS = 30;
 
 export function receiptExpiresAt(now: number): number {
   return Math.floor(now / 1000) + RECEIPT_TTL_DAYS * 86_400;
-}
-
-/** Runs `task` over `items` with at most `limit` at once, keeping the input order in the result. */
-export async function mapWithConcurrency<TItem, TResult>(
-  items: readonly TItem[],
-  limit: number,
-  task: (item: TItem) => Promise<TResult>,
-): Promise<TResult[]> {
-  const results: TResult[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as TItem);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 // DynamoDB handles this easily; it keeps a 100-event batch well inside HubSpot's 5-second answer window.

@@ -1,5 +1,5 @@
+import { mapWithConcurrency } from '../concurrency';
 import type { OrderRecord } from '../domain';
-import { mapWithConcurrency } from '../pipeline/concurrency';
 import type { Store } from '../store/store';
 
 export type RecordOrderResult = { order: OrderRecord; created: boolean };

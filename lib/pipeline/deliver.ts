@@ -1,10 +1,10 @@
+import { mapWithConcurrency } from '../concurrency';
 import type { DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
 import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
 import type { MetricsRecorder } from '../observability/metrics';
 import { type DeliveryExpectation, deliveryRefKey } from '../store/deliveries';
 import type { Store } from '../store/store';
-import { mapWithConcurrency } from './concurrency';
 import { conversionFor } from './conversion';
 import { countLeadJoinMisses, countRecordedDelivery, logGivenUp } from './delivery-metrics';
 import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './delivery-outcome';

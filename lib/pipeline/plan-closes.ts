@@ -1,7 +1,7 @@
+import { mapWithConcurrency } from '../concurrency';
 import type { ConversionSubject, DeliveryRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
 import { deliveryRefKey } from '../store/deliveries';
-import { mapWithConcurrency } from './concurrency';
 import type { DeliverOptions, DeliveryJob } from './deliver';
 import { planDelivery } from './plan-deliveries';
 

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../functions/runtime';
+import { mapWithConcurrency } from '../../lib/concurrency';
 import { captureFromReshape, mergeLead } from '../../lib/leads/capture';
-import { mapWithConcurrency } from '../../lib/pipeline/concurrency';
 import { decideCloseWrite } from '../../lib/pipeline/record-close';
 import { assertSummary, invokeBackfill } from '../support/backfill';
 import { createClock, DAY, HOUR, T0, type TestClock } from '../support/clock';

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackfillProgress } from '../../lib/backfill/run-backfill';
+import { mapWithConcurrency } from '../../lib/concurrency';
 import { createMetricsRecorder, type MetricsRecorder } from '../../lib/observability/metrics';
-import { mapWithConcurrency } from '../../lib/pipeline/concurrency';
 import { MAX_ATTEMPTS } from '../../lib/pipeline/delivery-outcome';
 import { assertSummary, invokeBackfill } from '../support/backfill';
 import { createClock, DAY, HOUR, MINUTE, T0, type TestClock } from '../support/clock';

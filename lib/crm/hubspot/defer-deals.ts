@@ -1,7 +1,7 @@
+import { mapWithConcurrency } from '../../concurrency';
 import type { DeferredDealRecord } from '../../domain';
 import { retryOnConflict } from '../../store/retry-on-conflict';
 import type { Store } from '../../store/store';
-import { mapWithConcurrency } from '../intake';
 import type { DealActivity } from './deal-activity';
 
 /**

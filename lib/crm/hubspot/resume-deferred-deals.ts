@@ -1,7 +1,7 @@
 import { type DeferredWorkSummary, MIN_POLL_STEP_MS, type PollContext } from '../../backfill/poll-crm';
+import { mapWithConcurrency } from '../../concurrency';
 import { closeWriteChanged, type DeferredDealRecord } from '../../domain';
 import { RetryableError } from '../../errors';
-import { mapWithConcurrency } from '../intake';
 import { activityOfDeferredDeal } from './defer-deals';
 import { type HubspotIntakeDeps, recordHubspotActivity } from './process-webhook';
 

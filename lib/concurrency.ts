@@ -1,4 +1,8 @@
-/** Runs `task` over `items` with at most `limit` in flight; results in input order. */
+/**
+ * Runs `task` over `items` with at most `limit` in flight; results in input order. Shared by every bounded
+ * fan-out (conditional writes of closes, receipts, orders, deliveries): enough in flight to hide DynamoDB's
+ * latency, few enough not to throttle — each caller names its own limit for its own reason.
+ */
 export async function mapWithConcurrency<TItem, TResult>(
   items: readonly TItem[],
   limit: number,
