@@ -16,11 +16,12 @@ export type BackfillResult = BackfillSummary | BackfillRefusal;
 export const BACKFILL_SAFETY_MARGIN_MS = 20_000;
 
 export type BackfillHandlerOptions = Partial<
-  Pick<
-    BackfillDeps,
-    'onProgress' | 'pollShare' | 'limit' | 'pageSize' | 'reserveMs' | 'random' | 'pollTuning' | 'sleep'
-  >
-> & { safetyMarginMs?: number };
+  Pick<BackfillDeps, 'onProgress' | 'pollShare' | 'limit' | 'pageSize' | 'reserveMs' | 'pollTuning' | 'sleep'>
+> & {
+  safetyMarginMs?: number;
+  /** The retry jitter of this handler's runs instead of the runtime's (tests pin the back-off). */
+  random?: () => number;
+};
 
 function describeRun(request: BackfillRequest) {
   return {
@@ -33,7 +34,7 @@ function describeRun(request: BackfillRequest) {
 }
 
 export function createBackfillHandler(source: RuntimeSource, options: BackfillHandlerOptions = {}) {
-  const { safetyMarginMs, ...tuning } = options;
+  const { safetyMarginMs, random, ...tuning } = options;
   return taskHandler<unknown, BackfillResult>(source, async (event, runtime, context) => {
     let request: BackfillRequest;
     try {
@@ -46,7 +47,8 @@ export function createBackfillHandler(source: RuntimeSource, options: BackfillHa
     const deadline =
       runtime.now() + context.getRemainingTimeInMillis() - (safetyMarginMs ?? BACKFILL_SAFETY_MARGIN_MS);
     runtime.logger.info('backfill started', describeRun(request));
-    const summary = await runBackfill(request, { ...runtime, deadline, ...tuning });
+    const pipeline = random ? { ...runtime.pipeline, random } : runtime.pipeline;
+    const summary = await runBackfill(request, { ...runtime, pipeline, deadline, ...tuning });
     const { preview: _preview, ...logged } = summary;
     runtime.logger.info('backfill finished', logged);
     return summary;

@@ -11,13 +11,8 @@ import { saveLeadCapture } from '../lib/leads/save-lead';
 import { METRIC_NAMES } from '../lib/observability/metrics';
 import { orderFromCheckout } from '../lib/orders/capture';
 import { recordOrders } from '../lib/orders/record-orders';
-import { dispatchSubjects } from '../lib/pipeline/dispatch';
-import { dispatchWithinBudget } from './inline-dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime, type Runtime } from './runtime';
-
-/** Time kept for the final writes and the answer after the inline dispatch's deadline. */
-const LAMBDA_FINISH_MARGIN_MS = 1500;
 
 /** DESIGN.md: 413 over 1 MB. */
 export const COLLECT_MAX_BODY_BYTES = 1024 * 1024;
@@ -100,7 +95,9 @@ export function createCollectHandler(source: RuntimeSource) {
       .filter((result) => result.created)
       .map(({ order }) => order.subjectKey);
     const duplicates = recordedOrders.filter((result) => !result.created).map(({ order }) => order.orderId);
-    await dispatchWithinBudget([...closeKeys, ...newOrderKeys], runtime, context);
+    await runtime.dispatchInline([...closeKeys, ...newOrderKeys], {
+      remainingMs: context.getRemainingTimeInMillis(),
+    });
     runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, leadIds.length);
     runtime.logger.info('leads captured', {
       count: leadIds.length,
@@ -119,31 +116,24 @@ export function createCollectHandler(source: RuntimeSource) {
  * of closes for the captured lead IDs). The leads are already stored, so a failure here only delays
  * those deliveries until the backfill; it never fails the caller's request.
  */
-async function dispatchClosesOfArrivedLeads(
-  leadIds: string[],
-  runtime: Runtime,
-  context: Context | undefined,
-) {
+async function dispatchClosesOfArrivedLeads(leadIds: string[], runtime: Runtime, context: Context) {
   if (leadIds.length === 0 || runtime.destinations.length === 0) return;
-  try {
-    const closes = await runtime.store.getCloses(leadIds);
-    if (closes.size === 0) return;
-    const remaining = context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
-    const budget = Math.min(runtime.config.inlineDispatchBudgetMs, remaining - LAMBDA_FINISH_MARGIN_MS);
-    const summary = await dispatchSubjects([...closes.keys()], {
-      ...runtime,
-      closes,
-      deadline: runtime.now() + budget,
-    });
-    runtime.logger.info('waiting closes dispatched', {
-      closes: summary.closes,
-      deliveries: summary.deliveries,
-    });
-  } catch (error) {
+  const closes = await runtime.store.getCloses(leadIds).catch((error: unknown) => {
     runtime.logger.warn('dispatch after lead capture failed; the backfill will retry', {
       error: (error as Error)?.name,
     });
-  }
+    return undefined;
+  });
+  if (!closes) return;
+  const summary = await runtime.dispatchInline([...closes.keys()], {
+    remainingMs: context.getRemainingTimeInMillis(),
+    subjects: closes,
+  });
+  if (!summary) return;
+  runtime.logger.info('waiting closes dispatched', {
+    closes: summary.subjects,
+    deliveries: summary.deliveries,
+  });
 }
 
 export const handler = createCollectHandler(getDefaultRuntime);

@@ -3,7 +3,6 @@ import { hubspotWebhook } from '../lib/crm/hubspot/webhook';
 import { changedCloseKeys } from '../lib/crm/intake';
 import { webhookRequest } from '../lib/crm/webhook-request';
 import { jsonResult } from '../lib/http/request';
-import { dispatchWithinBudget } from './inline-dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime, type Runtime } from './runtime';
 
@@ -56,12 +55,10 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       metrics: runtime.metrics,
     });
     const closeKeys = changedCloseKeys(summary.results);
-    await dispatchWithinBudget(
-      closeKeys,
-      runtime,
-      context,
-      startedAt + HUBSPOT_TIMEOUT_MS - ANSWER_MARGIN_MS,
-    );
+    await runtime.dispatchInline(closeKeys, {
+      remainingMs: context.getRemainingTimeInMillis(),
+      answerBy: startedAt + HUBSPOT_TIMEOUT_MS - ANSWER_MARGIN_MS,
+    });
     const recorded = closeKeys.length;
     runtime.logger.info('hubspot webhook processed', {
       kind: webhook.kind,

@@ -5,6 +5,9 @@ import { type Config, type Env, loadConfig } from '../lib/config';
 import { createDestinations } from '../lib/destinations/registry';
 import type { Destination } from '../lib/destinations/types';
 import type { MetricsRecorder } from '../lib/observability/metrics';
+import type { PipelineContext } from '../lib/pipeline/context';
+import { bindDispatchSubjects, type DispatchSubjects } from '../lib/pipeline/dispatch';
+import { createInlineDispatch, type InlineDispatch } from '../lib/pipeline/inline-dispatch';
 import { resolveParameters } from '../lib/secrets';
 import { createStore, type Store } from '../lib/store/store';
 import { createObservability } from './observability';
@@ -25,10 +28,16 @@ export type Runtime = {
   fetch: typeof fetch;
   /** The enabled ad-platform destinations, built once from config (a disabled one is absent). */
   destinations: Destination[];
+  /** The output side's long-lived context: every inline dispatch and backfill run shares it. */
+  pipeline: PipelineContext;
+  /** Plans and delivers subjects by a deadline (over `pipeline`); a test replaces it to see the hand-over. */
+  dispatchSubjects: DispatchSubjects;
+  /** The handlers' inline dispatch: `dispatchSubjects` within the inline budget and the call's time. */
+  dispatchInline: InlineDispatch;
 };
 
 export type RuntimeOverrides = Partial<
-  Pick<Runtime, 'now' | 'fetch' | 'logger' | 'dynamo' | 'metrics' | 'destinations'>
+  Pick<Runtime, 'now' | 'fetch' | 'logger' | 'dynamo' | 'metrics' | 'destinations' | 'dispatchSubjects'>
 >;
 
 export function createDynamoClient(config: Config): DynamoDBClient {
@@ -54,16 +63,39 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
   tracer?.captureAWSv3Client(dynamo);
   const now = overrides.now ?? Date.now;
   const runtimeFetch = overrides.fetch ?? globalThis.fetch;
+  const metrics = overrides.metrics ?? observability.metrics;
+  const store = createStore({ client: dynamo, tableName: config.tableName });
+  const destinations = overrides.destinations ?? createDestinations(config, { fetch: runtimeFetch, now });
+  const pipeline: PipelineContext = {
+    store,
+    destinations,
+    now,
+    dryRun: config.dryRun,
+    leadWaitMs: config.leadWaitMs,
+    // Looked up at each draw, so that a test's spy on Math.random (test/reliability) sets the jitter.
+    random: () => Math.random(),
+    logger,
+    metrics,
+  };
+  const dispatchSubjects = overrides.dispatchSubjects ?? bindDispatchSubjects(pipeline);
   return {
     config,
     logger,
-    metrics: overrides.metrics ?? observability.metrics,
+    metrics,
     tracer,
     dynamo,
-    store: createStore({ client: dynamo, tableName: config.tableName }),
+    store,
     now,
     fetch: runtimeFetch,
-    destinations: overrides.destinations ?? createDestinations(config, { fetch: runtimeFetch, now }),
+    destinations,
+    pipeline,
+    dispatchSubjects,
+    dispatchInline: createInlineDispatch({
+      dispatchSubjects,
+      budgetMs: config.inlineDispatchBudgetMs,
+      now,
+      logger,
+    }),
   };
 }
 

@@ -3,7 +3,6 @@ import { SALESFORCE_ACK } from '../lib/crm/salesforce/outbound-message';
 import { salesforceWebhook } from '../lib/crm/salesforce/webhook';
 import { webhookRequest } from '../lib/crm/webhook-request';
 import { jsonResult } from '../lib/http/request';
-import { dispatchWithinBudget } from './inline-dispatch';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime } from './runtime';
 
@@ -36,7 +35,10 @@ export function createSalesforceWebhookHandler(source: RuntimeSource) {
       metrics: runtime.metrics,
     });
     const closeKeys = changedCloseKeys(summary.results);
-    await dispatchWithinBudget(closeKeys, runtime, context, startedAt + SALESFORCE_TIMEOUT_MS - 5000);
+    await runtime.dispatchInline(closeKeys, {
+      remainingMs: context.getRemainingTimeInMillis(),
+      answerBy: startedAt + SALESFORCE_TIMEOUT_MS - 5000,
+    });
     runtime.logger.info('salesforce webhook processed', {
       kind: webhook.kind,
       received: summary.received,

@@ -1,9 +1,9 @@
 import type { Config } from '../config';
 import { CRM_SOURCES, crmSettings, type PolledCrmName } from '../crm/registry';
-import type { Destination } from '../destinations/types';
 import type { DeliveryStatus } from '../domain';
 import type { MetricsRecorder } from '../observability/metrics';
-import type { DeliverySummary } from '../pipeline/deliver';
+import type { PipelineContext } from '../pipeline/context';
+import type { DeliverySummary } from '../pipeline/delivery-summary';
 import { type ProcessDueSummary, processDueWork } from '../pipeline/process-due';
 import type { Store } from '../store/store';
 import type { BackfillRequest } from './input';
@@ -37,7 +37,8 @@ export type BackfillProgress =
 export type BackfillDeps = {
   store: Store;
   config: Config;
-  destinations: readonly Destination[];
+  /** The runtime's pipeline context: the due work runs over it (through the read-only store in a dry run). */
+  pipeline: PipelineContext;
   now: () => number;
   fetch: typeof fetch;
   logger: PollLogger;
@@ -51,7 +52,6 @@ export type BackfillDeps = {
   limit?: number;
   pageSize?: number;
   reserveMs?: number;
-  random?: () => number;
   /** Polling tuning by CRM name (HubSpot's search: result cap, spacing between searches, narrowest window). */
   pollTuning?: Readonly<Partial<Record<PolledCrmName, PollTuning>>>;
   /** How the CRM clients wait (Retry-After, back-off, request spacing); injectable for tests. */
@@ -161,34 +161,30 @@ export async function runBackfill(request: BackfillRequest, deps: BackfillDeps):
 
   const crm = await pollCrms(request, deps, store, recordedCloseKeys);
 
-  const due = await processDueWork({
-    store,
-    now: deps.now,
-    deadline: deps.deadline,
-    destinations: deps.destinations,
-    config: deps.config,
-    ...(request.dryRun ? { dryRun: true } : {}),
-    retryNow: request.retryNow,
-    ownedCloseKeys: recordedCloseKeys,
-    logger: deps.logger,
-    ...(deps.metrics ? { metrics: deps.metrics } : {}),
-    ...(deps.random ? { random: deps.random } : {}),
-    ...(deps.limit === undefined ? {} : { limit: deps.limit }),
-    ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }),
-    ...(deps.reserveMs === undefined ? {} : { reserveMs: deps.reserveMs }),
-    ...(deps.onProgress
-      ? {
-          onRound: (so: Readonly<ProcessDueSummary>) =>
-            deps.onProgress?.({
-              phase: 'deliver',
-              read: so.read,
-              rounds: so.rounds,
-              deliveries: totalCount(so.deliveries),
-              requests: totalCount(so.requests),
-            }),
-        }
-      : {}),
-  });
+  // A dry run records what it would write in the read-only store, and sends nothing whatever DRY_RUN says.
+  const due = await processDueWork(
+    { ...deps.pipeline, store, ...(request.dryRun ? { dryRun: true } : {}) },
+    {
+      deadline: deps.deadline,
+      retryNow: request.retryNow,
+      ownedSubjectKeys: recordedCloseKeys,
+      ...(deps.limit === undefined ? {} : { limit: deps.limit }),
+      ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }),
+      ...(deps.reserveMs === undefined ? {} : { reserveMs: deps.reserveMs }),
+      ...(deps.onProgress
+        ? {
+            onRound: (so: Readonly<ProcessDueSummary>) =>
+              deps.onProgress?.({
+                phase: 'deliver',
+                read: so.read,
+                rounds: so.rounds,
+                deliveries: totalCount(so.deliveries),
+                requests: totalCount(so.requests),
+              }),
+          }
+        : {}),
+    },
+  );
 
   const polled = Object.values(crm);
   const pollLeft = polled.some((summary) => summary.status === 'partial' || summary.status === 'failed');

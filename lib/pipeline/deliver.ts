@@ -2,12 +2,12 @@ import { mapWithConcurrency } from '../concurrency';
 import type { DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
 import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
-import type { MetricsRecorder } from '../observability/metrics';
 import { type DeliveryExpectation, deliveryRefKey } from '../store/deliveries';
-import type { Store } from '../store/store';
+import type { PipelineContext } from './context';
 import { conversionFor } from './conversion';
 import { countLeadJoinMisses, countRecordedDelivery, logGivenUp } from './delivery-metrics';
 import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './delivery-outcome';
+import { countStatus, type DeliverySummary, emptySummary } from './delivery-summary';
 
 /**
  * The shared batch processor of the inline (webhook, collect) and backfill paths: for each delivery job,
@@ -20,37 +20,6 @@ export type DeliveryJob = {
   delivery: DeliveryRecord;
   /** The stored state this job read: the final write is conditional on it (undefined: must not exist). */
   expected: DeliveryExpectation | undefined;
-};
-
-/** The part of Powertools' Logger the pipeline uses (structured fields only: counts, codes, no PII). */
-export type PipelineLogger = {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-};
-
-export type DeliverOptions = {
-  store: Store;
-  destinations: readonly Destination[];
-  now: () => number;
-  /** Platform requests must end by then; rows not sent by then stay due for the next run. */
-  deadline: number;
-  dryRun: boolean;
-  leadWaitMs: number;
-  random: () => number;
-  logger?: PipelineLogger;
-  /** Deliveries, give-ups and lead join misses are counted here when given (see delivery-metrics.ts). */
-  metrics?: MetricsRecorder;
-};
-
-export type DeliverySummary = {
-  /** Destination → recorded status → count. */
-  deliveries: Record<string, Record<string, number>>;
-  /** Platform requests made, per destination. */
-  requests: Record<string, number>;
-  /** Writes that lost to a concurrent processor (which recorded its own result). */
-  conflicts: number;
-  /** Jobs left untouched for a later run (no time left before the deadline). */
-  deferred: number;
 };
 
 /** Parallel conditional writes: enough to hide DynamoDB latency, few enough not to throttle. */
@@ -69,30 +38,6 @@ type Result = { job: DeliveryJob; next: DeliveryRecord } | { job: DeliveryJob; n
 
 /** A run's summary, and the deliveries whose result is recorded (by delivery key). */
 export type DeliveryRun = { summary: DeliverySummary; recorded: Set<string> };
-
-export function emptySummary(): DeliverySummary {
-  return { deliveries: {}, requests: {}, conflicts: 0, deferred: 0 };
-}
-
-export function countStatus(summary: DeliverySummary, destination: string, status: string): void {
-  const statuses = summary.deliveries[destination] ?? {};
-  statuses[status] = (statuses[status] ?? 0) + 1;
-  summary.deliveries[destination] = statuses;
-}
-
-export function mergeSummaries(into: DeliverySummary, from: DeliverySummary): DeliverySummary {
-  for (const [destination, statuses] of Object.entries(from.deliveries)) {
-    const target = into.deliveries[destination] ?? {};
-    for (const [status, count] of Object.entries(statuses)) target[status] = (target[status] ?? 0) + count;
-    into.deliveries[destination] = target;
-  }
-  for (const [destination, count] of Object.entries(from.requests)) {
-    into.requests[destination] = (into.requests[destination] ?? 0) + count;
-  }
-  into.conflicts += from.conflicts;
-  into.deferred += from.deferred;
-  return into;
-}
 
 function decide(job: DeliveryJob, destination: Destination, lead: LeadRecord | undefined, now: number) {
   const conversion = conversionFor(job.subject, lead, job.delivery.delivered, now);
@@ -117,7 +62,8 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 async function uploadForDestination(
   destination: Destination,
   pending: readonly Pending[],
-  options: DeliverOptions,
+  context: PipelineContext,
+  deadline: number,
   summary: DeliverySummary,
 ): Promise<Map<Pending, RowOutcome | undefined>> {
   const outcomes = new Map<Pending, RowOutcome | undefined>();
@@ -134,7 +80,7 @@ async function uploadForDestination(
         for (const item of part) outcomes.set(item, stopped);
         continue;
       }
-      if (options.deadline - options.now() < MIN_REQUEST_WINDOW_MS) {
+      if (deadline - context.now() < MIN_REQUEST_WINDOW_MS) {
         for (const item of part) outcomes.set(item, undefined);
         continue;
       }
@@ -142,11 +88,11 @@ async function uploadForDestination(
         .upload(
           part.map((item) => item.decision.row),
           batch,
-          { deadline: options.deadline },
+          { deadline },
         )
         .catch((error: unknown) => {
           // Clients answer per row; anything thrown here is a bug: record it and keep the run going.
-          options.logger?.warn('destination upload failed unexpectedly', {
+          context.logger.warn('destination upload failed unexpectedly', {
             destination: destination.name,
             error: (error as Error)?.name,
           });
@@ -174,18 +120,20 @@ async function uploadForDestination(
 }
 
 /**
- * Processes delivery jobs end to end. `leads` holds the leads already read for these closes (by lead
- * ID); jobs whose close has a lead ID but no lead wait for it, up to `leadWaitMs` after the close.
+ * Processes delivery jobs end to end; platform requests end by `deadline`. `leads` holds the leads already
+ * read for these subjects (by lead ID); jobs whose close has a lead ID but no lead wait for it, up to
+ * `leadWaitMs` after the close (an order joins no lead).
  */
 export async function deliverJobs(
+  context: PipelineContext,
   jobs: readonly DeliveryJob[],
   leads: ReadonlyMap<string, LeadRecord>,
-  options: DeliverOptions,
+  deadline: number,
 ): Promise<DeliveryRun> {
   const summary = emptySummary();
   const recorded = new Set<string>();
-  const now = options.now();
-  const byName = new Map(options.destinations.map((destination) => [destination.name, destination]));
+  const now = context.now();
+  const byName = new Map(context.destinations.map((destination) => [destination.name, destination]));
   const results: Result[] = [];
   const pending: Pending[] = [];
   const record = (
@@ -196,8 +144,8 @@ export async function deliverJobs(
     results.push({
       job,
       next: deliveryAfterOutcome(job.delivery, outcome, {
-        now: options.now(),
-        random: options.random,
+        now: context.now(),
+        random: context.random,
         ...extra,
       }),
     });
@@ -213,8 +161,8 @@ export async function deliverJobs(
       continue;
     }
     const lead = job.subject.leadId ? leads.get(job.subject.leadId) : undefined;
-    if (shouldWaitForLead(job.subject, lead !== undefined, now, options.leadWaitMs)) {
-      const next = waitingDelivery(job.delivery, job.subject, { now, leadWaitMs: options.leadWaitMs });
+    if (shouldWaitForLead(job.subject, lead !== undefined, now, context.leadWaitMs)) {
+      const next = waitingDelivery(job.delivery, job.subject, { now, leadWaitMs: context.leadWaitMs });
       const unchanged =
         job.delivery.status === next.status && job.delivery.nextAttemptAt === next.nextAttemptAt;
       results.push({ job, next: unchanged ? undefined : next });
@@ -240,7 +188,7 @@ export async function deliverJobs(
     }
     // The exact single-row request (no credentials): what the platform receives for this delivery.
     const payload = destination.describe([decision.row], decision.batch);
-    if (options.dryRun) {
+    if (context.dryRun) {
       record(
         job,
         { kind: 'skipped', reason: 'dry_run', message: 'DRY_RUN: payload built and recorded, nothing sent' },
@@ -260,7 +208,7 @@ export async function deliverJobs(
   // Destinations upload side by side; within one, batches go one after the other (rate limits).
   const uploaded = await Promise.all(
     [...perDestination].map(([destination, items]) =>
-      uploadForDestination(destination, items, options, summary),
+      uploadForDestination(destination, items, context, deadline, summary),
     ),
   );
   for (const outcomes of uploaded) {
@@ -276,7 +224,7 @@ export async function deliverJobs(
     }
   }
 
-  countLeadJoinMisses(options.metrics, jobs, leads);
+  countLeadJoinMisses(context.metrics, jobs, leads);
   const written: DeliveryRecord[] = [];
   await mapWithConcurrency(results, WRITE_CONCURRENCY, async (result) => {
     const key = deliveryRefKey(result.job.delivery);
@@ -285,10 +233,10 @@ export async function deliverJobs(
       return;
     }
     try {
-      await options.store.putDelivery(result.next, result.job.expected);
+      await context.store.putDelivery(result.next, result.job.expected);
       recorded.add(key);
       countStatus(summary, result.next.destination, result.next.status);
-      countRecordedDelivery(options.metrics, result.next);
+      countRecordedDelivery(context.metrics, result.next);
       written.push(result.next);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) {
@@ -298,14 +246,14 @@ export async function deliverJobs(
       // The item stays as it was (still due): the next run repeats the attempt, which the platforms'
       // ids make an update rather than a duplicate.
       summary.deferred++;
-      options.logger?.warn('delivery could not be recorded', {
+      context.logger.warn('delivery could not be recorded', {
         destination: result.next.destination,
         error: (error as Error)?.name,
       });
     }
   });
-  logGivenUp(options.logger, written);
+  logGivenUp(context.logger, written);
   if (summary.conflicts > 0)
-    options.logger?.info('deliveries changed concurrently', { conflicts: summary.conflicts });
+    context.logger.info('deliveries changed concurrently', { conflicts: summary.conflicts });
   return { summary, recorded };
 }

@@ -1,6 +1,6 @@
 import { type DeliveryRecord, deliveryState, failureReason } from '../domain';
 import { METRIC_NAMES, type MetricsRecorder } from '../observability/metrics';
-import type { PipelineLogger } from './deliver';
+import type { PipelineLogger } from './context';
 
 /**
  * What recorded deliveries tell operators (README → Deploy, Observability): `Deliveries` by destination

@@ -38,8 +38,8 @@ export function retryDelayMs(
 }
 
 /** When the wait for a close's lead ends: counted from when the connector recorded the close. */
-export function leadWaitEndsAt(close: ConversionSubject, leadWaitMs: number): number {
-  return close.recordedAt + leadWaitMs;
+export function leadWaitEndsAt(subject: ConversionSubject, leadWaitMs: number): number {
+  return subject.recordedAt + leadWaitMs;
 }
 
 /**
@@ -47,20 +47,20 @@ export function leadWaitEndsAt(close: ConversionSubject, leadWaitMs: number): nu
  * An order has no lead ID: it never waits.
  */
 export function shouldWaitForLead(
-  close: ConversionSubject,
+  subject: ConversionSubject,
   leadFound: boolean,
   now: number,
   leadWaitMs: number,
 ): boolean {
-  return !leadFound && Boolean(close.leadId) && now < leadWaitEndsAt(close, leadWaitMs);
+  return !leadFound && Boolean(subject.leadId) && now < leadWaitEndsAt(subject, leadWaitMs);
 }
 
 export function waitingDelivery(
   delivery: DeliveryRecord,
-  close: ConversionSubject,
+  subject: ConversionSubject,
   options: { now: number; leadWaitMs: number },
 ): DeliveryRecord {
-  const waitEnd = leadWaitEndsAt(close, options.leadWaitMs);
+  const waitEnd = leadWaitEndsAt(subject, options.leadWaitMs);
   return {
     ...delivery,
     status: 'waiting_for_lead',

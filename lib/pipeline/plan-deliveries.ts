@@ -2,9 +2,9 @@ import type { ConversionSubject, DeliveryRecord } from '../domain';
 import type { DeliveryExpectation } from '../store/deliveries';
 
 /**
- * Planning (pure): one delivery per enabled destination per close version (an order has one version). A new close version
- * re-plans the delivery (keeping what the platform accepted before, so the destination can adjust);
- * a delivery already at this version is left as it is, except a dry-run one when running for real.
+ * Planning (pure): one delivery per enabled destination per subject version (an order has one version).
+ * A new version re-plans the delivery (keeping what the platform accepted before, so the destination can
+ * adjust); a delivery already at this version is left as it is, except a dry-run one when running for real.
  */
 export type PlannedDelivery = {
   delivery: DeliveryRecord;
@@ -17,16 +17,16 @@ export type PlannedDelivery = {
 export const DRY_RUN_STATUS = 'skipped:dry_run';
 
 export function planDelivery(
-  close: ConversionSubject,
+  subject: ConversionSubject,
   destination: string,
   existing: DeliveryRecord | undefined,
   options: { now: number; dueAt: number; dryRun: boolean },
 ): PlannedDelivery | undefined {
   const fresh = (attempts: number, previous?: DeliveryRecord): DeliveryRecord => ({
-    subjectKey: close.subjectKey,
+    subjectKey: subject.subjectKey,
     destination,
     status: 'pending',
-    subjectVersion: close.version,
+    subjectVersion: subject.version,
     attempts,
     createdAt: previous?.createdAt ?? options.now,
     updatedAt: options.now,
@@ -36,8 +36,10 @@ export function planDelivery(
   });
   if (!existing) return { delivery: fresh(0), expected: undefined, write: true };
   const expected = { subjectVersion: existing.subjectVersion, attempts: existing.attempts };
-  if (existing.subjectVersion > close.version) return undefined; // we read an older close than the delivery's
-  if (existing.subjectVersion < close.version) return { delivery: fresh(0, existing), expected, write: true };
+  // We read an older subject than the delivery's: someone else planned the newer version.
+  if (existing.subjectVersion > subject.version) return undefined;
+  if (existing.subjectVersion < subject.version)
+    return { delivery: fresh(0, existing), expected, write: true };
   if (existing.status === DRY_RUN_STATUS && !options.dryRun) {
     return { delivery: fresh(existing.attempts, existing), expected, write: true };
   }

@@ -1,22 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCollectHandler } from '../../functions/collect';
 import { sha256Hex } from '../../lib/leads/hash';
-import type { DispatchOptions } from '../../lib/pipeline/dispatch';
+import { emptySummary } from '../../lib/pipeline/delivery-summary';
+import type { DispatchSubjects } from '../../lib/pipeline/dispatch';
 import { createClock, type TestClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { startLocalApi } from '../support/local-api';
 import { createTestRuntime, TEST_COLLECT_KEY } from '../support/runtime';
 import { scanTable } from '../support/table-items';
 
-const dispatched = vi.hoisted(() => [] as string[][]);
-vi.mock('../../lib/pipeline/dispatch', () => ({
-  dispatchSubjects: async (closeKeys: readonly string[], _options: DispatchOptions) => {
-    dispatched.push([...closeKeys]);
-    return { closes: closeKeys.length, deliveries: {} };
-  },
-}));
+/** What the handler hands to the destinations: the runtime's dispatcher, replaced to record it. */
+const dispatched: string[][] = [];
+const recordDispatch: DispatchSubjects = async (closeKeys) => {
+  dispatched.push([...closeKeys]);
+  return { subjects: closeKeys.length, ...emptySummary() };
+};
 
 const SEEDS = join(__dirname, '..', 'fixtures', 'seeds');
 const seed = (name: string): Record<string, unknown> =>
@@ -40,7 +40,7 @@ beforeEach(async () => {
   table = await createTestTable();
   clock = createClock(T0, { realTime: true });
   dispatched.length = 0;
-  const runtime = createTestRuntime(table, {}, { now: clock.now });
+  const runtime = createTestRuntime(table, {}, { now: clock.now, dispatchSubjects: recordDispatch });
   api = await startLocalApi({ collect: createCollectHandler(runtime) });
 });
 

@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHubspotWebhookHandler } from '../../functions/hubspot-webhook';
 import { signV1 } from '../../lib/crm/hubspot/signature';
 import { sha256Hex } from '../../lib/leads/hash';
-import type { DispatchOptions } from '../../lib/pipeline/dispatch';
+import { emptySummary } from '../../lib/pipeline/delivery-summary';
+import type { DispatchSubjects } from '../../lib/pipeline/dispatch';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { createClock, MINUTE, type TestClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
@@ -12,13 +13,12 @@ import { startLocalApi } from '../support/local-api';
 import { createTestRuntime } from '../support/runtime';
 import { scanTable } from '../support/table-items';
 
-const dispatched = vi.hoisted(() => [] as { closeKeys: string[]; deadline: number; now: number }[]);
-vi.mock('../../lib/pipeline/dispatch', () => ({
-  dispatchSubjects: async (closeKeys: readonly string[], options: DispatchOptions) => {
-    dispatched.push({ closeKeys: [...closeKeys], deadline: options.deadline, now: options.now() });
-    return { closes: closeKeys.length, deliveries: {} };
-  },
-}));
+/** What the handler hands to the destinations: the runtime's dispatcher, replaced to record it. */
+const dispatched: { closeKeys: string[]; deadline: number; now: number }[] = [];
+const recordDispatch: DispatchSubjects = async (closeKeys, call) => {
+  dispatched.push({ closeKeys: [...closeKeys], deadline: call.deadline, now: clock.now() });
+  return { subjects: closeKeys.length, ...emptySummary() };
+};
 
 const SECRET = 'hubspot-client-secret-for-tests';
 const BASE = 'https://hooks.example.com';
@@ -41,7 +41,7 @@ async function startApi(env: Record<string, string | undefined> = {}) {
       DEFAULT_CURRENCY: 'EUR',
       ...env,
     },
-    { now: clock.now },
+    { now: clock.now, dispatchSubjects: recordDispatch },
   );
   api = await startLocalApi({ 'hubspot-webhook': createHubspotWebhookHandler(runtime) });
 }

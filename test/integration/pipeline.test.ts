@@ -261,17 +261,15 @@ describe('processDueWork', () => {
 });
 
 describe('dispatchSubjects', () => {
-  it('keeps the closes due when called without destinations (the webhook call shape before wiring)', async () => {
+  it('keeps the closes due when no destination is enabled', async () => {
     const leadId = nextLeadId();
     await storeClose(runtime.store, closeInput(leadId));
 
-    const summary = await dispatchSubjects([leadId], {
-      store: runtime.store,
-      now: runtime.now,
+    const summary = await dispatchSubjects({ ...runtime.pipeline, destinations: [] }, [leadId], {
       deadline: T0 + 2500,
     });
 
-    expect(summary).toMatchObject({ closes: 1, deliveries: {} });
+    expect(summary).toMatchObject({ subjects: 1, deliveries: {} });
     expect((await dueItems(table)).map((item) => item.pk)).toEqual([`CLOSE#${leadId}`]);
   });
 });
