@@ -9,8 +9,8 @@ import type { PipelineLogger } from './context';
  * `LeadJoinMisses` by CRM. Counts and keys only: a close key is the pseudonymous lead ID, never PII.
  */
 
-/** At most this many close keys are named in one give-up log line (the status report lists the rest). */
-const LOGGED_CLOSE_KEYS = 10;
+/** At most this many subject keys are named in one give-up log line (the status report lists the rest). */
+const LOGGED_SUBJECT_KEYS = 10;
 
 export function countRecordedDelivery(metrics: MetricsRecorder | undefined, delivery: DeliveryRecord): void {
   if (!metrics) return;
@@ -37,7 +37,7 @@ export function logGivenUp(logger: PipelineLogger | undefined, recorded: readonl
       reason: failureReason(first.status),
       count: deliveries.length,
       lastErrorCode: first.lastErrorCode,
-      closes: deliveries.slice(0, LOGGED_CLOSE_KEYS).map((delivery) => delivery.subjectKey),
+      closes: deliveries.slice(0, LOGGED_SUBJECT_KEYS).map((delivery) => delivery.subjectKey),
     });
   }
 }

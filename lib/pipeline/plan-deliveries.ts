@@ -1,5 +1,4 @@
 import type { ConversionSubject, DeliveryRecord } from '../domain';
-import type { DeliveryExpectation } from '../store/deliveries';
 
 /**
  * Planning (pure): one delivery per enabled destination per subject version (an order has one version).
@@ -8,8 +7,11 @@ import type { DeliveryExpectation } from '../store/deliveries';
  */
 export type PlannedDelivery = {
   delivery: DeliveryRecord;
-  /** The stored state to write over (undefined: the delivery must not exist yet). */
-  expected: DeliveryExpectation | undefined;
+  /**
+   * The stored state to write over (undefined: the delivery must not exist yet); the shape of the store's
+   * DeliveryExpectation, named from the domain so that this pure rule imports no storage module.
+   */
+  expected: Pick<DeliveryRecord, 'subjectVersion' | 'attempts'> | undefined;
   /** False when the stored delivery is already right for this version: nothing to write. */
   write: boolean;
 };
