@@ -23,11 +23,17 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
   let client: { runtime: Runtime; client: HubspotClient | undefined } | undefined;
   const clientFor = (runtime: Runtime) => {
     if (client?.runtime !== runtime) {
-      const { accessToken, apiBaseUrl } = runtime.config.hubspot;
+      const { accessToken, apiBaseUrl, apiVersion } = runtime.config.hubspot;
       client = {
         runtime,
         client: accessToken
-          ? createHubspotClient({ baseUrl: apiBaseUrl, accessToken, fetch: runtime.fetch, now: runtime.now })
+          ? createHubspotClient({
+              baseUrl: apiBaseUrl,
+              accessToken,
+              apiVersion,
+              fetch: runtime.fetch,
+              now: runtime.now,
+            })
           : undefined,
       };
     }

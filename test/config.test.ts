@@ -89,6 +89,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('pins the HubSpot API date version, overridable by HUBSPOT_API_VERSION', () => {
+    expect(loadConfig({}).hubspot.apiVersion).toBe('2026-09');
+    expect(loadConfig({ HUBSPOT_API_VERSION: '2027-03' }).hubspot.apiVersion).toBe('2027-03');
+    expect(() => loadConfig({ HUBSPOT_API_VERSION: 'v3' })).toThrow(/HUBSPOT_API_VERSION/);
+  });
+
   it('parses CLOSURE_REASON_MAP as a JSON object', () => {
     expect(loadConfig({ CLOSURE_REASON_MAP: '{"Went dark":"unresponsive"}' }).closureReasonMap).toEqual({
       'Went dark': 'unresponsive',

@@ -30,6 +30,7 @@ describe('webhookRequest', () => {
     const hubspot = {
       clientSecret: undefined,
       accessToken: undefined,
+      apiVersion: '2026-09',
       apiBaseUrl: 'https://api.hubapi.com',
       leadIdProperty: 'lead_id',
     };

@@ -191,10 +191,13 @@ describe('POST /webhooks/hubspot with API enrichment', () => {
         'hs_is_closed_won',
         'hs_is_closed',
         'hs_lastmodifieddate',
+        'hs_merged_object_ids',
         'lead_id',
       ],
+      propertiesWithHistory: [],
       inputs: [{ id: '101' }],
     });
+    expect(read?.path).toBe('/crm/objects/2026-09/deals/batch/read');
   });
 
   it('records a lost deal at value 0 with its reason normalised and kept as detail', async () => {

@@ -1,12 +1,15 @@
 import * as v from 'valibot';
 import { ConnectorError } from '../../errors';
 import { type CrmHttpOptions, requestCrmJson } from '../http-json';
-import { HUBSPOT_ASSOCIATIONS_API_VERSION, HUBSPOT_CRM_API_VERSION } from './settings';
+import { mergedDealIds } from './merged-ids';
+import { HUBSPOT_API_VERSION } from './settings';
 
 /**
- * The HubSpot CRM API as the connector uses it (reference/platform-apis.md §4): batch reads of deals,
- * deal→contact associations and contacts (one request each for a whole webhook batch), the deal pipelines
- * (cached), and the deal search the backfill polls with. Bearer token of a private app.
+ * The HubSpot CRM API as the connector uses it (reference/platform-apis.md §4, §7), on the date-versioned
+ * paths of one `apiVersion` (HUBSPOT_API_VERSION): batch reads of deals, deal→contact associations and
+ * contacts (one request each for a whole webhook batch), the deal pipelines (cached), and the deal search
+ * the backfill polls with. Bearer token of a developer-platform app (static auth), a Service Key or a legacy
+ * private app.
  */
 export type HubspotProperties = Record<string, string | undefined>;
 export type HubspotObject = { id: string; properties: HubspotProperties };
@@ -22,6 +25,10 @@ export type HubspotPipeline = { id: string; label: string; stages: HubspotPipeli
 export type DealSearchPage = { deals: HubspotObject[]; total: number; after?: string };
 
 export type HubspotClient = {
+  /**
+   * Deals by the IDs asked for. A merged deal's old ID answers with the deal it was merged into (its own
+   * `id`, which lists the old one in `hs_merged_object_ids`): the map keeps it under the ID asked for.
+   */
   readDeals(
     dealIds: readonly string[],
     options: { properties: readonly string[]; deadline?: number },
@@ -53,6 +60,8 @@ export const HUBSPOT_BATCH_LIMIT = 100;
 /** The search endpoint's page size limit. */
 export const HUBSPOT_SEARCH_LIMIT = 200;
 export const DEFAULT_PIPELINE_CACHE_TTL_MS = 5 * 60 * 1000;
+/** Association pages read per deal at most (a deal with hundreds of contacts is not a lead's deal). */
+const MAX_ASSOCIATION_PAGES = 5;
 
 const PropertiesSchema = v.record(
   v.string(),
@@ -68,6 +77,8 @@ const AssociationsSchema = v.object({
     v.object({
       from: v.object({ id: v.union([v.string(), v.number()]) }),
       to: v.array(v.object({ toObjectId: v.union([v.string(), v.number()]) })),
+      // A deal with more associations than one page names where its next page starts.
+      paging: v.optional(v.object({ next: v.optional(v.object({ after: v.string() })) })),
     }),
   ),
 });
@@ -102,6 +113,11 @@ function toObject(result: v.InferOutput<typeof ObjectSchema>): HubspotObject {
   return { id: String(result.id), properties: result.properties };
 }
 
+/** The IDs a result answers for: its own, and those merged into it that were asked for. */
+function answeredIds(object: HubspotObject, asked: ReadonlySet<string>): string[] {
+  return [object.id, ...mergedDealIds(object.properties)].filter((id) => asked.has(id));
+}
+
 function metadataFlag(value: unknown): boolean | undefined {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
@@ -121,6 +137,8 @@ export function createHubspotClient(options: {
   sleep?: (ms: number) => Promise<void>;
   pipelineCacheTtlMs?: number;
   requestTimeoutMs?: number;
+  /** The date version of every path (HUBSPOT_API_VERSION); defaults to the pinned one. */
+  apiVersion?: string;
 }): HubspotClient {
   const now = options.now ?? Date.now;
   const http: CrmHttpOptions = {
@@ -133,7 +151,7 @@ export function createHubspotClient(options: {
   };
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const headers = { authorization: `Bearer ${options.accessToken}` };
-  const crm = HUBSPOT_CRM_API_VERSION;
+  const version = options.apiVersion ?? HUBSPOT_API_VERSION;
   let pipelineCache: { pipelines: HubspotPipeline[]; expiresAt: number } | undefined;
 
   async function call<TSchema extends v.GenericSchema>(
@@ -170,11 +188,16 @@ export function createHubspotClient(options: {
         BatchReadSchema,
         `${objectType} batch read`,
         'POST',
-        `/crm/${crm}/objects/${objectType}/batch/read`,
-        { properties: [...properties], inputs: chunk.map((id) => ({ id })) },
+        `/crm/objects/${version}/${objectType}/batch/read`,
+        // propertiesWithHistory is required by the API's definition; no history is needed.
+        { properties: [...properties], propertiesWithHistory: [], inputs: chunk.map((id) => ({ id })) },
         deadline,
       );
-      for (const result of response.results) found.set(String(result.id), toObject(result));
+      const asked = new Set(chunk);
+      for (const result of response.results) {
+        const object = toObject(result);
+        for (const id of answeredIds(object, asked)) found.set(id, object);
+      }
     }
     return found;
   }
@@ -187,21 +210,27 @@ export function createHubspotClient(options: {
 
     async readDealContactIds(dealIds, { deadline } = {}) {
       const associated = new Map<string, string[]>();
-      for (const chunk of chunks([...new Set(dealIds)], HUBSPOT_BATCH_LIMIT)) {
-        const response = await call(
-          AssociationsSchema,
-          'deal→contact associations batch read',
-          'POST',
-          `/crm/${HUBSPOT_ASSOCIATIONS_API_VERSION}/associations/deals/contacts/batch/read`,
-          { inputs: chunk.map((id) => ({ id })) },
-          deadline,
-        );
-        for (const result of response.results) {
-          associated.set(
-            String(result.from.id),
-            result.to.map((to) => String(to.toObjectId)),
+      let inputs: { id: string; after?: string }[] = [...new Set(dealIds)].map((id) => ({ id }));
+      for (let page = 0; page < MAX_ASSOCIATION_PAGES && inputs.length > 0; page++) {
+        const next: { id: string; after: string }[] = [];
+        for (const chunk of chunks(inputs, HUBSPOT_BATCH_LIMIT)) {
+          const response = await call(
+            AssociationsSchema,
+            'deal→contact associations batch read',
+            'POST',
+            `/crm/associations/${version}/deals/contacts/batch/read`,
+            { inputs: chunk },
+            deadline,
           );
+          for (const result of response.results) {
+            const dealId = String(result.from.id);
+            const contactIds = result.to.map((to) => String(to.toObjectId));
+            associated.set(dealId, [...(associated.get(dealId) ?? []), ...contactIds]);
+            const after = result.paging?.next?.after;
+            if (after !== undefined) next.push({ id: dealId, after });
+          }
         }
+        inputs = next;
       }
       return associated;
     },
@@ -212,7 +241,7 @@ export function createHubspotClient(options: {
         PipelinesSchema,
         'deal pipelines',
         'GET',
-        `/crm/${crm}/pipelines/deals`,
+        `/crm/pipelines/${version}/deals`,
         undefined,
         deadline,
       );
@@ -238,7 +267,7 @@ export function createHubspotClient(options: {
         SearchSchema,
         'deal search',
         'POST',
-        `/crm/${crm}/objects/deals/search`,
+        `/crm/objects/${version}/deals/search`,
         {
           // HubSpot compares datetime properties as epoch-ms strings in search filters.
           filterGroups: [

@@ -11,6 +11,7 @@ import {
 } from '../close-fields';
 import { normaliseClosureReason } from '../closure-reason';
 import type { HubspotPipeline, HubspotProperties } from './client';
+import { MERGED_IDS_PROPERTY } from './merged-ids';
 
 /**
  * A HubSpot deal → what the connector records about it (pure). HubSpot property names and semantics
@@ -43,6 +44,8 @@ export function dealProperties(leadIdProperty: string): string[] {
     'hs_is_closed_won',
     'hs_is_closed',
     'hs_lastmodifieddate',
+    // A merged deal lists the deals merged into it: their old IDs are followed to it (client.ts).
+    MERGED_IDS_PROPERTY,
     ...(leadIdProperty === '' ? [] : [leadIdProperty]),
   ];
 }

@@ -119,6 +119,7 @@ export const hubspotPoller: CrmPoller<HubspotConfig, HubspotClient> = {
     createHubspotClient({
       baseUrl: settings.apiBaseUrl,
       accessToken: settings.accessToken as string,
+      apiVersion: settings.apiVersion,
       fetch: api.fetch,
       now: api.now,
       ...(api.sleep ? { sleep: api.sleep } : {}),

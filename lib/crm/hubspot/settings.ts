@@ -1,9 +1,11 @@
 import { defineSettings, optionalText, optionalUrl, requireAll, textWithDefault } from '../../settings';
 
-/** HubSpot CRM API versions: objects and pipelines stay on v3. */
-export const HUBSPOT_CRM_API_VERSION = 'v3';
-/** Associations moved to v4 (the v3 associations API is frozen). */
-export const HUBSPOT_ASSOCIATIONS_API_VERSION = 'v4';
+/**
+ * HubSpot's date version of every CRM API path (`/crm/objects/<version>/…`, `/crm/associations/<version>/…`,
+ * `/crm/pipelines/<version>/…`); HUBSPOT_API_VERSION overrides it. The numbered paths end: v4 on 2027-03-30,
+ * v1 to v3 in September 2027 (reference §7, developers.hubspot.com/docs/api-reference/latest).
+ */
+export const HUBSPOT_API_VERSION = '2026-09';
 
 export type HubspotConfig = {
   /** Verifies webhook signatures; without it the webhook route refuses every call. */
@@ -11,6 +13,8 @@ export type HubspotConfig = {
   /** Private-app token for enrichment and polling; without it, only what the webhook carries is used. */
   accessToken: string | undefined;
   apiBaseUrl: string;
+  /** The date version in every CRM API path. */
+  apiVersion: string;
   leadIdProperty: string;
 };
 
@@ -21,6 +25,11 @@ export const hubspotSettings = defineSettings({
     HUBSPOT_CLIENT_SECRET: optionalText,
     HUBSPOT_ACCESS_TOKEN: optionalText,
     HUBSPOT_API_BASE_URL: optionalUrl('HUBSPOT_API_BASE_URL', 'https://api.hubapi.com'),
+    HUBSPOT_API_VERSION: textWithDefault(
+      HUBSPOT_API_VERSION,
+      /^\d{4}-(03|09)(-beta)?$/,
+      'HUBSPOT_API_VERSION must be a HubSpot date version like 2026-09',
+    ),
     HUBSPOT_LEAD_ID_PROPERTY: textWithDefault(
       'lead_id',
       /^[a-z0-9_]+$/i,
@@ -34,6 +43,7 @@ export const hubspotSettings = defineSettings({
       clientSecret: env.HUBSPOT_CLIENT_SECRET,
       accessToken: env.HUBSPOT_ACCESS_TOKEN,
       apiBaseUrl: env.HUBSPOT_API_BASE_URL,
+      apiVersion: env.HUBSPOT_API_VERSION,
       leadIdProperty: env.HUBSPOT_LEAD_ID_PROPERTY,
     };
   },

@@ -128,6 +128,74 @@ describe('createHubspotClient', () => {
     expect(fake.count('deals.batchRead')).toBe(2);
   });
 
+  it('reads a merged deal through the old IDs it absorbed, each kept under the ID asked for', async () => {
+    fake.deals.set('201', { dealstage: 'closedwon', amount: '100' });
+    fake.deals.set('202', { dealstage: 'closedwon', amount: '40' });
+    fake.mergeDeals(['201', '202'], '300');
+
+    const deals = await client.readDeals(['201', '202', '300'], {
+      properties: ['dealstage', 'amount', 'hs_merged_object_ids'],
+    });
+
+    const merged = {
+      id: '300',
+      properties: {
+        hs_object_id: '300',
+        dealstage: 'closedwon',
+        amount: '100',
+        hs_merged_object_ids: '201;202',
+      },
+    };
+    expect(Object.fromEntries(deals)).toEqual({ '201': merged, '202': merged, '300': merged });
+    expect(fake.count('deals.batchRead')).toBe(1);
+  });
+
+  it('reads every page of a deal’s contacts (the `after` of each input)', async () => {
+    fake.associationsPageSize = 2;
+    fake.associations.set('400', ['1', '2', '3', '4', '5']);
+    fake.associations.set('401', ['9']);
+
+    const associated = await client.readDealContactIds(['400', '401']);
+
+    expect(Object.fromEntries(associated)).toEqual({ '400': ['1', '2', '3', '4', '5'], '401': ['9'] });
+    expect(fake.requestsTo('associations.batchRead').map((request) => request.body)).toEqual([
+      { inputs: [{ id: '400' }, { id: '401' }] },
+      { inputs: [{ id: '400', after: '2' }] },
+      { inputs: [{ id: '400', after: '4' }] },
+    ]);
+    fake.associationsPageSize = 500;
+  });
+
+  it('calls every operation on the date-versioned paths of its API version', async () => {
+    const versioned = await startFakeHubspot({
+      requiredDealProperties: ['dealstage'],
+      apiVersion: '2027-03',
+    });
+    try {
+      const next = createHubspotClient({
+        baseUrl: versioned.baseUrl,
+        accessToken: versioned.token,
+        apiVersion: '2027-03',
+        fetch,
+      });
+      await next.readDeals(['1'], { properties: ['dealstage'] });
+      await next.readContacts(['2'], { properties: ['email'] });
+      await next.readDealContactIds(['1']);
+      await next.getDealPipelines();
+      await next.searchDealsModifiedBetween({ since: 0, until: 1, properties: ['dealstage'] });
+      expect(versioned.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        'POST /crm/objects/2027-03/deals/batch/read',
+        'POST /crm/objects/2027-03/contacts/batch/read',
+        'POST /crm/associations/2027-03/deals/contacts/batch/read',
+        'GET /crm/pipelines/2027-03/deals',
+        'POST /crm/objects/2027-03/deals/search',
+      ]);
+      expect(versioned.violations).toEqual([]);
+    } finally {
+      await versioned.close();
+    }
+  });
+
   it('caches the pipelines for the configured time', async () => {
     await client.getDealPipelines();
     await client.getDealPipelines();

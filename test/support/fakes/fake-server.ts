@@ -62,7 +62,7 @@ export type Contract = {
 };
 
 export type FakeServerOptions<TRoute extends string> = {
-  /** Names the fake in its violations: `HubSpot: POST /crm/v3/objects/deals/search: limit must be 1–200`. */
+  /** Names the fake in its violations: `HubSpot: POST /crm/objects/2026-09/deals/search: limit must be 1–200`. */
   name: string;
   /** Which operation of the API a request is. A request that is none is a violation, refused. */
   route: (request: FakeRequest<never>) => TRoute | undefined;
