@@ -455,7 +455,7 @@ describe('HubSpot deals deferred by a webhook during an API outage', () => {
     // A second webhook defers the deal again after the backfill read it and before it resolved it.
     let deferredAgain = false;
     afterCrmRequest = (url) => {
-      if (deferredAgain || !url.includes('/crm/v3/objects/deals/batch/read')) return;
+      if (deferredAgain || !url.includes('/crm/objects/2026-09/deals/batch/read')) return;
       deferredAgain = true;
       void runtime.store.getDeferredDeals('hubspot', ['5102']).then(async (found) => {
         const deal = found.get('5102');
@@ -511,6 +511,49 @@ describe('Salesforce polling', () => {
     const again = assertSummary(await invokeBackfill(runtime, clock, { since: iso(T0 - HOUR) }));
     expect(again.crm.salesforce).toMatchObject({ found: 3, recorded: 0, unchanged: 3 });
     expect(platforms.meta.eventsReceived).toBe(3);
+  });
+
+  it('finds an Opportunity re-opened after its close was recorded, and records it as re-opened', async () => {
+    const runtime = createRuntime();
+    await startCheckpoints(runtime, T0 - HOUR);
+    await storeLead(runtime.store, 'lead-sf-reopen');
+    salesforce.records.push(
+      salesforceOpportunity('0065g00000ReOP1AAA', 'lead-sf-reopen', T0 - 40 * MINUTE),
+      // Open and never seen closed: nothing to record.
+      salesforceOpportunity('0065g00000OpEN1AAA', 'lead-sf-open', T0 - 30 * MINUTE, {
+        StageName: 'Negotiation/Review',
+        IsWon: false,
+        IsClosed: false,
+      }),
+    );
+    const first = assertSummary(await invokeBackfill(runtime, clock));
+    expect(first.crm.salesforce).toMatchObject({ status: 'done', recorded: 1 });
+    expect(platforms.meta.eventsReceived).toBe(1);
+
+    clock.advance(15 * MINUTE);
+    salesforce.records.splice(
+      0,
+      1,
+      salesforceOpportunity('0065g00000ReOP1AAA', 'lead-sf-reopen', T0 + 5 * MINUTE, {
+        StageName: 'Negotiation/Review',
+        IsWon: false,
+        IsClosed: false,
+      }),
+    );
+    const second = assertSummary(await invokeBackfill(runtime, clock));
+
+    expect(salesforce.queries.at(-1)).not.toMatch(/WHERE.*IsClosed/);
+    expect(second.crm.salesforce).toMatchObject({ status: 'done', recorded: 1 });
+    expect(await runtime.store.getClose('lead-sf-reopen')).toMatchObject({
+      outcome: 'reopened',
+      version: 2,
+      previous: { outcome: 'won', value: 12000 },
+    });
+    expect(await runtime.store.getClose('lead-sf-open')).toBeUndefined();
+    expect((await deliveriesOf(runtime, 'lead-sf-reopen')).meta).toMatchObject({
+      status: 'skipped:retraction_unsupported',
+    });
+    expect(platforms.meta.eventsReceived).toBe(1);
   });
 
   it('reads CurrencyIsoCode in a multi-currency org, so a close its webhook recorded is found unchanged', async () => {

@@ -94,11 +94,13 @@ export function soqlDateTime(ms: number): string {
 }
 
 /**
- * The backfill's query: closed Opportunities changed since a time (and before `until`, when given), oldest
- * change first. `CurrencyIsoCode` exists only in multi-currency orgs (querying it elsewhere fails), so it is
- * asked for only when told.
+ * The backfill's query: Opportunities changed since a time (and before `until`, when given), oldest change
+ * first, open ones included — an Opportunity re-opened after its close was recorded is found this way
+ * (the intake makes it `reopened` through its deal pointer, and ignores open ones it never saw close).
+ * `CurrencyIsoCode` exists only in multi-currency orgs (querying it elsewhere fails), so it is asked for
+ * only when told.
  */
-export function closedOpportunitiesSoql(options: {
+export function changedOpportunitiesSoql(options: {
   since: number;
   until?: number;
   leadIdField: string;
@@ -125,5 +127,5 @@ export function closedOpportunitiesSoql(options: {
       throw new ConnectorError(`not a Salesforce field name: ${field}`);
   }
   const until = options.until === undefined ? '' : ` AND SystemModstamp < ${soqlDateTime(options.until)}`;
-  return `SELECT ${[...new Set(fields)].join(',')} FROM Opportunity WHERE IsClosed = true AND SystemModstamp >= ${soqlDateTime(options.since)}${until} ORDER BY SystemModstamp`;
+  return `SELECT ${[...new Set(fields)].join(',')} FROM Opportunity WHERE SystemModstamp >= ${soqlDateTime(options.since)}${until} ORDER BY SystemModstamp`;
 }

@@ -7,7 +7,7 @@ import {
 import type { PollWindow } from '../../backfill/windows';
 import { ConnectorError } from '../../errors';
 import {
-  closedOpportunitiesSoql,
+  changedOpportunitiesSoql,
   createSalesforceClient,
   type SalesforceClient,
   type SoqlPage,
@@ -36,7 +36,7 @@ function salesforceWindowReader(
   const firstPage = async (window: PollWindow): Promise<SoqlPage> => {
     const query = () =>
       client.query(
-        closedOpportunitiesSoql({
+        changedOpportunitiesSoql({
           since: window.since,
           until: window.until,
           leadIdField,
@@ -81,8 +81,8 @@ function salesforceWindowReader(
 }
 
 /**
- * Finds Salesforce closes whose Outbound Message never came: SOQL on `SystemModstamp` windows (closed
- * Opportunities, oldest change first), following `nextRecordsUrl` until `done`, each page recorded through
+ * Finds Salesforce closes whose Outbound Message never came: SOQL on `SystemModstamp` windows (every changed
+ * Opportunity, open ones too, so a re-opened one is found; oldest change first), following `nextRecordsUrl` until `done`, each page recorded through
  * the webhook's own intake before the next is read. A spent API limit (403 REQUEST_LIMIT_EXCEEDED) is a
  * retryable stop, like a 429: the checkpoint stays and the next run resumes.
  */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  closedOpportunitiesSoql,
+  changedOpportunitiesSoql,
   createSalesforceClient,
   type SalesforceClient,
 } from '../../../lib/crm/salesforce/client';
@@ -39,7 +39,7 @@ describe('createSalesforceClient', () => {
   it('follows nextRecordsUrl until done', async () => {
     for (let index = 0; index < 5; index++)
       fake.records.push({ Id: `0065g00000AbC${index}0AAA`, IsWon: true });
-    const soql = closedOpportunitiesSoql({
+    const soql = changedOpportunitiesSoql({
       since: Date.UTC(2026, 10, 1),
       leadIdField: 'Lead_ID__c',
       lossReasonField: 'Loss_Reason__c',
@@ -56,20 +56,20 @@ describe('createSalesforceClient', () => {
     expect(fake.count('query')).toBe(1);
     expect(fake.count('queryMore')).toBe(2);
     expect(fake.queries).toEqual([
-      'SELECT Id,StageName,IsWon,IsClosed,Amount,CloseDate,CreatedDate,LastModifiedDate,SystemModstamp,Type,Lead_ID__c,Loss_Reason__c FROM Opportunity WHERE IsClosed = true AND SystemModstamp >= 2026-11-01T00:00:00Z ORDER BY SystemModstamp',
+      'SELECT Id,StageName,IsWon,IsClosed,Amount,CloseDate,CreatedDate,LastModifiedDate,SystemModstamp,Type,Lead_ID__c,Loss_Reason__c FROM Opportunity WHERE SystemModstamp >= 2026-11-01T00:00:00Z ORDER BY SystemModstamp',
     ]);
     expect(fake.requests[0]?.headers.authorization).toBe(`Bearer ${fake.token}`);
   });
 
   it('asks for CurrencyIsoCode only in a multi-currency org', () => {
-    const soql = closedOpportunitiesSoql({
+    const soql = changedOpportunitiesSoql({
       since: 0,
       leadIdField: 'Lead_ID__c',
       lossReasonField: 'Loss_Reason__c',
       multiCurrency: true,
     });
     expect(soql).toContain(',Loss_Reason__c,CurrencyIsoCode FROM');
-    expect(() => closedOpportunitiesSoql({ since: 0, leadIdField: 'x; DROP', lossReasonField: 'y' })).toThrow(
+    expect(() => changedOpportunitiesSoql({ since: 0, leadIdField: 'x; DROP', lossReasonField: 'y' })).toThrow(
       ConnectorError,
     );
   });

@@ -11,7 +11,9 @@ export type FakeSalesforce = FakeServer<SalesforceRoute> & {
   apiVersion: string;
   /**
    * What queries return. The fake does not evaluate SOQL, except the backfill's `SystemModstamp >= … AND
-   * SystemModstamp < …` window, which it applies to records that carry a SystemModstamp.
+   * SystemModstamp < …` window, which it applies to records that carry a SystemModstamp, and an
+   * `IsClosed = true` / `IsClosed = false` condition, which it applies to every record (one without
+   * IsClosed is not closed).
    */
   records: Record<string, unknown>[];
   pageSize: number;
@@ -41,7 +43,9 @@ export async function startFakeSalesforce(
   const inWindow = (soql: string) => {
     const since = /SystemModstamp >= (\S+)/.exec(soql)?.[1];
     const until = /SystemModstamp < (\S+)/.exec(soql)?.[1];
+    const closed = /\bIsClosed\s*=\s*(true|false)\b/i.exec(soql)?.[1]?.toLowerCase();
     return records.filter((record) => {
+      if (closed !== undefined && (record.IsClosed === true) !== (closed === 'true')) return false;
       const modified = Date.parse(String(record.SystemModstamp));
       if (Number.isNaN(modified)) return true;
       return (
