@@ -69,9 +69,9 @@ describe('createSalesforceClient', () => {
       multiCurrency: true,
     });
     expect(soql).toContain(',Loss_Reason__c,CurrencyIsoCode FROM');
-    expect(() => changedOpportunitiesSoql({ since: 0, leadIdField: 'x; DROP', lossReasonField: 'y' })).toThrow(
-      ConnectorError,
-    );
+    expect(() =>
+      changedOpportunitiesSoql({ since: 0, leadIdField: 'x; DROP', lossReasonField: 'y' }),
+    ).toThrow(ConnectorError);
   });
 
   it('never follows a nextRecordsUrl to another path', async () => {
