@@ -4,7 +4,7 @@ import type { CroctLeadGenerated } from '../events/croct-lead-generated';
 import type { LeadCreatedEvent } from '../events/lead-created';
 import { type ExplicitClickIds, extractClickIds, mergeClickIds, sanitisePageUrl } from './click-ids';
 import { toConsentRecord } from './consent';
-import { hashIdentity, mergeHashedIdentity } from './identity';
+import { hashIdentity, type IdentityOptions, mergeHashedIdentity } from './identity';
 
 /** A lead as one capture event describes it, before it is merged with what is already stored. */
 export type LeadCapture = Omit<LeadRecord, 'revision' | 'updatedAt'>;
@@ -35,22 +35,29 @@ export function captureContext(context: Context | undefined, capturedAt: number)
 }
 
 /** The seed's User Object as stored: every identifier normalised per platform and hashed. */
-export function hashUserIdentity(user: User | undefined) {
-  return hashIdentity({
-    emails: [user?.email],
-    phones: [user?.phone],
-    firstName: user?.first_name,
-    lastName: user?.last_name,
-    street: user?.street,
-    city: user?.city,
-    region: user?.region,
-    postalCode: user?.postal_code,
-    country: user?.country,
-  });
+export function hashUserIdentity(user: User | undefined, options: IdentityOptions = {}) {
+  return hashIdentity(
+    {
+      emails: [user?.email],
+      phones: [user?.phone],
+      firstName: user?.first_name,
+      lastName: user?.last_name,
+      street: user?.street,
+      city: user?.city,
+      region: user?.region,
+      postalCode: user?.postal_code,
+      country: user?.country,
+    },
+    options,
+  );
 }
 
 /** A DATA Reshape `lead_created` as a lead capture: identifiers hashed, click IDs extracted. */
-export function captureFromReshape(event: LeadCreatedEvent, receivedAt: number): LeadCapture {
+export function captureFromReshape(
+  event: LeadCreatedEvent,
+  receivedAt: number,
+  options: IdentityOptions = {},
+): LeadCapture {
   const capturedAt = event.event.timestamp ?? receivedAt;
   const user = event.user;
   const consent = toConsentRecord(event.consent);
@@ -59,7 +66,7 @@ export function captureFromReshape(event: LeadCreatedEvent, receivedAt: number):
     source: 'reshape',
     capturedAt,
     ...captureContext(event.context, capturedAt),
-    identity: hashUserIdentity(user),
+    identity: hashUserIdentity(user, options),
     ...(user?.id ? { userId: user.id } : {}),
     ...(consent ? { consent } : {}),
     ...(event.event.value !== undefined ? { value: event.event.value } : {}),
@@ -68,7 +75,11 @@ export function captureFromReshape(event: LeadCreatedEvent, receivedAt: number):
 }
 
 /** A Croct `leadGenerated` as a lead capture; alternate email and phone are kept as extra identifiers. */
-export function captureFromCroct(event: CroctLeadGenerated, receivedAt: number): LeadCapture {
+export function captureFromCroct(
+  event: CroctLeadGenerated,
+  receivedAt: number,
+  options: IdentityOptions = {},
+): LeadCapture {
   const capturedAt = event.timestamp ?? receivedAt;
   const lead = event.lead;
   const consent = toConsentRecord(event.consent);
@@ -77,19 +88,22 @@ export function captureFromCroct(event: CroctLeadGenerated, receivedAt: number):
     source: 'croct',
     capturedAt,
     ...captureContext(event.context, capturedAt),
-    identity: hashIdentity({
-      emails: [lead?.email, lead?.alternateEmail],
-      phones: [lead?.phone, lead?.alternatePhone],
-      firstName: lead?.firstName,
-      lastName: lead?.lastName,
-      street: lead?.address?.street,
-      city: lead?.address?.city,
-      region: lead?.address?.state ?? lead?.address?.region,
-      postalCode: lead?.address?.postalCode,
-      country: lead?.address?.country,
-      gender: lead?.gender,
-      birthDate: lead?.birthDate,
-    }),
+    identity: hashIdentity(
+      {
+        emails: [lead?.email, lead?.alternateEmail],
+        phones: [lead?.phone, lead?.alternatePhone],
+        firstName: lead?.firstName,
+        lastName: lead?.lastName,
+        street: lead?.address?.street,
+        city: lead?.address?.city,
+        region: lead?.address?.state ?? lead?.address?.region,
+        postalCode: lead?.address?.postalCode,
+        country: lead?.address?.country,
+        gender: lead?.gender,
+        birthDate: lead?.birthDate,
+      },
+      options,
+    ),
     ...(consent ? { consent } : {}),
     ...(event.value !== undefined ? { value: event.value } : {}),
     ...(event.currency ? { currency: event.currency } : {}),

@@ -1,21 +1,17 @@
 import type { HashedIdentity } from '../domain';
 import { sha256Hex } from './hash';
 import {
-  normaliseBirthDate,
   normaliseCityForMeta,
-  normaliseCountryCode,
-  normaliseEmail,
-  normaliseEmailForGoogle,
-  normaliseGender,
-  normaliseNameForGoogle,
-  normaliseNameForMeta,
-  normalisePhone,
   normalisePostalCodeForGoogle,
   normalisePostalCodeForMeta,
   normaliseStateForMeta,
   normaliseStreetForGoogle,
-  phoneDigitsForMeta,
-} from './normalise';
+} from './normalise-address';
+import { normaliseBirthDate } from './normalise-birth-date';
+import { normaliseCountryCode } from './normalise-country';
+import { normaliseEmail, normaliseEmailForGoogle } from './normalise-email';
+import { normaliseGender, normaliseNameForGoogle, normaliseNameForMeta } from './normalise-person';
+import { normalisePhone, phoneDigitsForMeta } from './normalise-phone';
 
 /** What a lead capture (or a CRM contact) tells us about the person, in plaintext, as received. */
 export type IdentityInput = {
@@ -56,12 +52,23 @@ function withoutUndefined<TRecord extends object>(record: TRecord): TRecord {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as TRecord;
 }
 
+/** How identifiers are read where the lead itself does not say. */
+export type IdentityOptions = {
+  /**
+   * ISO-2 country (or a name `normaliseCountryCode` knows) in which national-format phone numbers
+   * are read when the lead has no usable country; the deployment's `DEFAULT_PHONE_COUNTRY`.
+   */
+  defaultPhoneCountry?: string;
+};
+
 /** Normalises every identifier per platform and hashes it; plaintext never leaves this function. */
-export function hashIdentity(input: IdentityInput): HashedIdentity {
+export function hashIdentity(input: IdentityInput, options: IdentityOptions = {}): HashedIdentity {
   const country = normaliseCountryCode(input.country);
   const emails = input.emails ?? [];
-  // The lead's own country is the best guess for a national-format number.
-  const phones = uniqueCapped((input.phones ?? []).map((phone) => normalisePhone(phone, country)));
+  // The lead's own country is the best guess for a national-format number, the default the next.
+  const phones = uniqueCapped(
+    (input.phones ?? []).map((phone) => normalisePhone(phone, country, options.defaultPhoneCountry)),
+  );
   return {
     google: withoutUndefined({
       emails: uniqueCapped(emails.map((email) => hashed(normaliseEmailForGoogle(email)))),
@@ -82,7 +89,7 @@ export function hashIdentity(input: IdentityInput): HashedIdentity {
       zp: hashed(normalisePostalCodeForMeta(input.postalCode, country)),
       country: hashed(country?.toLowerCase()),
       ge: hashed(normaliseGender(input.gender)),
-      db: hashed(normaliseBirthDate(input.birthDate)),
+      db: hashed(normaliseBirthDate(input.birthDate, country)),
     }),
   };
 }

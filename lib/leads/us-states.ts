@@ -1,7 +1,9 @@
+import { lookupKey } from './lookup-key';
+
 /**
  * US state, district and territory names → USPS / ANSI two-letter codes. Meta's `st` wants the
  * 2-character ANSI abbreviation for US addresses (Conversions API customer information parameters).
- * Keys are lowercase, without diacritics or punctuation, single-spaced (see `stateNameKey`).
+ * Keys are lowercase, without diacritics or punctuation, single-spaced (see `lookupKey`).
  */
 export const US_STATE_CODES: ReadonlyMap<string, string> = new Map([
   ['alabama', 'AL'],
@@ -65,3 +67,67 @@ export const US_STATE_CODES: ReadonlyMap<string, string> = new Map([
   ['virgin islands', 'VI'],
   ['united states minor outlying islands', 'UM'],
 ]);
+
+/*
+ * Abbreviations people write for US states besides the USPS codes: the traditional (AP / GPO style)
+ * forms such as "Calif.", "Mass.", "Penn.", "N. Mex.". Keys are compact lookup keys (no spaces):
+ * "N. Mex." and "N.Mex." meet on "nmex".
+ */
+const US_STATE_ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
+  ['ala', 'AL'],
+  ['ariz', 'AZ'],
+  ['ark', 'AR'],
+  ['cal', 'CA'],
+  ['calif', 'CA'],
+  ['colo', 'CO'],
+  ['conn', 'CT'],
+  ['del', 'DE'],
+  ['fla', 'FL'],
+  ['ill', 'IL'],
+  ['ind', 'IN'],
+  ['kan', 'KS'],
+  ['kans', 'KS'],
+  ['mass', 'MA'],
+  ['mich', 'MI'],
+  ['minn', 'MN'],
+  ['miss', 'MS'],
+  ['mont', 'MT'],
+  ['neb', 'NE'],
+  ['nebr', 'NE'],
+  ['nev', 'NV'],
+  ['nmex', 'NM'],
+  ['ndak', 'ND'],
+  ['okla', 'OK'],
+  ['ore', 'OR'],
+  ['oreg', 'OR'],
+  ['penn', 'PA'],
+  ['penna', 'PA'],
+  ['sdak', 'SD'],
+  ['tenn', 'TN'],
+  ['tex', 'TX'],
+  ['wash', 'WA'],
+  ['wva', 'WV'],
+  ['wis', 'WI'],
+  ['wisc', 'WI'],
+  ['wyo', 'WY'],
+  ['washdc', 'DC'],
+]);
+
+// USPS codes, with the military "states" (APO/FPO), which are valid codes without a name.
+const US_STATE_CODE_SET: ReadonlySet<string> = new Set([...US_STATE_CODES.values(), 'AA', 'AE', 'AP']);
+
+// State names keyed without spaces too, so that "NewYork" or "N e w  York" still meet "new york".
+const COMPACT_STATE_NAMES: ReadonlyMap<string, string> = new Map(
+  [...US_STATE_CODES].map(([name, code]) => [name.replace(/ /g, ''), code]),
+);
+
+/**
+ * The USPS / ANSI code (upper case) of a US state, district, territory or military "state", from
+ * its code ("ca", "C.A."), name ("California") or common abbreviation ("Calif."); else undefined.
+ */
+export function usStateCode(raw: string): string | undefined {
+  const key = lookupKey(raw);
+  const compact = key.replace(/ /g, '');
+  if (US_STATE_CODE_SET.has(compact.toUpperCase())) return compact.toUpperCase();
+  return US_STATE_CODES.get(key) ?? COMPACT_STATE_NAMES.get(compact) ?? US_STATE_ABBREVIATIONS.get(compact);
+}

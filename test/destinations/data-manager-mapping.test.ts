@@ -48,7 +48,7 @@ describe('buildDataManagerDecision', () => {
         givenName: sha256Hex('jane'),
         familyName: sha256Hex('odoe'),
         regionCode: 'US',
-        postalCode: '94105',
+        postalCode: '94105-1234',
       },
     });
     expect(event.consent).toEqual({ adUserData: 'CONSENT_GRANTED', adPersonalization: 'CONSENT_GRANTED' });
@@ -82,7 +82,7 @@ describe('buildDataManagerDecision', () => {
               "address": {
                 "familyName": "fff1833cf87ec12a259fbf6b5bee308dc19f4a8cd0407451f402f973a5ec8059",
                 "givenName": "81f8f6dde88365f3928796ec7aa53f72820b06db8664f5fe76a7eb13e24546a2",
-                "postalCode": "94105",
+                "postalCode": "94105-1234",
                 "regionCode": "US",
               },
             },

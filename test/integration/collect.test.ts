@@ -96,7 +96,7 @@ describe('POST /v1/events (collect)', () => {
     expect(lead?.identity.meta.em).toEqual([sha256Hex('jane.doe+ads@gmail.com')]);
     expect(lead?.identity.google.phones).toEqual([sha256Hex('+14155550100')]);
     expect(lead?.identity.meta.ph).toEqual([sha256Hex('14155550100')]);
-    expect(lead?.identity.google).toMatchObject({ regionCode: 'US', postalCode: '94105' });
+    expect(lead?.identity.google).toMatchObject({ regionCode: 'US', postalCode: '94105-1234' });
   });
 
   it('stores a Croct leadGenerated with gbraid and wbraid from the page URL', async () => {

@@ -9,14 +9,9 @@ import {
   hasMetaIdentifier,
   mergeHashedIdentity,
 } from '../../lib/leads/identity';
-import {
-  normaliseEmail,
-  normaliseEmailForGoogle,
-  normaliseNameForGoogle,
-  normaliseNameForMeta,
-  normalisePhone,
-  phoneDigitsForMeta,
-} from '../../lib/leads/normalise';
+import { normaliseEmail, normaliseEmailForGoogle } from '../../lib/leads/normalise-email';
+import { normaliseNameForGoogle, normaliseNameForMeta } from '../../lib/leads/normalise-person';
+import { normalisePhone, phoneDigitsForMeta } from '../../lib/leads/normalise-phone';
 
 // Expected hashes computed independently with `printf '%s' <value> | sha256sum`.
 const SHA = {

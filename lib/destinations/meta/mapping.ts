@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { CRM_DISPLAY_NAMES, type HashedIdentity, type LeadRecord } from '../../domain';
 import { isValidFbc, isValidFbp } from '../../leads/click-ids';
 import { sha256Hex } from '../../leads/hash';
+import { normaliseExternalId } from '../../leads/normalise-external-id';
 import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
 import {
   acceptedState,
@@ -114,7 +115,7 @@ export function buildMetaUserData(conversion: LeadClosedConversion, leadKey: str
   const leadId = metaLeadIdOf(lead);
   return {
     // Meta recommends hashing external_id; the same hash must be what a pixel would send.
-    external_id: [sha256Hex(leadKey)],
+    external_id: [sha256Hex(normaliseExternalId(leadKey))],
     ...metaMatchFields(conversion.identity?.meta, {
       fbc: lead?.clickIds?.fbc,
       fbp: lead?.clickIds?.fbp,

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { sha256Hex } from '../../leads/hash';
+import { normaliseExternalId } from '../../leads/normalise-external-id';
 import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
 import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../types';
 import {
@@ -80,7 +81,7 @@ function purchaseUserData(conversion: CheckoutCompletedConversion): MetaPurchase
       userAgent: order.userAgent,
     }),
     // The customer's own ID (seed user.id), hashed as Meta recommends; the pixel's external_id should match.
-    ...(order.userId ? { external_id: [sha256Hex(order.userId)] } : {}),
+    ...(order.userId ? { external_id: [sha256Hex(normaliseExternalId(order.userId))] } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { type ClickIds, CRM_DISPLAY_NAMES, type HashedIdentity } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
+import { normaliseExternalId } from '../../leads/normalise-external-id';
 import { decideUnadjustableChange } from '../close-changes';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import {
@@ -80,7 +81,7 @@ function tiktokUser(
   const user: TiktokUser = {
     ...(email.length > 0 ? { email } : {}),
     ...(phone.length > 0 ? { phone } : {}),
-    ...(extra.externalId ? { external_id: [sha256Hex(extra.externalId)] } : {}),
+    ...(extra.externalId ? { external_id: [sha256Hex(normaliseExternalId(extra.externalId))] } : {}),
     ...(clickIds?.ttclid ? { ttclid: clickIds.ttclid } : {}),
     ...(clickIds?.ttp ? { ttp: clickIds.ttp } : {}),
     ...(extra.ip ? { ip: extra.ip } : {}),

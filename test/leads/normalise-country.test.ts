@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseCountryCode } from '../../lib/leads/normalise-country';
+
+describe('normaliseCountryCode', () => {
+  it.each([
+    ['US', 'US'],
+    ['us', 'US'],
+    [' gb ', 'GB'],
+    ['United States', 'US'],
+    ['united states of america', 'US'],
+    ['USA', 'US'],
+    ['U.S.A.', 'US'],
+    ['UK', 'GB'],
+    ['United Kingdom', 'GB'],
+    ['England', 'GB'],
+    ['Brazil', 'BR'],
+    ['Brasil', 'BR'],
+    ['Germany', 'DE'],
+    ['Deutschland', 'DE'],
+    ['España', 'ES'],
+    ['Espana', 'ES'],
+    ['Spain', 'ES'],
+    ['Schweiz', 'CH'],
+    ['Suisse', 'CH'],
+    ['Nederland', 'NL'],
+    ['The Netherlands', 'NL'],
+    ["Côte d'Ivoire", 'CI'],
+    ['Ivory Coast', 'CI'],
+    ['Czech Republic', 'CZ'],
+    ['Czechia', 'CZ'],
+    ['South Korea', 'KR'],
+    ['Bosnia and Herzegovina', 'BA'],
+    ['Bosnia & Herzegovina', 'BA'],
+    ['日本', 'JP'],
+    ['México', 'MX'],
+    ['Österreich', 'AT'],
+  ])('maps %j to %s', (raw, expected) => {
+    expect(normaliseCountryCode(raw)).toBe(expected);
+  });
+
+  it.each([['Atlantis'], ['XX'], ['ZZ'], [''], ['AC'], [undefined]])('returns undefined for %j', (raw) => {
+    expect(normaliseCountryCode(raw)).toBeUndefined();
+  });
+});
