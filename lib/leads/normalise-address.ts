@@ -53,8 +53,9 @@ export function normaliseStateForMeta(raw: string | undefined, country?: string)
 export function normalisePostalCodeForMeta(raw: string | undefined, country?: string): string | undefined {
   const value = cleanText(raw);
   if (value === undefined) return undefined;
+  const zipPlusFour =
+    normaliseCountryCode(country) === undefined && /^\d{5}(?:\s*-\s*|\s+)\d{4}$/.test(value);
   const compact = value.toLowerCase().replace(/\s+/g, '');
-  const zipPlusFour = normaliseCountryCode(country) === undefined && /^\d{5}-\d{4}$/.test(compact);
   // US: five digits before any "-" (so "9410-5" is no ZIP), then only those five are kept.
   if (usesUsZip(country) || zipPlusFour) return /^\d{5}/.exec(alphanumeric(compact.split('-')[0]))?.[0];
   const zip = alphanumeric(compact);

@@ -26,6 +26,12 @@ const SHA = {
   sw1a1aa: '830e1d4b9838bab1f5c2acdb23e0b502ff13a9832c4632e8d67a1d43d3b7f614',
   f: '252f10c83610ebca1a059c0bae8255eba2f95be4d1d7bcfa89d7248a82d9f111',
   '19900423': '325f07f80f1aabd207da43c6b7ea94c5c466a89d9cf634118b196ca1a9f09de1',
+  '+4930901820': '4db5829924ee5c466cbd9ac69b2a6af527f758614fa3b3aec8c89b16a709a678',
+  '4930901820': 'c03f76216358b07b09a300613908002987efc1ae9a2ef2a85d57d5a971bf821a',
+  '00950': '157c5bb53cacd69115a429c3a9257890995f3410caf57a12e1959f70c7b3fbec',
+  '94043': '1b10e5e0b47cefad5c4f6c1d10b8b6fbbd5af9756eb01ed5c8ee1f588b65947b',
+  '19970216': '01acdbf6ec7b4f478a225f1a246e5d6767eeab1a7ffa17f025265b5b94f40f0c',
+  pl: '3485639faf1591f3c16f295198e9389db5b33c949587ec48663597d4e00299d5',
 } as const;
 
 describe('hashIdentity', () => {
@@ -63,6 +69,46 @@ describe('hashIdentity', () => {
       ge: SHA.f,
       db: SHA['19900423'],
     });
+  });
+
+  it('hashes a German national number once with its country code', () => {
+    const identity = hashIdentity({ phones: ['(030) 901820'], country: 'DE' });
+
+    expect(identity.google.phones).toEqual([SHA['+4930901820']]);
+    expect(identity.meta.ph).toEqual([SHA['4930901820']]);
+  });
+
+  it('keeps a Polish postcode whole: clear for Google, without its dash for Meta', () => {
+    const identity = hashIdentity({
+      firstName: 'Anna',
+      lastName: 'Nowak',
+      postalCode: '00-950',
+      country: 'PL',
+    });
+
+    expect(identity.google.postalCode).toBe('00-950');
+    expect(identity.meta.zp).toBe(SHA['00950']);
+    expect(identity.meta.country).toBe(SHA.pl);
+  });
+
+  it('sends a US ZIP+4 to Google as given and its first five digits to Meta', () => {
+    const identity = hashIdentity({ postalCode: '94043-1351', country: 'US' });
+
+    expect(identity.google.postalCode).toBe('94043-1351');
+    expect(identity.meta.zp).toBe(SHA['94043']);
+  });
+
+  it('reads a national number in the default phone country when the lead has none', () => {
+    const identity = hashIdentity({ phones: ['030 901820'] }, { defaultPhoneCountry: 'DE' });
+
+    expect(identity.google.phones).toEqual([SHA['+4930901820']]);
+    expect(identity.google.regionCode).toBeUndefined();
+  });
+
+  it('reads the birth date in the order of the lead country', () => {
+    expect(hashIdentity({ birthDate: '2/16/1997' }).meta.db).toBe(SHA['19970216']);
+    expect(hashIdentity({ birthDate: '16.02.1997', country: 'DE' }).meta.db).toBe(SHA['19970216']);
+    expect(hashIdentity({ birthDate: '3/4/1990' }).meta.db).toBeUndefined();
   });
 
   it('keeps dots for Meta but not for Google on a gmail address', () => {

@@ -110,3 +110,41 @@ describe('normalisePostalCodeForGoogle', () => {
     expect(normalisePostalCodeForGoogle(raw, country)).toBeUndefined();
   });
 });
+
+describe('normalisePostalCodeForMeta for every country', () => {
+  it.each([
+    ['00-950', 'PL', '00950'],
+    ['01310-100', 'BR', '01310100'],
+    ['100-0001', 'JP', '1000001'],
+  ])('drops the dash of %j (%s) instead of cutting at it', (raw, country, expected) => {
+    expect(normalisePostalCodeForMeta(raw, country)).toBe(expected);
+  });
+
+  it('keeps the first five digits of a US ZIP+4', () => {
+    expect(normalisePostalCodeForMeta('94043-1351', 'US')).toBe('94043');
+  });
+});
+
+describe('normalisePostalCodeForGoogle ZIP+4', () => {
+  it('keeps a US ZIP+4 as given', () => {
+    expect(normalisePostalCodeForGoogle('94043-1351', 'US')).toBe('94043-1351');
+  });
+
+  it('writes a space-separated ZIP+4 with its dash', () => {
+    expect(normalisePostalCodeForGoogle('94043 1351', 'US')).toBe('94043-1351');
+  });
+});
+
+describe('normaliseStateForMeta abbreviations', () => {
+  it.each([
+    ['Calif.', 'US', 'ca'],
+    ['Mass.', undefined, 'ma'],
+    ['Penn.', 'United States', 'pa'],
+  ])('reads %j (country %s) as %j', (raw, country, expected) => {
+    expect(normaliseStateForMeta(raw, country)).toBe(expected);
+  });
+
+  it('does not read a US abbreviation for another country', () => {
+    expect(normaliseStateForMeta('Calif.', 'MX')).toBe('calif');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseCountryCode } from '../../lib/leads/normalise-country';
+import { isKnownNonUsCountry, normaliseCountryCode, usesUsZip } from '../../lib/leads/normalise-country';
 
 describe('normaliseCountryCode', () => {
   it.each([
@@ -38,7 +38,46 @@ describe('normaliseCountryCode', () => {
     expect(normaliseCountryCode(raw)).toBe(expected);
   });
 
+  it.each([
+    ['DEU', 'DE'],
+    ['fra', 'FR'],
+    ['GBR', 'GB'],
+    ['U.S.', 'US'],
+    ['XKX', 'XK'],
+  ])('maps the code %j to %s', (raw, expected) => {
+    expect(normaliseCountryCode(raw)).toBe(expected);
+  });
+
+  it.each([['ATA'], ['XXX']])('returns undefined for an alpha-3 code we do not accept: %j', (raw) => {
+    expect(normaliseCountryCode(raw)).toBeUndefined();
+  });
+
   it.each([['Atlantis'], ['XX'], ['ZZ'], [''], ['AC'], [undefined]])('returns undefined for %j', (raw) => {
     expect(normaliseCountryCode(raw)).toBeUndefined();
+  });
+});
+
+describe('usesUsZip', () => {
+  it.each([
+    ['US', true],
+    ['United States', true],
+    ['PR', true],
+    ['GB', false],
+    [undefined, false],
+  ])('is %s for %j', (country, expected) => {
+    expect(usesUsZip(country)).toBe(expected);
+  });
+});
+
+describe('isKnownNonUsCountry', () => {
+  it.each([
+    ['GE', true],
+    ['Canada', true],
+    ['US', false],
+    ['GU', false],
+    ['Atlantis', false],
+    [undefined, false],
+  ])('is %s for %j', (country, expected) => {
+    expect(isKnownNonUsCountry(country)).toBe(expected);
   });
 });

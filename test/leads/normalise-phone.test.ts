@@ -60,3 +60,39 @@ describe('phoneDigitsForMeta', () => {
     expect(phoneDigitsForMeta('+')).toBeUndefined();
   });
 });
+
+describe('normalisePhone with bare digits', () => {
+  it('keeps the country code once when the digits already start with the lead country code', () => {
+    expect(normalisePhone('4915123456789', 'DE')).toBe('+4915123456789');
+  });
+
+  it('keeps digits that are a valid number with a leading "+" when the lead has no country', () => {
+    expect(normalisePhone('447400123456')).toBe('+447400123456');
+  });
+
+  it('prefers a valid national number over a "+" reading in another country', () => {
+    expect(normalisePhone('15123456789', 'DE')).toBe('+4915123456789');
+  });
+
+  it('falls back to the "+" reading when the national one is no number', () => {
+    expect(normalisePhone('447400123456', 'US')).toBe('+447400123456');
+  });
+});
+
+describe('normalisePhone with a default phone country', () => {
+  it('reads a national number in the default country when the lead has none', () => {
+    expect(normalisePhone('(030) 901820', undefined, 'DE')).toBe('+4930901820');
+  });
+
+  it('lets the lead country win over the default', () => {
+    expect(normalisePhone('020 7946 0958', 'GB', 'US')).toBe('+442079460958');
+  });
+
+  it('uses the default when the lead country is unknown', () => {
+    expect(normalisePhone('(415) 555-0100', 'Atlantis', 'US')).toBe('+14155550100');
+  });
+
+  it('ignores a default that is no country', () => {
+    expect(normalisePhone('(415) 555-0100', undefined, 'XX')).toBeUndefined();
+  });
+});
