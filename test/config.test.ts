@@ -170,10 +170,18 @@ describe('loadConfig: checkout_completed, GA4 and TikTok', () => {
     });
     expect(config.tiktok).toEqual({
       pixelCode: 'C4ABCDEF',
+      crmEventSetId: undefined,
       accessToken: 'token',
       testEventCode: undefined,
       baseUrl: 'https://business-api.tiktok.com',
       purchaseEvent: 'Purchase',
+      wonEvent: 'LeadClosed',
+      lostEvent: 'LeadLost',
+    });
+    // Without a CRM Event Set ID, closes are off (never sent under the web pixel), said at start-up.
+    expect(config.disabled).toContainEqual({
+      name: 'tiktok-crm-events',
+      missing: ['TIKTOK_CRM_EVENT_SET_ID'],
     });
 
     const none = loadConfig({ GA4_MEASUREMENT_ID: 'G-ABC123', TIKTOK_ACCESS_TOKEN: 'token' });

@@ -107,11 +107,11 @@ describe.each(CASES)("the seed's $seed", ({ seed, outcome, value, reason, days }
     expect(row.event.params).not.toHaveProperty('unconvert_lead_reason');
   });
 
-  it('TikTok: the custom LeadClosed from the crm source, hashed email and external_id, ttclid', () => {
+  it('TikTok: the custom LeadClosed (won) or LeadLost from the crm source, hashed email and external_id, ttclid', () => {
     const decision = decide('tiktok', close);
     expect(decision).toMatchObject({ kind: 'send', batch: 'crm' });
     expect(sentRow(decision)).toEqual({
-      event: 'LeadClosed',
+      event: outcome === 'won' ? 'LeadClosed' : 'LeadLost',
       event_time: CLOSED_AT / 1000,
       event_id: 'lead_abc123',
       user: {
@@ -131,6 +131,7 @@ describe.each(CASES)("the seed's $seed", ({ seed, outcome, value, reason, days }
         ...(days !== undefined ? { sales_cycle_days: days } : {}),
         lead_event_source: 'API',
       },
+      lead: { lead_event_source: 'API' },
     });
   });
 });

@@ -250,6 +250,13 @@ describe('TikTok fake', () => {
     expect(platforms.tiktok.events.size).toBe(1);
   });
 
+  it('takes crm events under the CRM Event Set ID', async () => {
+    const crm = { ...good, event_source: 'crm', event_source_id: ACCOUNTS.tiktokCrmEventSet };
+    const response = await post(url(), crm, { 'access-token': ACCOUNTS.tiktokToken });
+    expect(await response.json()).toMatchObject({ code: 0 });
+    expect(platforms.tiktok.violations).toEqual([]);
+  });
+
   it('answers 40105 for a wrong token', async () => {
     const response = await post(url(), good, { 'access-token': 'wrong' });
     expect(await response.json()).toMatchObject({ code: 40105 });
@@ -257,6 +264,16 @@ describe('TikTok fake', () => {
 
   it.each([
     ['an unknown pixel', { ...good, event_source_id: 'OTHER' }, 'event_source_id'],
+    [
+      'crm events under the web pixel',
+      { ...good, event_source: 'crm', event_source_id: ACCOUNTS.tiktokPixel },
+      'crm events need the CRM Event Set ID',
+    ],
+    [
+      'web events under the CRM event set',
+      { ...good, event_source_id: ACCOUNTS.tiktokCrmEventSet },
+      'unknown pixel',
+    ],
     ['an unknown event_source', { ...good, event_source: 'email' }, 'event_source'],
     ['milliseconds', { ...good, data: [{ ...good.data[0], event_time: clock.now() }] }, 'integer seconds'],
     [

@@ -432,8 +432,10 @@ function conversionKey(platform: Platform, close: PlannedClose): string {
     case 'google-ads':
       return close.subjectKey;
     case 'meta':
-    case 'tiktok':
       return `LeadClosed|${close.subjectKey}`;
+    case 'tiktok':
+      // Won and lost never share a TikTok event name (TIKTOK_WON_EVENT / TIKTOK_LOST_EVENT defaults).
+      return `${close.outcome === 'won' ? 'LeadClosed' : 'LeadLost'}|${close.subjectKey}`;
     case 'ga4':
       return `${close.outcome === 'won' ? 'close_convert_lead' : 'close_unconvert_lead'}|${close.subjectKey}`;
   }

@@ -23,6 +23,7 @@ export function allDestinations(
     GA4_MEASUREMENT_ID: ACCOUNTS.ga4MeasurementId,
     GA4_API_SECRET: ACCOUNTS.ga4ApiSecret,
     TIKTOK_PIXEL_CODE: ACCOUNTS.tiktokPixel,
+    TIKTOK_CRM_EVENT_SET_ID: ACCOUNTS.tiktokCrmEventSet,
     TIKTOK_ACCESS_TOKEN: ACCOUNTS.tiktokToken,
     ...env,
   });

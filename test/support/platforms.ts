@@ -18,6 +18,7 @@ export const ACCOUNTS = {
   ga4MeasurementId: 'G-TEST123',
   ga4ApiSecret: 'ga4-test-api-secret',
   tiktokPixel: 'CTESTPIXEL123',
+  tiktokCrmEventSet: 'CTESTCRMSET456',
   tiktokToken: 'tiktok-test-access-token',
 } as const;
 
@@ -76,6 +77,7 @@ export async function startPlatforms(options: {
   });
   const tiktok = await createTiktokFake({
     pixelCode: ACCOUNTS.tiktokPixel,
+    crmEventSetId: ACCOUNTS.tiktokCrmEventSet,
     accessToken: ACCOUNTS.tiktokToken,
     now: options.now,
     ...(options.tiktokTestEventCode ? { testEventCode: options.tiktokTestEventCode } : {}),
@@ -88,6 +90,7 @@ export async function startPlatforms(options: {
         GA4_API_SECRET: ACCOUNTS.ga4ApiSecret,
         GA4_BASE_URL: ga4.baseUrl,
         TIKTOK_PIXEL_CODE: ACCOUNTS.tiktokPixel,
+        TIKTOK_CRM_EVENT_SET_ID: ACCOUNTS.tiktokCrmEventSet,
         TIKTOK_ACCESS_TOKEN: ACCOUNTS.tiktokToken,
         TIKTOK_BASE_URL: tiktok.baseUrl,
         ...(options.tiktokTestEventCode ? { TIKTOK_TEST_EVENT_CODE: options.tiktokTestEventCode } : {}),

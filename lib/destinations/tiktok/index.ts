@@ -22,14 +22,17 @@ export function createTiktokDestination(
 ): Destination {
   const settings: TiktokSettings = {
     pixelCode: config.pixelCode,
+    crmEventSetId: config.crmEventSetId,
     testEventCode: config.testEventCode,
     baseUrl: config.baseUrl,
     purchaseEvent: config.purchaseEvent,
+    wonEvent: config.wonEvent,
+    lostEvent: config.lostEvent,
   };
   return defineDestination<TiktokEvent>({
     name: TIKTOK_DESTINATION,
     mappings: {
-      lead_closed: (conversion) => buildTiktokLeadDecision(conversion),
+      lead_closed: (conversion) => buildTiktokLeadDecision(conversion, settings),
       checkout_completed: (conversion) => buildTiktokPurchaseDecision(conversion, settings),
     },
     maxBatchSize: () => TIKTOK_MAX_EVENTS,

@@ -22,8 +22,14 @@ import { TIKTOK_API_VERSION } from './version';
  * content_name, quantity, price}], content_type, value, currency, order_id}, page{url}}]} (platform-apis.md
  * §3, marked third-party there; field names cross-checked against public Events API integrations).
  *
- * Names: a close is the custom event `LeadClosed` (the seed: "TikTok … a custom CamelCase event
- * LeadClosed"). An order is `Purchase`: TikTok's supported-standard-events page (Sept 2025) lists
+ * CRM events (platform-apis.md §7): `event_source: "crm"` with `event_source_id` = the CRM Event Set ID
+ * (TIKTOK_CRM_EVENT_SET_ID), never the web pixel; `lead: {lead_id?, lead_event_source}` at event level, as
+ * Segment's TikTok destination sends it. `lead_id` is TikTok's own lead ID (an Instant Form lead), which the
+ * connector never captures, so it is left out, as Meta's `lead_id` is for a lead of our own.
+ *
+ * Names: a won close is TIKTOK_WON_EVENT (default `LeadClosed`, the seed's "custom CamelCase event
+ * LeadClosed"), a lost one TIKTOK_LOST_EVENT (default `LeadLost`): TikTok optimises only on the standard
+ * event each is mapped to in Events Manager, so they never share a name. An order is `Purchase`: TikTok's supported-standard-events page (Sept 2025) lists
  * `Purchase`, and its reserved-events page lists `CompletePayment` as a reserved name mapped to `Purchase`;
  * TIKTOK_PURCHASE_EVENT=CompletePayment keeps the older name for pixels that still send it (the browser's
  * and the server's event must share a name for TikTok to de-duplicate them).
@@ -47,6 +53,8 @@ export type TiktokEvent = {
   event_time: number;
   event_id: string;
   user: TiktokUser;
+  /** CRM events only. */
+  lead?: { lead_event_source: string };
   properties: {
     value: number;
     currency: string;
@@ -67,7 +75,6 @@ export type TiktokEvent = {
  * reported, not lost.
  */
 export const TIKTOK_MAX_EVENTS = 1000;
-export const TIKTOK_LEAD_EVENT = 'LeadClosed';
 
 function tiktokUser(
   identity: HashedIdentity | undefined,
@@ -108,6 +115,7 @@ const TiktokEventSchema = v.object({
     ip: v.optional(v.pipe(v.string(), v.ip())),
     user_agent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
   }),
+  lead: v.optional(v.object({ lead_event_source: v.pipe(v.string(), v.minLength(1)) })),
   properties: v.object({
     value: v.pipe(v.number(), v.finite(), v.minValue(0)),
     currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
@@ -153,8 +161,22 @@ function decide(
   return { kind: 'send', row: event, batch: source, accepted };
 }
 
-export function buildTiktokLeadDecision(conversion: LeadClosedConversion): RowDecision<TiktokEvent> {
+/** A half of TikTok without its event set: CRM events without TIKTOK_CRM_EVENT_SET_ID, orders without a pixel. */
+function skipNoEventSet(variable: string, what: string): RowDecision<never> {
+  return {
+    kind: 'skip',
+    reason: 'not_configured',
+    message: `${what} go to TikTok only when ${variable} is set`,
+  };
+}
+
+export function buildTiktokLeadDecision(
+  conversion: LeadClosedConversion,
+  settings: Pick<TiktokSettings, 'crmEventSetId' | 'wonEvent' | 'lostEvent'>,
+): RowDecision<TiktokEvent> {
   const { close, lead } = conversion;
+  // Never under the web pixel: TikTok files CRM events by their CRM Event Set.
+  if (!settings.crmEventSetId) return skipNoEventSet('TIKTOK_CRM_EVENT_SET_ID', 'closes');
   if (conversion.consent?.marketing === false) {
     return { kind: 'skip', reason: 'consent', message: 'the lead refused marketing consent' };
   }
@@ -162,8 +184,9 @@ export function buildTiktokLeadDecision(conversion: LeadClosedConversion): RowDe
   if (change) return change;
   const leadKey = close.leadId ?? close.subjectKey;
   const outcome = close.outcome as 'won' | 'lost';
+  const leadEventSource = CRM_DISPLAY_NAMES[close.crm] ?? close.crm;
   const event: TiktokEvent = {
-    event: TIKTOK_LEAD_EVENT,
+    event: outcome === 'won' ? settings.wonEvent : settings.lostEvent,
     event_time: Math.floor(Math.min(close.closedAt, conversion.now) / 1000),
     // The lead ID: stable across retries and replays, so TikTok's de-duplication drops any repeat.
     event_id: leadKey,
@@ -178,17 +201,19 @@ export function buildTiktokLeadDecision(conversion: LeadClosedConversion): RowDe
       close_outcome: outcome,
       ...(close.closureReason ? { closure_reason: close.closureReason } : {}),
       ...(close.salesCycleDays !== undefined ? { sales_cycle_days: close.salesCycleDays } : {}),
-      lead_event_source: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
+      lead_event_source: leadEventSource,
     },
+    lead: { lead_event_source: leadEventSource },
   };
   return decide(event, 'crm', acceptedState(conversion));
 }
 
 export function buildTiktokPurchaseDecision(
   conversion: CheckoutCompletedConversion,
-  settings: Pick<TiktokSettings, 'purchaseEvent'>,
+  settings: Pick<TiktokSettings, 'purchaseEvent' | 'pixelCode'>,
 ): RowDecision<TiktokEvent> {
   const { order } = conversion;
+  if (!settings.pixelCode) return skipNoEventSet('TIKTOK_PIXEL_CODE', 'orders');
   if (conversion.consent?.marketing === false) {
     return { kind: 'skip', reason: 'consent', message: 'the buyer refused marketing consent' };
   }
@@ -219,7 +244,11 @@ export function buildTiktokPurchaseDecision(
   return decide(event, 'web', acceptedState(conversion));
 }
 
-/** The request body; the access token travels in the `Access-Token` header, never here. */
+/**
+ * The request body; the access token travels in the `Access-Token` header, never here. The batch is the
+ * event source, and the event set follows from it: CRM events to the CRM Event Set, web events to the pixel
+ * (a mapping sends neither without its ID).
+ */
 export function buildTiktokRequest(
   rows: readonly TiktokEvent[],
   batch: string,
@@ -230,7 +259,7 @@ export function buildTiktokRequest(
     url: `${settings.baseUrl}/open_api/${TIKTOK_API_VERSION}/event/track/`,
     body: {
       event_source: batch as TiktokEventSource,
-      event_source_id: settings.pixelCode,
+      event_source_id: batch === 'crm' ? settings.crmEventSetId : settings.pixelCode,
       ...(settings.testEventCode ? { test_event_code: settings.testEventCode } : {}),
       data: rows,
     },

@@ -3,7 +3,8 @@ import { type FakeAnswer, type FakeServer, startFakeServer } from './fake-server
 
 /**
  * TikTok Events API 2.0 `POST /open_api/v1.3/event/track/` (platform-apis.md §3). Checks the contract
- * (Access-Token header, event_source, event_source_id = the pixel code, test_event_code, 1–1,000 events,
+ * (Access-Token header, event_source, event_source_id = the CRM Event Set ID for `crm` events and the web
+ * pixel code for `web` ones (platform-apis.md §7), test_event_code, 1–1,000 events,
  * event_time in seconds, event_id, hashed email/phone/external_id, ISO currency, no plaintext identifier)
  * and answers as TikTok does: HTTP 200 with `{code, message, request_id, data}`, code 0 on success.
  * De-duplicates like TikTok on event + event_id.
@@ -27,6 +28,8 @@ function answer(code: number, message: string, requestId: string, status = 200):
 
 export async function createTiktokFake(options: {
   pixelCode: string;
+  /** The CRM Event Set: `crm` events must name it; none given = the account has no CRM event set. */
+  crmEventSetId?: string;
   accessToken: string;
   testEventCode?: string;
   now: () => number;
@@ -52,8 +55,16 @@ export async function createTiktokFake(options: {
       if (!isJsonObject(body)) problems.push('body: JSON object required');
       const source = isJsonObject(body) ? body.event_source : undefined;
       if (!SOURCES.has(String(source))) problems.push('event_source: web, app, offline or crm');
-      if (isJsonObject(body) && body.event_source_id !== options.pixelCode)
-        problems.push('event_source_id: unknown pixel');
+      if (isJsonObject(body)) {
+        if (source === 'crm' && body.event_source_id !== options.crmEventSetId)
+          problems.push(
+            body.event_source_id === options.pixelCode
+              ? 'event_source_id: crm events need the CRM Event Set ID, not the web pixel code'
+              : 'event_source_id: unknown CRM event set',
+          );
+        else if (source !== 'crm' && body.event_source_id !== options.pixelCode)
+          problems.push('event_source_id: unknown pixel');
+      }
       if (isJsonObject(body) && body.test_event_code !== options.testEventCode)
         problems.push(`test_event_code: expected ${options.testEventCode ?? 'none'}`);
       const data = isJsonObject(body) ? body.data : undefined;
