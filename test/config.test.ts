@@ -167,6 +167,7 @@ describe('loadConfig: checkout_completed, GA4 and TikTok', () => {
       apiSecret: 'secret',
       baseUrl: 'https://www.google-analytics.com',
       leadClosedEvent: 'close_convert_lead',
+      clientIdFallback: 'none',
     });
     expect(config.tiktok).toEqual({
       pixelCode: 'C4ABCDEF',
@@ -194,6 +195,9 @@ describe('loadConfig: checkout_completed, GA4 and TikTok', () => {
   it.each([
     ['GA4_MEASUREMENT_ID', 'UA-1234-1'],
     ['GA4_LEAD_CLOSED_EVENT', 'won'],
+    ['GA4_CLIENT_ID_FALLBACK', 'random'],
+    ['TIKTOK_CRM_EVENT_SET_ID', 'not an id!'],
+    ['TIKTOK_LOST_EVENT', 'lost deal'],
     ['TIKTOK_PURCHASE_EVENT', 'Order'],
     ['GOOGLE_ADS_CONVERSION_ACTION_PURCHASE', 'purchase-action'],
     ['GA4_BASE_URL', 'not a url'],

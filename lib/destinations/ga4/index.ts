@@ -1,7 +1,7 @@
 import { type DestinationDependencies, declareDestination } from '../definition';
 import { postRequest } from '../http';
 import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
-import { type Destination, defineDestination } from '../types';
+import { type Destination, defineDestination, type RowOutcome } from '../types';
 import { classifyGa4Response } from './errors';
 import {
   buildGa4LeadDecision,
@@ -10,6 +10,7 @@ import {
   GA4_MAX_EVENTS,
   type Ga4Row,
 } from './mapping';
+import { splitByBodySize } from './request-size';
 import { type Ga4Config, type Ga4Settings, ga4Settings } from './settings';
 
 export const GA4_DESTINATION = 'ga4';
@@ -25,12 +26,13 @@ export function createGa4Destination(config: Ga4Config, dependencies: Destinatio
     measurementId: config.measurementId,
     baseUrl: config.baseUrl,
     leadClosedEvent: config.leadClosedEvent,
+    clientIdFallback: config.clientIdFallback,
   };
   return defineDestination<Ga4Row>({
     name: GA4_DESTINATION,
     mappings: {
       lead_closed: (conversion) => buildGa4LeadDecision(conversion, settings),
-      checkout_completed: (conversion) => buildGa4PurchaseDecision(conversion),
+      checkout_completed: (conversion) => buildGa4PurchaseDecision(conversion, settings),
     },
     maxBatchSize: () => GA4_MAX_EVENTS,
     describe: (rows) => buildGa4Request(rows, settings),
@@ -50,7 +52,15 @@ export function createGa4Destination(config: Ga4Config, dependencies: Destinatio
         if (verdict.kind === 'error') throw verdict.error;
         return verdict;
       };
-      return uploadIsolatingInvalidRows(rows, send);
+      // Under 130 kB a request: a batch too large for one body goes as several, in order.
+      let requests = 0;
+      const outcomes: RowOutcome[] = [];
+      for (const part of splitByBodySize(rows, (candidate) => buildGa4Request(candidate, settings))) {
+        const result = await uploadIsolatingInvalidRows(part, send);
+        requests += result.requests;
+        outcomes.push(...result.outcomes);
+      }
+      return { outcomes, requests };
     },
   });
 }

@@ -1,8 +1,7 @@
-import * as v from 'valibot';
 import { type ConsentRecord, CRM_DISPLAY_NAMES, type OrderRecord } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
 import { decideUnadjustableChange } from '../close-changes';
-import { firstRowProblem, WINDOW_SAFETY_MS } from '../row-validation';
+import { WINDOW_SAFETY_MS } from '../row-validation';
 import {
   acceptedState,
   type CheckoutCompletedConversion,
@@ -11,7 +10,10 @@ import {
   type RequestDescription,
   type RowDecision,
 } from '../types';
-import type { Ga4LeadClosedEvent, Ga4Settings } from './settings';
+import { fallbackClientId, ga4TransactionId, sendableUserId } from './identifiers';
+import { bodyBytes, GA4_MAX_BODY_BYTES } from './request-size';
+import type { Ga4ClientIdFallback, Ga4LeadClosedEvent, Ga4Settings } from './settings';
+import { GA4_BACKDATE_WINDOW_MS, GA4_MAX_ITEMS, GA4_MAX_VALUE_LENGTH, validateGa4Row } from './validation';
 
 /**
  * Closes and orders → GA4 Measurement Protocol events (pure). Sources: platform-apis.md §3; Google's
@@ -39,18 +41,7 @@ export type Ga4Event = { name: string; params: Record<string, Ga4ParamValue>; ti
  */
 export type Ga4Row = { client_id: string; user_id?: string; consent?: Ga4Consent; event: Ga4Event };
 
-export const GA4_MAX_EVENTS = 25;
-export const GA4_MAX_PARAMS = 25;
-export const GA4_MAX_ITEMS = 200;
-export const GA4_MAX_VALUE_LENGTH = 100;
-/** "Events can be backdated up to 72 hours": older ones are dropped (or refused) by GA4. */
-export const GA4_BACKDATE_WINDOW_MS = 72 * 3_600_000;
-
-const NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
-const RESERVED_PREFIX = /^(google_|ga_|firebase_)/i;
-// GA4 forbids personal data in user_id; a sender that uses an email or phone as its customer ID must not
-// have it sent in clear.
-const LOOKS_PERSONAL = /@|^\+?[\d\s().-]{7,}$/;
+export { GA4_MAX_EVENTS, validateGa4Row } from './validation';
 
 function consentOf(consent: ConsentRecord | undefined): Ga4Consent | undefined {
   if (!consent) return undefined;
@@ -69,58 +60,6 @@ function withoutUndefined<TRecord extends Record<string, unknown>>(record: TReco
   };
 }
 
-const ParamValueSchema = v.union([
-  v.pipe(v.string(), v.maxLength(GA4_MAX_VALUE_LENGTH, 'must be at most 100 characters')),
-  v.pipe(v.number(), v.finite()),
-  v.pipe(
-    v.array(
-      v.pipe(
-        v.record(
-          v.pipe(v.string(), v.regex(NAME, 'item parameter names: a letter, then letters, digits or _')),
-          v.union([v.pipe(v.string(), v.maxLength(GA4_MAX_VALUE_LENGTH)), v.pipe(v.number(), v.finite())]),
-        ),
-        v.check((item) => 'item_id' in item || 'item_name' in item, 'an item needs item_id or item_name'),
-      ),
-    ),
-    v.maxLength(GA4_MAX_ITEMS, 'at most 200 items'),
-  ),
-]);
-
-const Ga4RowSchema = v.object({
-  client_id: v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.regex(/^[\x21-\x7e]+$/)),
-  user_id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
-  consent: v.optional(
-    v.object({
-      ad_user_data: v.picklist(['GRANTED', 'DENIED']),
-      ad_personalization: v.picklist(['GRANTED', 'DENIED']),
-    }),
-  ),
-  event: v.object({
-    name: v.pipe(
-      v.string(),
-      v.regex(NAME, 'event names: a letter, then letters, digits or _, at most 40'),
-      v.check((name) => !RESERVED_PREFIX.test(name), 'reserved prefix'),
-    ),
-    params: v.pipe(
-      v.record(
-        v.pipe(
-          v.string(),
-          v.regex(NAME, 'parameter names: a letter, then letters, digits or _, at most 40'),
-          v.check((name) => !RESERVED_PREFIX.test(name), 'reserved prefix'),
-        ),
-        ParamValueSchema,
-      ),
-      v.check((params) => Object.keys(params).length <= GA4_MAX_PARAMS, 'at most 25 parameters'),
-    ),
-    // Microseconds: 16 digits (a millisecond value here is the classic mistake).
-    timestamp_micros: v.pipe(v.number(), v.integer(), v.minValue(1_000_000_000_000_000)),
-  }),
-});
-
-export function validateGa4Row(row: Ga4Row): string | undefined {
-  return firstRowProblem(Ga4RowSchema, row);
-}
-
 /** Rows of the same user and consent share requests; the key never leaves the process. */
 export function ga4BatchKey(row: Pick<Ga4Row, 'client_id' | 'user_id' | 'consent'>): string {
   return `user:${sha256Hex(JSON.stringify([row.client_id, row.user_id ?? null, row.consent ?? null]))}`;
@@ -134,9 +73,16 @@ type Common = {
 
 /**
  * What both event types share: analytics consent, a GA4 client ID (from the `_ga` cookie captured with the
- * lead or order), the 72-hour window. No client ID → `skipped:no_client_id`: GA4 needs one, and an invented
- * one would start a new, empty user in every report instead of crediting the visitor who converted.
+ * lead or order), the 72-hour window. No client ID → `skipped:no_client_id` by default: GA4 needs one, and
+ * an invented one starts a new user without the visitor's session or traffic source; with
+ * GA4_CLIENT_ID_FALLBACK=user_id one is derived from the user's (or lead's) ID instead (README: its cost).
  */
+function withClientId(common: Common, fallback: Ga4ClientIdFallback, subjectId: string | undefined): Common {
+  if (common.clientId || fallback !== 'user_id') return common;
+  const id = common.userId ?? subjectId;
+  return id ? { ...common, clientId: fallbackClientId(id) } : common;
+}
+
 function precheck(common: Common, occurredAt: number, now: number): RowDecision<never> | undefined {
   if (common.consent?.analytics === false) {
     return { kind: 'skip', reason: 'consent', message: 'analytics consent was refused' };
@@ -160,7 +106,7 @@ function send(
   accepted: DeliveredState,
 ): RowDecision<Ga4Row> {
   const consent = consentOf(common.consent);
-  const userId = common.userId && !LOOKS_PERSONAL.test(common.userId) ? common.userId : undefined;
+  const userId = sendableUserId(common.userId);
   const row: Ga4Row = {
     client_id: common.clientId,
     ...(userId ? { user_id: userId } : {}),
@@ -169,6 +115,9 @@ function send(
   };
   const problem = validateGa4Row(row);
   if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
+  if (bodyBytes(ga4RequestOf([row], '')) >= GA4_MAX_BODY_BYTES) {
+    return { kind: 'fail', reason: 'too_large', message: 'one event alone is over GA4’s 130 kB body limit' };
+  }
   return { kind: 'send', row, batch: ga4BatchKey(row), accepted };
 }
 
@@ -184,14 +133,18 @@ export function ga4LeadEventName(naming: Ga4LeadClosedEvent, outcome: 'won' | 'l
 
 export function buildGa4LeadDecision(
   conversion: LeadClosedConversion,
-  settings: Pick<Ga4Settings, 'leadClosedEvent'>,
+  settings: Pick<Ga4Settings, 'leadClosedEvent' | 'clientIdFallback'>,
 ): RowDecision<Ga4Row> {
   const { close, lead } = conversion;
-  const common: Common = {
-    clientId: lead?.clickIds?.gaClientId,
-    userId: close.userId ?? lead?.userId,
-    consent: conversion.consent,
-  };
+  const common = withClientId(
+    {
+      clientId: lead?.clickIds?.gaClientId,
+      userId: close.userId ?? lead?.userId,
+      consent: conversion.consent,
+    },
+    settings.clientIdFallback,
+    close.leadId,
+  );
   const checked = precheck(common, close.closedAt, conversion.now);
   if (checked) return checked;
   const change = decideUnadjustableChange(conversion, {
@@ -206,7 +159,7 @@ export function buildGa4LeadDecision(
   const params = withoutUndefined({
     currency: close.currency,
     value: close.value,
-    transaction_id: close.leadId ?? close.subjectKey,
+    transaction_id: ga4TransactionId(close.leadId ?? close.subjectKey),
     lead_source: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
     close_outcome: outcome,
     closure_reason: close.closureReason ? text(close.closureReason) : undefined,
@@ -226,7 +179,7 @@ export function buildGa4LeadDecision(
 function purchaseItems(order: OrderRecord): Ga4Item[] {
   return order.lines.slice(0, GA4_MAX_ITEMS).map((line) =>
     withoutUndefined({
-      item_id: line.id,
+      item_id: text(line.id),
       item_name: text(line.name),
       price: line.price,
       quantity: line.quantity,
@@ -241,17 +194,20 @@ function purchaseItems(order: OrderRecord): Ga4Item[] {
   );
 }
 
-export function buildGa4PurchaseDecision(conversion: CheckoutCompletedConversion): RowDecision<Ga4Row> {
+export function buildGa4PurchaseDecision(
+  conversion: CheckoutCompletedConversion,
+  settings: Pick<Ga4Settings, 'clientIdFallback'>,
+): RowDecision<Ga4Row> {
   const { order } = conversion;
-  const common: Common = {
-    clientId: order.clickIds.gaClientId,
-    userId: order.userId,
-    consent: conversion.consent,
-  };
+  const common = withClientId(
+    { clientId: order.clickIds.gaClientId, userId: order.userId, consent: conversion.consent },
+    settings.clientIdFallback,
+    undefined,
+  );
   const checked = precheck(common, order.occurredAt, conversion.now);
   if (checked) return checked;
   const params = withoutUndefined({
-    transaction_id: order.orderId,
+    transaction_id: ga4TransactionId(order.orderId),
     value: order.value,
     currency: order.currency,
     tax: order.tax,
@@ -268,10 +224,17 @@ export function buildGa4PurchaseDecision(conversion: CheckoutCompletedConversion
 
 /** The request without the API secret (the client adds it; it is never recorded). */
 export function buildGa4Request(rows: readonly Ga4Row[], settings: Ga4Settings): RequestDescription {
+  return ga4RequestOf(
+    rows,
+    `${settings.baseUrl}/mp/collect?measurement_id=${encodeURIComponent(settings.measurementId)}`,
+  );
+}
+
+function ga4RequestOf(rows: readonly Ga4Row[], url: string): RequestDescription {
   const first = rows[0];
   return {
     method: 'POST',
-    url: `${settings.baseUrl}/mp/collect?measurement_id=${encodeURIComponent(settings.measurementId)}`,
+    url,
     body: {
       client_id: first?.client_id,
       ...(first?.user_id ? { user_id: first.user_id } : {}),

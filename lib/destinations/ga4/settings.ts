@@ -10,11 +10,18 @@ import {
 /** `close_convert_lead` (won; lost deals as `close_unconvert_lead`) or one `lead_closed` event. */
 export type Ga4LeadClosedEvent = 'close_convert_lead' | 'lead_closed';
 
+/**
+ * Without a captured `_ga` cookie: `none` skips the event (`skipped:no_client_id`); `user_id` derives a
+ * stable client_id from a hash of the user's (or lead's) ID.
+ */
+export type Ga4ClientIdFallback = 'none' | 'user_id';
+
 export type Ga4Config = {
   measurementId: string;
   apiSecret: string;
   baseUrl: string;
   leadClosedEvent: Ga4LeadClosedEvent;
+  clientIdFallback: Ga4ClientIdFallback;
 };
 
 /** What the mapping and the recorded request may see: everything but the API secret. */
@@ -35,6 +42,12 @@ export const ga4Settings = defineSettings({
       'GA4_LEAD_CLOSED_EVENT must be close_convert_lead or lead_closed',
       (value) => value.toLowerCase(),
     ),
+    GA4_CLIENT_ID_FALLBACK: choiceWithDefault(
+      ['none', 'user_id'],
+      'none',
+      'GA4_CLIENT_ID_FALLBACK must be none or user_id',
+      (value) => value.toLowerCase(),
+    ),
   },
   build(env, disabled): Ga4Config | undefined {
     const usable = requireAll(
@@ -48,6 +61,7 @@ export const ga4Settings = defineSettings({
       apiSecret: env.GA4_API_SECRET as string,
       baseUrl: env.GA4_BASE_URL,
       leadClosedEvent: env.GA4_LEAD_CLOSED_EVENT,
+      clientIdFallback: env.GA4_CLIENT_ID_FALLBACK,
     };
   },
 });

@@ -7,7 +7,7 @@ import { type FakeAnswer, type FakeServer, startFakeServer } from './fake-server
  * read; unlike it, it records every rule broken as a violation so the test fails loudly: the measurement
  * ID and API secret, a client_id, 1–25 events, names (≤ 40, letter first, letters/digits/_), ≤ 25 params,
  * values ≤ 100 characters, ≤ 200 items, timestamp_micros in microseconds within the last 72 hours, consent
- * GRANTED/DENIED, and no plaintext email or phone anywhere.
+ * GRANTED/DENIED, a body under 130 kB (§7), and no plaintext email or phone anywhere.
  */
 export type Ga4Fake = FakeServer<'collect'> & {
   /** Events received, with the request-level fields they came with. */
@@ -15,6 +15,8 @@ export type Ga4Fake = FakeServer<'collect'> & {
 };
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+/** "The total size of the POST body must be less than 130kB." */
+const MAX_BODY_BYTES = 130_000;
 const WINDOW_MS = 72 * 3_600_000;
 
 function checkParams(params: Json, path: string, problems: string[]) {
@@ -58,6 +60,8 @@ export async function createGa4Fake(options: {
         problems.push('measurement_id: unknown stream');
       if (request.query.get('api_secret') !== options.apiSecret) problems.push('api_secret: wrong secret');
       const body = request.body;
+      const bytes = Buffer.byteLength(request.rawBody, 'utf8');
+      if (bytes >= MAX_BODY_BYTES) problems.push(`body: ${bytes} bytes, must be under 130 kB`);
       if (!isJsonObject(body)) problems.push('body: JSON object required');
       else {
         if (typeof body.client_id !== 'string' || body.client_id === '') problems.push('client_id: required');
