@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Config, type Env, loadConfig } from '../lib/config';
+import { CRM_DISPLAY_NAMES } from '../lib/crm/registry';
 import { createDestinations } from '../lib/destinations/registry';
 import type { Destination } from '../lib/destinations/types';
 import type { MetricsRecorder } from '../lib/observability/metrics';
@@ -76,6 +77,7 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
     random: () => Math.random(),
     logger,
     metrics,
+    crmDisplayNames: CRM_DISPLAY_NAMES,
   };
   const dispatchSubjects = overrides.dispatchSubjects ?? bindDispatchSubjects(pipeline);
   return {

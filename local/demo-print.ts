@@ -1,3 +1,4 @@
+import { CRM_DISPLAY_NAMES } from '../lib/crm/registry';
 import type { RequestDescription } from '../lib/destinations/types';
 import type { CloseRecord, DeliveryRecord } from '../lib/domain';
 
@@ -10,7 +11,6 @@ import type { CloseRecord, DeliveryRecord } from '../lib/domain';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const IPV4 = /^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$/;
-const CRM_NAMES: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', api: 'API' };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -82,8 +82,8 @@ const minute = (ms: number) =>
 
 export function closeHeadline(close: CloseRecord): string {
   const deal = close.dealId
-    ? `${CRM_NAMES[close.crm] ?? close.crm} ${close.crm === 'salesforce' ? 'opportunity' : 'deal'} ${close.dealId}`
-    : (CRM_NAMES[close.crm] ?? close.crm);
+    ? `${CRM_DISPLAY_NAMES[close.crm] ?? close.crm} ${close.crm === 'salesforce' ? 'opportunity' : 'deal'} ${close.dealId}`
+    : (CRM_DISPLAY_NAMES[close.crm] ?? close.crm);
   const outcome = close.outcome === 'won' ? `won ${money(close.value, close.currency)}` : close.outcome;
   const reason = close.closureReason ? ` (${close.closureReason})` : '';
   return `${close.subjectKey} · ${deal} · ${outcome}${reason} · closed ${minute(close.closedAt)}`;

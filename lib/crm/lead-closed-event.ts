@@ -5,6 +5,9 @@ import { hasAnyIdentifier, hashIdentity } from '../leads/identity';
 import { cleanCrmText } from './close-fields';
 import { isClosureReason, normaliseClosureReason } from './closure-reason';
 
+/** Closes pushed to the collect endpoint: no CRM, but a source the platforms are told of all the same. */
+export const PUSHED_CLOSE_SOURCE = { name: 'api', displayName: 'API' } as const;
+
 /**
  * A DATA Reshape `lead_closed` pushed to `POST /v1/events` → the same close a CRM webhook records
  * (pure; `crm: 'api'`). The seed's rules: `event.id` is the lead ID, `value` is the deal value when won and
@@ -39,7 +42,7 @@ export function closeFromLeadClosedEvent(
   const consent = toConsentRecord(event.consent);
   const close: CloseInput = {
     leadId: event.event.id,
-    crm: 'api',
+    crm: PUSHED_CLOSE_SOURCE.name,
     outcome,
     value: outcome === 'won' ? event.event.value : 0,
     currency: event.event.currency,

@@ -1,5 +1,6 @@
 import type { SliceConfigs } from '../settings';
 import { hubspotSource } from './hubspot/source';
+import { PUSHED_CLOSE_SOURCE } from './lead-closed-event';
 import { salesforceSource } from './salesforce/source';
 import type { CrmSource, CrmTypes } from './types';
 
@@ -10,6 +11,14 @@ import type { CrmSource, CrmTypes } from './types';
 const REGISTERED = [hubspotSource, salesforceSource] as const;
 
 export const CRM_SOURCES: readonly CrmSource[] = REGISTERED;
+
+/**
+ * Each close source's name as the platforms' lead-source fields show it (Meta and TikTok
+ * `lead_event_source`, GA4 `lead_source`): the CRMs', and the collect endpoint's for pushed closes.
+ */
+export const CRM_DISPLAY_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  [...REGISTERED, PUSHED_CLOSE_SOURCE].map((source) => [source.name, source.displayName]),
+);
 
 /** Each CRM's settings slice, for lib/config.ts to compose with the others. */
 export const CRM_SETTINGS = REGISTERED.map((crm) => crm.settings);

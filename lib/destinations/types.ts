@@ -26,6 +26,8 @@ export type DeliveredState = NonNullable<DeliveryRecord['delivered']>;
 export type LeadClosedConversion = {
   type: 'lead_closed';
   close: CloseRecord;
+  /** Where the close came from, as the platforms' lead-source fields show it (`HubSpot`, `API`). */
+  crmDisplayName: string;
   /** The captured lead; undefined when it never arrived and the wait is over (contact identity alone). */
   lead: LeadRecord | undefined;
   /** The lead's identity, completed with the CRM contact's (the contact's alone without a lead). */

@@ -1,13 +1,12 @@
 import type { ConsentRecord } from './consent';
 import type { HashedIdentity } from './identity';
 
-export type CrmName = 'hubspot' | 'salesforce' | 'api';
-/** Each CRM's own name, as the platforms' lead-source fields show it. */
-export const CRM_DISPLAY_NAMES: Record<CrmName, string> = {
-  hubspot: 'HubSpot',
-  salesforce: 'Salesforce',
-  api: 'API',
-};
+/**
+ * Where a close came from: a CRM's name as lib/crm/registry.ts lists it (`hubspot`, `salesforce`), or `api`
+ * for a `lead_closed` pushed to the collect endpoint. Open, so that a new CRM needs no change here; its
+ * display name travels with the conversion (lib/pipeline/conversion.ts).
+ */
+export type CrmName = string;
 export type CloseOutcome = 'won' | 'lost' | 'reopened';
 
 /** What a CRM webhook, a CRM poll or a pushed `lead_closed` says about a deal's terminal stage. */

@@ -22,6 +22,8 @@ export type PipelineContext = {
   logger: PipelineLogger;
   /** Deliveries, give-ups and lead join misses (lib/pipeline/delivery-metrics.ts). */
   metrics: MetricsRecorder;
+  /** Each close source's name as the platforms' lead-source fields show it (lib/crm/registry.ts). */
+  crmDisplayNames: Readonly<Record<string, string>>;
 };
 
 /** The part of Powertools' Logger the pipeline uses (structured fields only: counts, codes, no PII). */

@@ -12,6 +12,7 @@ export function conversionFor(
   lead: LeadRecord | undefined,
   delivered: DeliveredState | undefined,
   now: number,
+  crmDisplayNames: Readonly<Record<string, string>>,
 ): Conversion {
   if (isOrderSubject(subject)) {
     return {
@@ -26,6 +27,8 @@ export function conversionFor(
   return {
     type: 'lead_closed',
     close: subject,
+    // A source no longer registered keeps its stored name rather than losing the field.
+    crmDisplayName: crmDisplayNames[subject.crm] ?? subject.crm,
     lead,
     identity: joinedIdentity(subject, lead),
     consent: lead?.consent ?? subject.consent,

@@ -1,5 +1,5 @@
 import { mapWithConcurrency } from '../concurrency';
-import type { DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
+import type { Conversion, DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
 import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
 import { type DeliveryExpectation, deliveryRefKey } from '../store/deliveries';
@@ -39,8 +39,7 @@ type Result = { job: DeliveryJob; next: DeliveryRecord } | { job: DeliveryJob; n
 /** A run's summary, and the deliveries whose result is recorded (by delivery key). */
 export type DeliveryRun = { summary: DeliverySummary; recorded: Set<string> };
 
-function decide(job: DeliveryJob, destination: Destination, lead: LeadRecord | undefined, now: number) {
-  const conversion = conversionFor(job.subject, lead, job.delivery.delivered, now);
+function decide(destination: Destination, conversion: Conversion) {
   const mapping = destination.mappings[conversion.type];
   if (!mapping) {
     return {
@@ -168,7 +167,10 @@ export async function deliverJobs(
       results.push({ job, next: unchanged ? undefined : next });
       continue;
     }
-    const decision = decide(job, destination, lead, now);
+    const decision = decide(
+      destination,
+      conversionFor(job.subject, lead, job.delivery.delivered, now, context.crmDisplayNames),
+    );
     if (decision.kind === 'skip') {
       record(job, {
         kind: 'skipped',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRM_SOURCES } from '../../lib/crm/registry';
+import { CRM_DISPLAY_NAMES, CRM_SOURCES } from '../../lib/crm/registry';
 
 describe('CRM_SOURCES', () => {
   it('lists HubSpot and Salesforce, in the order the backfill reports them', () => {
@@ -16,5 +16,9 @@ describe('CRM_SOURCES', () => {
     const routes = CRM_SOURCES.flatMap((crm) => crm.routes);
     expect(unique(routes.map((route) => `${route.method} ${route.path}`))).toBe(true);
     expect(unique(routes.map((route) => route.functionName))).toBe(true);
+  });
+
+  it("names each close source as the platforms' lead-source fields always showed it", () => {
+    expect(CRM_DISPLAY_NAMES).toEqual({ hubspot: 'HubSpot', salesforce: 'Salesforce', api: 'API' });
   });
 });

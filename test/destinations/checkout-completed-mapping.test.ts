@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CRM_DISPLAY_NAMES } from '../../lib/crm/registry';
 import type { OrderRecord } from '../../lib/domain';
 import { sha256Hex } from '../../lib/leads/hash';
 import { conversionFor } from '../../lib/pipeline/conversion';
@@ -13,7 +14,7 @@ import { checkoutSeedBody, checkoutWithBrowserBody, orderOf } from '../support/o
 const destinations = allDestinations();
 const order = orderOf(checkoutWithBrowserBody(), T0);
 const conversion = (subject: OrderRecord = order, now = T0) =>
-  conversionFor(subject, undefined, undefined, now);
+  conversionFor(subject, undefined, undefined, now, CRM_DISPLAY_NAMES);
 const decide = (name: string, subject: OrderRecord = order, now = T0) =>
   decideFor(
     destinations.get(name) as NonNullable<ReturnType<typeof destinations.get>>,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { closeFromLeadClosedEvent } from '../../lib/crm/lead-closed-event';
+import { CRM_DISPLAY_NAMES } from '../../lib/crm/registry';
 import type { CloseRecord } from '../../lib/domain';
 import { LeadClosedEventSchema } from '../../lib/events/lead-closed';
 import { sha256Hex } from '../../lib/leads/hash';
@@ -36,7 +37,7 @@ const destinations = allDestinations();
 const decide = (name: string, close: CloseRecord, now = T0) =>
   decideFor(
     destinations.get(name) as NonNullable<ReturnType<typeof destinations.get>>,
-    conversionFor(close, lead, undefined, now),
+    conversionFor(close, lead, undefined, now, CRM_DISPLAY_NAMES),
   );
 
 const CASES = [
@@ -100,7 +101,10 @@ describe.each(CASES)("the seed's $seed", ({ seed, outcome, value, reason, days }
   it('GA4 with GA4_LEAD_CLOSED_EVENT=lead_closed: one custom lead_closed event', () => {
     const single = allDestinations({ GA4_LEAD_CLOSED_EVENT: 'lead_closed' }).get('ga4');
     const row = sentRow(
-      decideFor(single as NonNullable<typeof single>, conversionFor(close, lead, undefined, T0)),
+      decideFor(
+        single as NonNullable<typeof single>,
+        conversionFor(close, lead, undefined, T0, CRM_DISPLAY_NAMES),
+      ),
     ) as { event: { name: string; params: Record<string, unknown> } };
     expect(row.event.name).toBe('lead_closed');
     expect(row.event.params.close_outcome).toBe(outcome);
@@ -143,7 +147,7 @@ describe('lead_closed on GA4 and TikTok: what is not sent', () => {
     const bare = leadRecord('lead_abc123');
     const decision = decideFor(
       destinations.get('ga4') as NonNullable<ReturnType<typeof destinations.get>>,
-      conversionFor(won, bare, undefined, T0),
+      conversionFor(won, bare, undefined, T0, CRM_DISPLAY_NAMES),
     );
     expect(decision).toMatchObject({ kind: 'skip', reason: 'no_client_id' });
   });
@@ -159,7 +163,7 @@ describe('lead_closed on GA4 and TikTok: what is not sent', () => {
     for (const name of ['ga4', 'tiktok']) {
       const decision = decideFor(
         destinations.get(name) as NonNullable<ReturnType<typeof destinations.get>>,
-        conversionFor(revalued, lead, delivered, T0),
+        conversionFor(revalued, lead, delivered, T0, CRM_DISPLAY_NAMES),
       );
       expect(decision).toMatchObject({ kind: 'skip', reason: 'revalue_unsupported' });
     }
@@ -170,12 +174,12 @@ describe('lead_closed on GA4 and TikTok: what is not sent', () => {
     const flipped = nextCloseVersion(won, { outcome: 'lost', value: 0 });
     const ga4 = decideFor(
       destinations.get('ga4') as NonNullable<ReturnType<typeof destinations.get>>,
-      conversionFor(flipped, lead, delivered, T0),
+      conversionFor(flipped, lead, delivered, T0, CRM_DISPLAY_NAMES),
     );
     expect((sentRow(ga4) as { event: { name: string } }).event.name).toBe('close_unconvert_lead');
     const tiktok = decideFor(
       destinations.get('tiktok') as NonNullable<ReturnType<typeof destinations.get>>,
-      conversionFor(flipped, lead, delivered, T0),
+      conversionFor(flipped, lead, delivered, T0, CRM_DISPLAY_NAMES),
     );
     expect(tiktok).toMatchObject({ kind: 'skip', reason: 'outcome_change_unsupported' });
   });
@@ -190,13 +194,19 @@ describe('lead_closed on GA4 and TikTok: what is not sent', () => {
       consent: { analytics: false, personalization: true, marketing: true },
     });
     const get = (name: string) => destinations.get(name) as NonNullable<ReturnType<typeof destinations.get>>;
-    expect(decideFor(get('tiktok'), conversionFor(won, noMarketing, undefined, T0))).toMatchObject({
+    expect(
+      decideFor(get('tiktok'), conversionFor(won, noMarketing, undefined, T0, CRM_DISPLAY_NAMES)),
+    ).toMatchObject({
       reason: 'consent',
     });
-    expect(decideFor(get('ga4'), conversionFor(won, noMarketing, undefined, T0))).toMatchObject({
+    expect(
+      decideFor(get('ga4'), conversionFor(won, noMarketing, undefined, T0, CRM_DISPLAY_NAMES)),
+    ).toMatchObject({
       kind: 'send',
     });
-    expect(decideFor(get('ga4'), conversionFor(won, noAnalytics, undefined, T0))).toMatchObject({
+    expect(
+      decideFor(get('ga4'), conversionFor(won, noAnalytics, undefined, T0, CRM_DISPLAY_NAMES)),
+    ).toMatchObject({
       reason: 'consent',
     });
   });

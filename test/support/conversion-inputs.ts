@@ -1,3 +1,4 @@
+import { CRM_DISPLAY_NAMES } from '../../lib/crm/registry';
 import type { LeadClosedConversion } from '../../lib/destinations/types';
 import type { CloseInput, CloseRecord, LeadRecord } from '../../lib/domain';
 import { captureFromReshape, mergeLead } from '../../lib/leads/capture';
@@ -53,6 +54,7 @@ export function conversionOf(
   return {
     type: 'lead_closed',
     close,
+    crmDisplayName: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
     lead,
     identity,
     consent: lead?.consent ?? close.consent,

@@ -1,4 +1,4 @@
-import { type ConsentRecord, CRM_DISPLAY_NAMES, type OrderRecord } from '../../domain';
+import type { ConsentRecord, OrderRecord } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
 import { decideUnadjustableChange } from '../close-changes';
 import { WINDOW_SAFETY_MS } from '../row-validation';
@@ -160,7 +160,7 @@ export function buildGa4LeadDecision(
     currency: close.currency,
     value: close.value,
     transaction_id: ga4TransactionId(close.leadId ?? close.subjectKey),
-    lead_source: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
+    lead_source: conversion.crmDisplayName,
     close_outcome: outcome,
     closure_reason: close.closureReason ? text(close.closureReason) : undefined,
     // GA4's close_unconvert_lead names its reason parameter unconvert_lead_reason.

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CRM_DISPLAY_NAMES, type HashedIdentity, type LeadRecord } from '../../domain';
+import type { HashedIdentity, LeadRecord } from '../../domain';
 import { isValidFbc, isValidFbp } from '../../leads/click-ids';
 import { sha256Hex } from '../../leads/hash';
 import { normaliseExternalId } from '../../leads/normalise-external-id';
@@ -244,7 +244,7 @@ export function buildMetaDecision(
       value: close.value,
       currency: close.currency,
       event_source: 'crm',
-      lead_event_source: CRM_DISPLAY_NAMES[close.crm] ?? close.crm,
+      lead_event_source: conversion.crmDisplayName,
       close_outcome: close.outcome,
       ...(close.closureReason ? { closure_reason: close.closureReason } : {}),
       ...(close.salesCycleDays !== undefined ? { sales_cycle_days: close.salesCycleDays } : {}),

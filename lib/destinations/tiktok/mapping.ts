@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { type ClickIds, CRM_DISPLAY_NAMES, type HashedIdentity } from '../../domain';
+import type { ClickIds, HashedIdentity } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
 import { normaliseExternalId } from '../../leads/normalise-external-id';
 import { decideUnadjustableChange } from '../close-changes';
@@ -184,7 +184,7 @@ export function buildTiktokLeadDecision(
   if (change) return change;
   const leadKey = close.leadId ?? close.subjectKey;
   const outcome = close.outcome as 'won' | 'lost';
-  const leadEventSource = CRM_DISPLAY_NAMES[close.crm] ?? close.crm;
+  const leadEventSource = conversion.crmDisplayName;
   const event: TiktokEvent = {
     event: outcome === 'won' ? settings.wonEvent : settings.lostEvent,
     event_time: Math.floor(Math.min(close.closedAt, conversion.now) / 1000),
