@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config';
+import { CRM_DISPLAY_NAMES } from '../../../lib/crm/registry';
 import { createGa4Destination } from '../../../lib/destinations/ga4';
 import type { Ga4Row } from '../../../lib/destinations/ga4/mapping';
 import type { Destination } from '../../../lib/destinations/types';
@@ -61,7 +62,13 @@ describe('GA4 request size', () => {
     const decisions = Array.from({ length: 25 }, (_, index) =>
       decideFor(
         destination,
-        conversionFor(orderWith({ orderId: `ord-${index}`, lines }), undefined, undefined, T0),
+        conversionFor(
+          orderWith({ orderId: `ord-${index}`, lines }),
+          undefined,
+          undefined,
+          T0,
+          CRM_DISPLAY_NAMES,
+        ),
       ),
     );
     expect(
@@ -101,13 +108,22 @@ describe('GA4 values', () => {
     const short = 'o'.repeat(100);
     const long = `ord-${'9'.repeat(150)}`;
     const keep = sentRow(
-      decideFor(ga4(), conversionFor(orderWith({ orderId: short }), undefined, undefined, T0)),
+      decideFor(
+        ga4(),
+        conversionFor(orderWith({ orderId: short }), undefined, undefined, T0, CRM_DISPLAY_NAMES),
+      ),
     );
     const cut = sentRow(
-      decideFor(ga4(), conversionFor(orderWith({ orderId: long }), undefined, undefined, T0)),
+      decideFor(
+        ga4(),
+        conversionFor(orderWith({ orderId: long }), undefined, undefined, T0, CRM_DISPLAY_NAMES),
+      ),
     );
     const again = sentRow(
-      decideFor(ga4(), conversionFor(orderWith({ orderId: long }), undefined, undefined, T0)),
+      decideFor(
+        ga4(),
+        conversionFor(orderWith({ orderId: long }), undefined, undefined, T0, CRM_DISPLAY_NAMES),
+      ),
     );
     const id = (row: unknown) => (row as Ga4Row).event.params.transaction_id as string;
     expect(id(keep)).toBe(short);
@@ -115,7 +131,10 @@ describe('GA4 values', () => {
     expect(id(cut).startsWith('ord-999')).toBe(true);
     expect(id(again)).toBe(id(cut));
     const other = sentRow(
-      decideFor(ga4(), conversionFor(orderWith({ orderId: `${long}0` }), undefined, undefined, T0)),
+      decideFor(
+        ga4(),
+        conversionFor(orderWith({ orderId: `${long}0` }), undefined, undefined, T0, CRM_DISPLAY_NAMES),
+      ),
     );
     expect(id(other)).not.toBe(id(cut));
   });
@@ -124,7 +143,10 @@ describe('GA4 values', () => {
     const userId = (id: string) =>
       (
         sentRow(
-          decideFor(ga4(), conversionFor(orderWith({ userId: id }), undefined, undefined, T0)),
+          decideFor(
+            ga4(),
+            conversionFor(orderWith({ userId: id }), undefined, undefined, T0, CRM_DISPLAY_NAMES),
+          ),
         ) as Ga4Row
       ).user_id;
     expect(userId('7302584201234')).toBe('7302584201234');
@@ -146,7 +168,7 @@ describe('GA4_CLIENT_ID_FALLBACK', () => {
   });
 
   it('none (the default): no _ga cookie, no event', () => {
-    expect(decideFor(ga4(), conversionFor(close, lead, undefined, T0))).toMatchObject({
+    expect(decideFor(ga4(), conversionFor(close, lead, undefined, T0, CRM_DISPLAY_NAMES))).toMatchObject({
       kind: 'skip',
       reason: 'no_client_id',
     });
@@ -157,10 +179,14 @@ describe('GA4_CLIENT_ID_FALLBACK', () => {
 
   it('user_id: a stable client_id derived from a hash of the lead or user ID, never the ID itself', () => {
     const destination = ga4({ GA4_CLIENT_ID_FALLBACK: 'user_id' });
-    const fromLead = sentRow(decideFor(destination, conversionFor(close, lead, undefined, T0))) as Ga4Row;
-    const again = sentRow(decideFor(destination, conversionFor(close, lead, undefined, T0 + 1000))) as Ga4Row;
+    const fromLead = sentRow(
+      decideFor(destination, conversionFor(close, lead, undefined, T0, CRM_DISPLAY_NAMES)),
+    ) as Ga4Row;
+    const again = sentRow(
+      decideFor(destination, conversionFor(close, lead, undefined, T0 + 1000, CRM_DISPLAY_NAMES)),
+    ) as Ga4Row;
     const fromUser = sentRow(
-      decideFor(destination, conversionFor(noCookieOrder, undefined, undefined, T0)),
+      decideFor(destination, conversionFor(noCookieOrder, undefined, undefined, T0, CRM_DISPLAY_NAMES)),
     ) as Ga4Row;
     expect(fromLead.client_id).toMatch(/^\d+\.\d+$/);
     expect(again.client_id).toBe(fromLead.client_id);
@@ -172,7 +198,9 @@ describe('GA4_CLIENT_ID_FALLBACK', () => {
 
   it('a captured _ga cookie always wins over the fallback', () => {
     const destination = ga4({ GA4_CLIENT_ID_FALLBACK: 'user_id' });
-    const row = sentRow(decideFor(destination, conversionFor(order, undefined, undefined, T0))) as Ga4Row;
+    const row = sentRow(
+      decideFor(destination, conversionFor(order, undefined, undefined, T0, CRM_DISPLAY_NAMES)),
+    ) as Ga4Row;
     expect(row.client_id).toBe(order.clickIds.gaClientId);
   });
 
@@ -182,7 +210,9 @@ describe('GA4_CLIENT_ID_FALLBACK', () => {
       clickIds: { ...order.clickIds, gaClientId: undefined },
       userId: undefined,
     });
-    expect(decideFor(destination, conversionFor(anonymous, undefined, undefined, T0))).toMatchObject({
+    expect(
+      decideFor(destination, conversionFor(anonymous, undefined, undefined, T0, CRM_DISPLAY_NAMES)),
+    ).toMatchObject({
       kind: 'skip',
       reason: 'no_client_id',
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config';
+import { CRM_DISPLAY_NAMES } from '../../../lib/crm/registry';
 import { ConfigurationError } from '../../../lib/errors';
 import { conversionFor } from '../../../lib/pipeline/conversion';
 import { T0 } from '../../support/clock';
@@ -26,8 +27,11 @@ function tiktok(env: Record<string, string> = {}) {
 describe('TikTok event sets', () => {
   it('sends closes as crm events to the CRM Event Set ID and orders as web events to the pixel', () => {
     const destination = tiktok();
-    const close = decideFor(destination, conversionFor(won, lead, undefined, T0));
-    const purchase = decideFor(destination, conversionFor(order, undefined, undefined, T0));
+    const close = decideFor(destination, conversionFor(won, lead, undefined, T0, CRM_DISPLAY_NAMES));
+    const purchase = decideFor(
+      destination,
+      conversionFor(order, undefined, undefined, T0, CRM_DISPLAY_NAMES),
+    );
     expect(close).toMatchObject({ kind: 'send', batch: 'crm' });
     expect(purchase).toMatchObject({ kind: 'send', batch: 'web' });
 
@@ -43,8 +47,10 @@ describe('TikTok event sets', () => {
 
   it('carries lead {lead_event_source} at event level on a CRM event, never on an order', () => {
     const destination = tiktok();
-    const close = sentRow(decideFor(destination, conversionFor(won, lead, undefined, T0)));
-    const purchase = sentRow(decideFor(destination, conversionFor(order, undefined, undefined, T0)));
+    const close = sentRow(decideFor(destination, conversionFor(won, lead, undefined, T0, CRM_DISPLAY_NAMES)));
+    const purchase = sentRow(
+      decideFor(destination, conversionFor(order, undefined, undefined, T0, CRM_DISPLAY_NAMES)),
+    );
     expect(close).toMatchObject({ lead: { lead_event_source: 'HubSpot' } });
     // TikTok's own lead ID is never captured: no lead_id rather than one of ours.
     expect((close as { lead: object }).lead).not.toHaveProperty('lead_id');
@@ -53,12 +59,14 @@ describe('TikTok event sets', () => {
 
   it('without TIKTOK_CRM_EVENT_SET_ID, closes are not sent (never under the pixel); orders still go', () => {
     const destination = tiktok({ TIKTOK_CRM_EVENT_SET_ID: '' });
-    expect(decideFor(destination, conversionFor(won, lead, undefined, T0))).toEqual({
+    expect(decideFor(destination, conversionFor(won, lead, undefined, T0, CRM_DISPLAY_NAMES))).toEqual({
       kind: 'skip',
       reason: 'not_configured',
       message: 'closes go to TikTok only when TIKTOK_CRM_EVENT_SET_ID is set',
     });
-    expect(decideFor(destination, conversionFor(order, undefined, undefined, T0))).toMatchObject({
+    expect(
+      decideFor(destination, conversionFor(order, undefined, undefined, T0, CRM_DISPLAY_NAMES)),
+    ).toMatchObject({
       kind: 'send',
       batch: 'web',
     });
@@ -66,11 +74,13 @@ describe('TikTok event sets', () => {
 
   it('without the pixel code, orders are not sent; closes go to the CRM Event Set', () => {
     const destination = tiktok({ TIKTOK_PIXEL_CODE: '' });
-    expect(decideFor(destination, conversionFor(order, undefined, undefined, T0))).toMatchObject({
+    expect(
+      decideFor(destination, conversionFor(order, undefined, undefined, T0, CRM_DISPLAY_NAMES)),
+    ).toMatchObject({
       kind: 'skip',
       reason: 'not_configured',
     });
-    expect(decideFor(destination, conversionFor(won, lead, undefined, T0))).toMatchObject({
+    expect(decideFor(destination, conversionFor(won, lead, undefined, T0, CRM_DISPLAY_NAMES))).toMatchObject({
       kind: 'send',
       batch: 'crm',
     });
@@ -98,20 +108,28 @@ describe('TikTok event sets', () => {
 describe('TikTok won and lost event names', () => {
   it('are LeadClosed and LeadLost by default: never one name for both', () => {
     const destination = tiktok();
-    expect(sentRow(decideFor(destination, conversionFor(won, lead, undefined, T0)))).toMatchObject({
+    expect(
+      sentRow(decideFor(destination, conversionFor(won, lead, undefined, T0, CRM_DISPLAY_NAMES))),
+    ).toMatchObject({
       event: 'LeadClosed',
     });
-    expect(sentRow(decideFor(destination, conversionFor(lost, lead, undefined, T0)))).toMatchObject({
+    expect(
+      sentRow(decideFor(destination, conversionFor(lost, lead, undefined, T0, CRM_DISPLAY_NAMES))),
+    ).toMatchObject({
       event: 'LeadLost',
     });
   });
 
   it('are configurable with TIKTOK_WON_EVENT and TIKTOK_LOST_EVENT', () => {
     const destination = tiktok({ TIKTOK_WON_EVENT: 'DealWon', TIKTOK_LOST_EVENT: 'DealLost' });
-    expect(sentRow(decideFor(destination, conversionFor(won, lead, undefined, T0)))).toMatchObject({
+    expect(
+      sentRow(decideFor(destination, conversionFor(won, lead, undefined, T0, CRM_DISPLAY_NAMES))),
+    ).toMatchObject({
       event: 'DealWon',
     });
-    expect(sentRow(decideFor(destination, conversionFor(lost, lead, undefined, T0)))).toMatchObject({
+    expect(
+      sentRow(decideFor(destination, conversionFor(lost, lead, undefined, T0, CRM_DISPLAY_NAMES))),
+    ).toMatchObject({
       event: 'DealLost',
     });
   });
