@@ -7,7 +7,16 @@ import type { HashedIdentity } from './identity';
  * display name travels with the conversion (lib/pipeline/conversion.ts).
  */
 export type CrmName = string;
-export type CloseOutcome = 'won' | 'lost' | 'reopened';
+/**
+ * Won and lost stand as conversions; `reopened` (the deal left its terminal stage) and `deleted` (the deal
+ * was deleted in the CRM, or merged into another deal's close) take back what was sent, where a platform can.
+ */
+export type CloseOutcome = 'won' | 'lost' | 'reopened' | 'deleted';
+
+/** A close the CRM took back: re-opened or deleted. Nothing is sent for it; what was sent is retracted. */
+export function isWithdrawn(outcome: CloseOutcome): outcome is 'reopened' | 'deleted' {
+  return outcome === 'reopened' || outcome === 'deleted';
+}
 
 /** What a CRM webhook, a CRM poll or a pushed `lead_closed` says about a deal's terminal stage. */
 export type CloseInput = {

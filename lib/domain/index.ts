@@ -1,6 +1,7 @@
 /** The domain's types and rules: pure code imports these, never lib/store or lib/config. */
 export * from './close';
 export * from './consent';
+export * from './deal-lifecycle';
 export * from './delivery';
 export * from './identity';
 export * from './intake';

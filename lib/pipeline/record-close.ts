@@ -1,4 +1,10 @@
-import { type CloseInput, type CloseRecord, type CloseWriteAction, closeKeyFor } from '../domain';
+import {
+  type CloseInput,
+  type CloseRecord,
+  type CloseWriteAction,
+  closeKeyFor,
+  isWithdrawn,
+} from '../domain';
 import { retryOnConflict } from '../store/retry-on-conflict';
 import type { Store } from '../store/store';
 
@@ -26,8 +32,8 @@ export function decideCloseWrite(
   const subjectKey = closeKeyFor(input);
   const fingerprint = closeFingerprint(input);
   if (!existing) {
-    // A deal re-opened before we ever saw it close has nothing to retract.
-    if (input.outcome === 'reopened') return { action: 'ignored' };
+    // A deal re-opened or deleted before we ever saw it close has nothing to retract.
+    if (isWithdrawn(input.outcome)) return { action: 'ignored' };
     return {
       action: 'created',
       next: {

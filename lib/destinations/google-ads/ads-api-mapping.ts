@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import type { CloseOutcome, HashedIdentity } from '../../domain';
+import { type CloseOutcome, type HashedIdentity, isWithdrawn } from '../../domain';
+import { decideWithdrawnClose } from '../close-changes';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import {
   acceptedState,
@@ -166,7 +167,8 @@ function decideAdjustment(
 ): RowDecision<AdsApiRow> | undefined {
   const { close } = conversion;
   if (delivered.retracted) {
-    return close.outcome === 'won'
+    // Won again, or a deleted deal restored: the order ID is spent (a retraction is final).
+    return close.outcome === 'won' || (delivered.outcome === 'deleted' && !isWithdrawn(close.outcome))
       ? {
           kind: 'skip',
           reason: 'previously_retracted',
@@ -174,10 +176,11 @@ function decideAdjustment(
         }
       : { kind: 'skip', reason: 'unchanged', message: 'the conversion is already retracted' };
   }
-  const previousOutcome = delivered.outcome as Exclude<CloseOutcome, 'reopened'>;
+  const previousOutcome = delivered.outcome as Exclude<CloseOutcome, 'reopened' | 'deleted'>;
   const sameOutcome = close.outcome === previousOutcome;
   const revalued = sameOutcome && (close.value !== delivered.value || close.currency !== delivered.currency);
-  const retract = close.outcome === 'reopened' || (previousOutcome === 'won' && close.outcome === 'lost');
+  // Re-opened or deleted (whatever was sent), or won turned lost: the conversion is taken back.
+  const retract = isWithdrawn(close.outcome) || (previousOutcome === 'won' && close.outcome === 'lost');
   if (sameOutcome && (!revalued || previousOutcome === 'lost')) {
     return { kind: 'skip', reason: 'unchanged', message: 'Google Ads already has this outcome and value' };
   }
@@ -230,11 +233,12 @@ export function buildAdsApiDecision(
     const adjustment = decideAdjustment(conversion, delivered, settings);
     if (adjustment) return adjustment;
   }
-  if (close.outcome === 'reopened') {
-    return { kind: 'skip', reason: 'reopened', message: 'the deal was re-opened before anything was sent' };
-  }
-  const actionId = conversionActionFor(close.outcome, settings.actions);
-  if (!actionId) return skipActionNotConfigured(close.outcome);
+  // Nothing was sent for a close the CRM took back: the delivery is cancelled.
+  const withdrawn = decideWithdrawnClose(conversion, { platform: 'Google Ads' });
+  if (withdrawn) return withdrawn;
+  const outcome = close.outcome as 'won' | 'lost';
+  const actionId = conversionActionFor(outcome, settings.actions);
+  if (!actionId) return skipActionNotConfigured(outcome);
   const { clickId, expired } = usableClickId(conversion);
   const userIdentifiers = adsUserIdentifiers(conversion.identity);
   if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(expired);

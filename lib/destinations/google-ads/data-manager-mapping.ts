@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ConsentRecord, HashedIdentity } from '../../domain';
+import { decideWithdrawnClose } from '../close-changes';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
 import {
   acceptedState,
@@ -77,9 +78,7 @@ export const DATA_MANAGER_MAX_EVENTS = 2000;
 export const DATA_MANAGER_MAX_IDENTIFIERS = 10;
 export const DATA_MANAGER_BATCH = 'events';
 
-function consentStatus(granted: boolean): ConsentStatus {
-  return granted ? 'CONSENT_GRANTED' : 'CONSENT_DENIED';
-}
+const consentStatus = (granted: boolean): ConsentStatus => (granted ? 'CONSENT_GRANTED' : 'CONSENT_DENIED');
 
 export function consentOf(consent: ConsentRecord | undefined): DataManagerEvent['consent'] {
   if (!consent) return undefined;
@@ -200,11 +199,13 @@ export function validateDataManagerEvent(event: DataManagerEvent): string | unde
   return undefined;
 }
 
+const RETRACT_HINT = 'retract it in Google Ads or use GOOGLE_ADS_UPLOAD_API=ads';
+
 function retractionUnsupported(outcome: string): RowDecision<DataManagerEvent> {
   return {
     kind: 'skip',
     reason: 'retraction_unsupported',
-    message: `the deal is now ${outcome} but Data Manager cannot retract the won conversion already sent; retract it in Google Ads or use GOOGLE_ADS_UPLOAD_API=ads`,
+    message: `the deal is now ${outcome} but Data Manager cannot retract the won conversion already sent; ${RETRACT_HINT}`,
   };
 }
 
@@ -216,7 +217,7 @@ function needsRetraction(conversion: LeadClosedConversion, delivered: DeliveredS
 /**
  * The decision for one close. A re-valued deal is simply sent again: same `transactionId`, same
  * destination, and Data Manager overwrites value and currency (§1a "Adjustments"). A won deal that turns
- * lost or re-opens cannot be retracted through Data Manager: recorded as `skipped:retraction_unsupported`.
+ * lost, re-opens or is deleted cannot be retracted through Data Manager: the delivery says so.
  */
 export function buildDataManagerDecision(
   conversion: LeadClosedConversion,
@@ -226,11 +227,11 @@ export function buildDataManagerDecision(
   if (precheck) return precheck;
   const { close } = conversion;
   if (needsRetraction(conversion, conversion.delivered)) return retractionUnsupported(close.outcome);
-  if (close.outcome === 'reopened') {
-    return { kind: 'skip', reason: 'reopened', message: 'the deal was re-opened before anything was sent' };
-  }
-  const reference: DestinationReference = close.outcome;
-  if (!conversionActionFor(close.outcome, settings.actions)) return skipActionNotConfigured(close.outcome);
+  const withdrawn = decideWithdrawnClose(conversion, { platform: 'Data Manager', retractHint: RETRACT_HINT });
+  if (withdrawn) return withdrawn;
+  // Only a standing close gets this far (decideWithdrawnClose took the rest).
+  const reference = close.outcome as 'won' | 'lost';
+  if (!conversionActionFor(reference, settings.actions)) return skipActionNotConfigured(reference);
 
   const { clickId, expired } = usableClickId(conversion);
   const userIdentifiers = googleUserIdentifiers(conversion.identity);

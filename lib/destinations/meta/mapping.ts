@@ -3,6 +3,7 @@ import type { HashedIdentity, LeadRecord } from '../../domain';
 import { isValidFbc, isValidFbp } from '../../leads/click-ids';
 import { sha256Hex } from '../../leads/hash';
 import { normaliseExternalId } from '../../leads/normalise-external-id';
+import { decideUnchangedAtPlatform, decideWithdrawnClose } from '../close-changes';
 import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
 import {
   acceptedState,
@@ -192,15 +193,11 @@ export function buildMetaDecision(
   if (conversion.consent?.marketing === false) {
     return { kind: 'skip', reason: 'consent', message: 'the lead refused marketing consent' };
   }
-  if (close.outcome === 'reopened') {
-    return delivered
-      ? {
-          kind: 'skip',
-          reason: 'retraction_unsupported',
-          message: 'the deal re-opened; Meta cannot retract an event',
-        }
-      : { kind: 'skip', reason: 'reopened', message: 'the deal was re-opened before anything was sent' };
-  }
+  // Re-opened or deleted: Meta has no way to take an event back.
+  const withdrawn = decideWithdrawnClose(conversion, { platform: 'Meta' });
+  if (withdrawn) return withdrawn;
+  const unchanged = decideUnchangedAtPlatform(conversion, { platform: 'Meta' });
+  if (unchanged) return unchanged;
   if (delivered && !delivered.retracted && delivered.outcome === close.outcome) {
     return {
       kind: 'skip',
@@ -223,6 +220,8 @@ export function buildMetaDecision(
       message: 'closed more than 7 days ago: outside Meta’s event window',
     };
   }
+  // Only a standing close gets this far (decideWithdrawnClose took the rest).
+  const outcome = close.outcome as 'won' | 'lost';
   // The lead ID, or the deal's lifelong key when it closed without one (see CloseInput.subjectKey).
   const leadKey = close.subjectKey;
   const userData = buildMetaUserData(conversion, leadKey);
@@ -234,7 +233,7 @@ export function buildMetaDecision(
     };
   }
   const event: MetaServerEvent = {
-    event_name: metaEventName(settings.eventNaming, close.outcome),
+    event_name: metaEventName(settings.eventNaming, outcome),
     // A close stamped ahead of our clock would be refused as a future event.
     event_time: Math.floor(Math.min(close.closedAt, conversion.now) / 1000),
     action_source: 'system_generated',
@@ -245,7 +244,7 @@ export function buildMetaDecision(
       currency: close.currency,
       event_source: 'crm',
       lead_event_source: conversion.crmDisplayName,
-      close_outcome: close.outcome,
+      close_outcome: outcome,
       ...(close.closureReason ? { closure_reason: close.closureReason } : {}),
       ...(close.salesCycleDays !== undefined ? { sales_cycle_days: close.salesCycleDays } : {}),
     },
