@@ -1,7 +1,21 @@
-import { type CloseRecord, type ConversionSubject, type OrderRecord, orderIdOfSubjectKey } from '../domain';
+import {
+  type CloseRecord,
+  type ConversionSubject,
+  type DealLifecycleMarks,
+  type DealPointer,
+  type OrderRecord,
+  orderIdOfSubjectKey,
+} from '../domain';
 import { DUE_SHARD, ITEM_TYPES, keys } from './keys';
 import { DUE_INDEX } from './table';
-import { type Item, type TableAccess, toRecord, withType } from './table-access';
+import {
+  type Item,
+  type PageCursor,
+  STORED_ATTRIBUTE_NAMES,
+  type TableAccess,
+  toRecord,
+  withType,
+} from './table-access';
 
 /**
  * What deliveries are about: closes (`CLOSE#<subjectKey>`, versioned), orders (`ORDER#<orderId>`, written
@@ -25,9 +39,23 @@ export type SubjectStore = {
    * False if it moved on.
    */
   markSubjectPlanned(subjectKey: string, version: number): Promise<boolean>;
-  /** Remembers which close a CRM deal became, so a later non-terminal change can find it. */
-  putDealPointer(crm: string, dealId: string, subjectKey: string): Promise<void>;
+  /**
+   * Remembers which close a CRM deal became, so a later non-terminal change can find it, and what happened
+   * to the deal (merged, deleted, restored). Each call sets only what it is given: a close's write never
+   * erases the deal's lifecycle marks, a mark never erases its close key.
+   */
+  putDealPointer(
+    crm: string,
+    dealId: string,
+    subjectKey: string | undefined,
+    marks?: DealLifecycleMarks,
+  ): Promise<void>;
+  /** Each deal's close key, for the deals that became a close. */
   getDealPointers(crm: string, dealIds: readonly string[]): Promise<Map<string, string>>;
+  /** Each deal's whole pointer: its close key (if any) and its lifecycle marks. */
+  getDealPointerRecords(crm: string, dealIds: readonly string[]): Promise<Map<string, DealPointer>>;
+  /** Every deal pointer, page by page: for the status report only (never on a hot path). */
+  scanDealPointers(cursor?: PageCursor): Promise<{ items: DealPointer[]; cursor?: PageCursor }>;
 };
 
 /** The item of a subject key: `ORDER#<id>` for `order:<id>`, else `CLOSE#<subjectKey>`. */
@@ -51,6 +79,16 @@ function subjectItem(
 }
 
 export function createSubjectStore(table: TableAccess): SubjectStore {
+  async function readPointers(crm: string, dealIds: readonly string[]) {
+    const items = await table.batchGet([...new Set(dealIds)].map((id) => keys.deal(crm, id)));
+    return new Map(
+      items.map((item) => {
+        const pointer = toRecord<DealPointer>(item);
+        return [pointer.dealId, pointer];
+      }),
+    );
+  }
+
   return {
     async getClose(subjectKey) {
       const item = await table.getItem(keys.close(subjectKey));
@@ -97,18 +135,40 @@ export function createSubjectStore(table: TableAccess): SubjectStore {
       });
     },
 
-    async putDealPointer(crm, dealId, subjectKey) {
-      await table.put(withType(ITEM_TYPES.deal, keys.deal(crm, dealId), { crm, dealId, subjectKey }));
+    async putDealPointer(crm, dealId, subjectKey, marks = {}) {
+      // An update, not a put: the last writer of each attribute wins, the others stay.
+      const fields: Record<string, unknown> = {
+        type: ITEM_TYPES.deal,
+        crm,
+        dealId,
+        ...(subjectKey === undefined ? {} : { [STORED_ATTRIBUTE_NAMES.subjectKey]: subjectKey }),
+        ...Object.fromEntries(Object.entries(marks).filter(([, value]) => value !== undefined)),
+      };
+      const names = Object.keys(fields);
+      await table.conditionalUpdate({
+        Key: { pk: keys.deal(crm, dealId) },
+        UpdateExpression: `SET ${names.map((_, index) => `#f${index} = :f${index}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#f${index}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(
+          names.map((name, index) => [`:f${index}`, fields[name]]),
+        ),
+      });
     },
 
     async getDealPointers(crm, dealIds) {
-      const items = await table.batchGet(dealIds.map((id) => keys.deal(crm, id)));
+      const pointers = await readPointers(crm, dealIds);
       return new Map(
-        items.map((item) => {
-          const pointer = toRecord<{ dealId: string; subjectKey: string }>(item);
-          return [pointer.dealId, pointer.subjectKey];
-        }),
+        [...pointers].flatMap(([dealId, pointer]) =>
+          pointer.subjectKey === undefined ? [] : [[dealId, pointer.subjectKey] as const],
+        ),
       );
+    },
+
+    getDealPointerRecords: readPointers,
+
+    async scanDealPointers(cursor) {
+      const page = await table.scanType(ITEM_TYPES.deal, cursor);
+      return { items: page.items.map((item) => toRecord<DealPointer>(item)), cursor: page.cursor };
     },
   };
 }

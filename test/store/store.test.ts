@@ -74,6 +74,7 @@ describe('createStore', () => {
       'getCheckpoint',
       'getClose',
       'getCloses',
+      'getDealPointerRecords',
       'getDealPointers',
       'getDeferredDeals',
       'getDeliveries',
@@ -94,6 +95,7 @@ describe('createStore', () => {
       'queryDeferredDeals',
       'queryDue',
       'queryFailed',
+      'scanDealPointers',
       'scanDeliveries',
     ]);
   });

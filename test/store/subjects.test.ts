@@ -98,6 +98,27 @@ describe('createSubjectStore', () => {
         new Map([['006A', 'lead-x']]),
       );
     });
+
+    it("keeps a deal's lifecycle marks and its close key apart: neither write erases the other", async () => {
+      await store.putDealPointer('hubspot', '11', 'lead-m');
+      await store.putDealPointer('hubspot', '11', undefined, { deletedAt: 5 });
+      await store.putDealPointer('hubspot', '11', 'lead-m');
+      await store.putDealPointer('hubspot', '12', undefined, { mergedInto: '13', mergedAt: 7 });
+
+      expect(Object.fromEntries(await store.getDealPointerRecords('hubspot', ['11', '12', '14']))).toEqual({
+        '11': { crm: 'hubspot', dealId: '11', subjectKey: 'lead-m', deletedAt: 5 },
+        '12': { crm: 'hubspot', dealId: '12', mergedInto: '13', mergedAt: 7 },
+      });
+      // A pointer without a close key leads to no close.
+      expect(await store.getDealPointers('hubspot', ['11', '12'])).toEqual(new Map([['11', 'lead-m']]));
+      const scanned = await store.scanDealPointers();
+      expect(
+        scanned.items
+          .filter((pointer) => pointer.crm === 'hubspot')
+          .map((pointer) => pointer.dealId)
+          .sort(),
+      ).toEqual(['11', '12']);
+    });
   });
 
   describe('orders', () => {
