@@ -1,26 +1,19 @@
-import type { CloseDecision, CloseInput } from '../../domain';
 import { RetryableError } from '../../errors';
-import { METRIC_NAMES, type MetricsRecorder } from '../../observability/metrics';
+import { METRIC_NAMES } from '../../observability/metrics';
 import type { RecordCloseResult } from '../../pipeline/record-close';
-import type { Store } from '../../store/store';
-import { type IntakeLogger, putReceipts, recordCloses } from '../intake';
-import type { CrmIntakeSummary } from '../types';
-import type { HubspotClient, HubspotPipeline, HubspotProperties } from './client';
-import {
-  collectDealActivity,
-  type DealActivity,
-  viewFromActivity,
-  viewFromApi,
-  viewFromWorkflow,
-} from './deal-activity';
+import { putReceipts, recordCloses } from '../intake';
+import type { HubspotPipeline, HubspotProperties } from './client';
+import { collectDealActivity, type DealActivity, viewFromApi, viewFromWorkflow } from './deal-activity';
 import { deferDealActivity } from './defer-deals';
 import { enrichDeals } from './enrich-deals';
 import {
-  type HubspotDealView,
-  type HubspotMappingContext,
-  mapHubspotDeal,
-  revalueRecordedClose,
-} from './map-deal';
+  HUBSPOT_RECEIPT_SOURCE,
+  type HubspotIntakeDeps,
+  type HubspotIntakeSummary,
+  hubspotMappingContext,
+} from './intake-deps';
+import { type HubspotDealView, mapHubspotDeal } from './map-deal';
+import { recordHubspotActivity } from './record-activity';
 import type { HubspotWebhook, WorkflowDeal } from './webhook-payload';
 
 /**
@@ -29,144 +22,8 @@ import type { HubspotWebhook, WorkflowDeal } from './webhook-payload';
  * is configured, else only the payload), decide per deal, record each close, then write the receipts.
  * Nothing is recorded before the enrichment succeeds. When HubSpot's API cannot be read in time, the
  * deals are deferred instead (defer-deals.ts): stored for the backfill, which reads them and records them
- * through `recordHubspotActivity`, as here.
+ * through `recordHubspotActivity` (record-activity.ts), as here.
  */
-export const HUBSPOT_RECEIPT_SOURCE = 'hubspot';
-
-export type HubspotIntakeDeps = {
-  store: Store;
-  /** Absent without HUBSPOT_ACCESS_TOKEN: then only what the payload carries is used. */
-  client: HubspotClient | undefined;
-  leadIdProperty: string;
-  defaultCurrency: string;
-  closureReasonMap: Readonly<Record<string, string>>;
-  now: () => number;
-  /** Epoch ms by which the CRM API calls must be done (they share HubSpot's 5-second answer window). */
-  apiDeadline: number;
-  logger: IntakeLogger;
-  /** Counts ClosesRecorded by CRM when given. */
-  metrics?: MetricsRecorder;
-};
-
-export type HubspotIntakeSummary = CrmIntakeSummary & {
-  /** Deals left for the backfill because HubSpot's API could not be read in time. */
-  deferred: number;
-};
-
-/** How deals are mapped in this deployment; shared with the backfill's polling (record-polled-deals.ts). */
-export function hubspotMappingContext(
-  deps: Pick<HubspotIntakeDeps, 'leadIdProperty' | 'defaultCurrency' | 'closureReasonMap' | 'now'>,
-  pipelines: HubspotPipeline[] | undefined,
-): HubspotMappingContext {
-  return {
-    leadIdProperty: deps.leadIdProperty,
-    defaultCurrency: deps.defaultCurrency,
-    closureReasonMap: deps.closureReasonMap,
-    ...(pipelines ? { pipelines } : {}),
-    now: deps.now(),
-  };
-}
-
-/**
- * Without API access an amount or currency change carries no stage: it can only re-value a close that
- * was recorded before (found through the deal pointer).
- */
-async function revaluesFromPayload(
-  store: Store,
-  candidates: { activity: DealActivity; pointerCloseKey: string }[],
-): Promise<CloseInput[]> {
-  if (candidates.length === 0) return [];
-  const existing = await store.getCloses(candidates.map((candidate) => candidate.pointerCloseKey));
-  const closes: CloseInput[] = [];
-  for (const { activity, pointerCloseKey } of candidates) {
-    const close = existing.get(pointerCloseKey);
-    if (!close) continue;
-    const revalued = revalueRecordedClose(close, {
-      amount: activity.changes.amount?.value,
-      currency: activity.changes.deal_currency_code?.value,
-      updatedAt: activity.latestAt,
-    });
-    if (revalued) closes.push(revalued);
-  }
-  return closes;
-}
-
-/**
- * What the deals' webhook events come to: read the deals (with a client), decide each, and return the
- * closes to record. Writes nothing, so an API failure here leaves nothing half-done.
- */
-async function closesFromActivity(
-  activity: readonly DealActivity[],
-  deps: HubspotIntakeDeps,
-): Promise<CloseInput[]> {
-  const dealIds = activity.map((deal) => deal.dealId);
-  const pointers = await deps.store.getDealPointers('hubspot', dealIds);
-  const decisions: CloseDecision[] = [];
-  const closes: CloseInput[] = [];
-  if (deps.client) {
-    const enrichment = await enrichDeals(deps.client, dealIds, deps);
-    const mapping = hubspotMappingContext(deps, enrichment.pipelines);
-    const missing = dealIds.filter((dealId) => !enrichment.deals.has(dealId)).length;
-    if (missing > 0) {
-      // Deleted since the event, or (with a token for one portal) a deal of another portal.
-      deps.logger.warn('deals named by the webhook were not found by the HubSpot API; ignored', {
-        deals: missing,
-      });
-    }
-    for (const deal of activity) {
-      const found = enrichment.deals.get(deal.dealId);
-      // A deal deleted since the event has nothing left to record.
-      if (!found) continue;
-      const view = viewFromApi(found, deal, {
-        contact: enrichment.contacts.get(deal.dealId),
-        pointerCloseKey: pointers.get(deal.dealId),
-      });
-      decisions.push(mapHubspotDeal(view, mapping));
-    }
-  } else {
-    const mapping = hubspotMappingContext(deps, undefined);
-    const revalueCandidates: { activity: DealActivity; pointerCloseKey: string }[] = [];
-    for (const deal of activity) {
-      const pointerCloseKey = pointers.get(deal.dealId);
-      const stageKnown = ['dealstage', 'hs_is_closed', 'hs_is_closed_won'].some(
-        (name) => name in deal.changes,
-      );
-      if (!stageKnown) {
-        if (pointerCloseKey !== undefined) revalueCandidates.push({ activity: deal, pointerCloseKey });
-        continue;
-      }
-      decisions.push(mapHubspotDeal(viewFromActivity(deal, pointerCloseKey), mapping));
-    }
-    closes.push(...(await revaluesFromPayload(deps.store, revalueCandidates)));
-  }
-  for (const decision of decisions) if (decision.action === 'record') closes.push(decision.close);
-  const unclassified = decisions.filter(
-    (decision) => decision.action === 'ignore' && decision.reason === 'unclassified_stage',
-  ).length;
-  if (unclassified > 0) {
-    deps.logger.warn('deal stages that could not be classified were ignored', {
-      deals: unclassified,
-      hint: deps.client
-        ? 'stage missing from the pipelines API'
-        : 'set HUBSPOT_ACCESS_TOKEN for custom pipelines',
-    });
-  }
-  return closes;
-}
-
-/**
- * Reads, decides and records deals as their webhook events describe them; a HubSpot API failure (5xx,
- * network, a rate limit longer than the deadline) throws `RetryableError` before anything is written.
- * The webhook and the backfill's resumption of deferred deals share it.
- */
-export async function recordHubspotActivity(
-  activity: readonly DealActivity[],
-  deps: HubspotIntakeDeps,
-): Promise<{ results: RecordCloseResult[]; ignored: number }> {
-  const closes = await closesFromActivity(activity, deps);
-  const results = await recordCloses(deps.store, closes, deps.now, deps);
-  return { results, ignored: activity.length - closes.length };
-}
 
 /**
  * Records the activity, or, when HubSpot's API cannot be read in time, defers it to the backfill: the

@@ -4,8 +4,8 @@ import { recordCloses } from '../intake';
 import type { HubspotClient, HubspotObject } from './client';
 import { viewFromApi } from './deal-activity';
 import { enrichReadDeals } from './enrich-deals';
+import { type HubspotIntakeDeps, hubspotMappingContext } from './intake-deps';
 import { classifyDealStage, mapHubspotDeal } from './map-deal';
-import { type HubspotIntakeDeps, hubspotMappingContext } from './process-webhook';
 
 /**
  * Deals the backfill found by searching HubSpot → the webhook path's enrichment, views, mapping and

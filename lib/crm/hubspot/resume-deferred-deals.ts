@@ -3,7 +3,8 @@ import { mapWithConcurrency } from '../../concurrency';
 import { closeWriteChanged, type DeferredDealRecord } from '../../domain';
 import { RetryableError } from '../../errors';
 import { activityOfDeferredDeal } from './defer-deals';
-import { type HubspotIntakeDeps, recordHubspotActivity } from './process-webhook';
+import type { HubspotIntakeDeps } from './intake-deps';
+import { recordHubspotActivity } from './record-activity';
 
 /** HubSpot's batch read takes 100 IDs: one page is one round of at most four API requests. */
 const PAGE_SIZE = 100;

@@ -1,7 +1,7 @@
 import type { CrmSource } from '../types';
+import { HUBSPOT_RECEIPT_SOURCE, type HubspotIntakeDeps } from './intake-deps';
 import { type HubspotDealView, type HubspotMappingContext, mapHubspotDeal } from './map-deal';
 import { hubspotPoller } from './poller';
-import { HUBSPOT_RECEIPT_SOURCE, type HubspotIntakeDeps } from './process-webhook';
 import { type HubspotConfig, hubspotSettings } from './settings';
 import { hubspotWebhook } from './webhook';
 import type { HubspotWebhook } from './webhook-payload';

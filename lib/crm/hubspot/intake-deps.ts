@@ -1,0 +1,43 @@
+import type { MetricsRecorder } from '../../observability/metrics';
+import type { Store } from '../../store/store';
+import type { IntakeLogger } from '../intake';
+import type { CrmIntakeSummary } from '../types';
+import type { HubspotClient, HubspotPipeline } from './client';
+import type { HubspotMappingContext } from './map-deal';
+
+/** What HubSpot's intake needs, shared by the webhook, the deferred deals' resumption and the polling. */
+export const HUBSPOT_RECEIPT_SOURCE = 'hubspot';
+
+export type HubspotIntakeDeps = {
+  store: Store;
+  /** Absent without HUBSPOT_ACCESS_TOKEN: then only what the payload carries is used. */
+  client: HubspotClient | undefined;
+  leadIdProperty: string;
+  defaultCurrency: string;
+  closureReasonMap: Readonly<Record<string, string>>;
+  now: () => number;
+  /** Epoch ms by which the CRM API calls must be done (they share HubSpot's 5-second answer window). */
+  apiDeadline: number;
+  logger: IntakeLogger;
+  /** Counts ClosesRecorded by CRM when given. */
+  metrics?: MetricsRecorder;
+};
+
+export type HubspotIntakeSummary = CrmIntakeSummary & {
+  /** Deals left for the backfill because HubSpot's API could not be read in time. */
+  deferred: number;
+};
+
+/** How deals are mapped in this deployment; shared with the backfill's polling (record-polled-deals.ts). */
+export function hubspotMappingContext(
+  deps: Pick<HubspotIntakeDeps, 'leadIdProperty' | 'defaultCurrency' | 'closureReasonMap' | 'now'>,
+  pipelines: HubspotPipeline[] | undefined,
+): HubspotMappingContext {
+  return {
+    leadIdProperty: deps.leadIdProperty,
+    defaultCurrency: deps.defaultCurrency,
+    closureReasonMap: deps.closureReasonMap,
+    ...(pipelines ? { pipelines } : {}),
+    now: deps.now(),
+  };
+}
