@@ -1,5 +1,11 @@
 import type { DeliveredState, RowOutcome } from '../destinations/types';
-import { type ConversionSubject, type DeliveryRecord, failureReason } from '../domain';
+import {
+  type ConversionSubject,
+  type DeliveryRecord,
+  failureReason,
+  isOrderSubject,
+  isWithdrawn,
+} from '../domain';
 
 /**
  * Pure rules for a delivery's next state: the retry schedule, the lead wait, and how an outcome is
@@ -44,7 +50,8 @@ export function leadWaitEndsAt(subject: ConversionSubject, leadWaitMs: number): 
 
 /**
  * A close without a lead ID can never be joined to a lead: it goes out with the contact's identifiers.
- * An order has no lead ID: it never waits.
+ * An order has no lead ID: it never waits. A close the CRM took back (re-opened, deleted) sends nothing the
+ * lead could add to: its deliveries are decided at once (cancelled, or retracted).
  */
 export function shouldWaitForLead(
   subject: ConversionSubject,
@@ -52,6 +59,7 @@ export function shouldWaitForLead(
   now: number,
   leadWaitMs: number,
 ): boolean {
+  if (!isOrderSubject(subject) && isWithdrawn(subject.outcome)) return false;
   return !leadFound && Boolean(subject.leadId) && now < leadWaitEndsAt(subject, leadWaitMs);
 }
 

@@ -44,9 +44,6 @@ const config = loadConfig({ PUBLIC_BASE_URL: BASE_URL });
  * yet: the webhook answers them 200 and ignores them. When one is handled, move it out of this list.
  */
 const NOT_HANDLED_YET: Record<string, string> = {
-  'object.merge deal': 'issue 17: a merged deal keeps the one close of the deal that was recorded',
-  'object.deletion deal': 'issue 17: a deleted deal cancels or retracts its deliveries',
-  'object.restore deal': 'issue 17: a restored deal is put back',
   'object.propertyChange contact lifecyclestage': 'issue 15: funnel stages from the contact lifecycle stage',
   'contact.privacyDeletion': 'issue 18: erasure of a person',
 };
@@ -100,11 +97,15 @@ function eventFor(subscription: SubscriptionDefinition) {
     ...(subscription.propertyName === undefined
       ? {}
       : { propertyName: subscription.propertyName, propertyValue: 'closedwon' }),
+    // A merge names the deals merged and the one created from them (HubSpot's merge payload properties).
+    ...(subscription.subscriptionType.endsWith('.merge')
+      ? { primaryObjectId: 4242, mergedObjectIds: [4241], newObjectId: 4243, numberOfPropertiesMoved: 3 }
+      : {}),
     changeSource: 'CRM_UI',
   };
 }
 
-/** Does the connector act on this event (collect it as deal activity), or set it aside? */
+/** Does the connector act on this event (deal activity, or a deal's merge, deletion or restore), or set it aside? */
 function handles(subscription: {
   subscriptionType: string;
   objectType?: string;
@@ -112,7 +113,8 @@ function handles(subscription: {
 }): boolean {
   const webhook = parseHubspotWebhook([eventFor(subscription)]);
   if (webhook.kind !== 'subscription') throw new Error('expected a subscription batch');
-  return collectDealActivity(webhook.events).activity.length > 0;
+  const { activity, lifecycle } = collectDealActivity(webhook.events);
+  return activity.length > 0 || lifecycle.length > 0;
 }
 
 beforeAll(() => {

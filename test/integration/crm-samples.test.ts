@@ -69,6 +69,40 @@ describe('events/hubspot samples', () => {
   });
 });
 
+describe('events/hubspot lifecycle samples', () => {
+  it.each([
+    ['deal-merge.json', { outcome: 'won', version: 1 }],
+    ['deal-deletion.json', { outcome: 'deleted', version: 2, value: 0 }],
+    // Deleted and restored within one batch: the close stands as it was, untouched.
+    ['deal-restore.json', { outcome: 'won', version: 1 }],
+  ])('%s leaves its close as the merge, deletion or restore says', async (file, expected) => {
+    const { result, items } = await invoke('hubspot-webhook', file);
+    expect(result.statusCode).toBe(200);
+    const closes = items.filter((item) => item.type === 'close');
+    expect(closes).toHaveLength(1);
+    expect(closes[0]).toMatchObject(expected);
+  });
+
+  it('deal-restore.json marks the deal deleted, then restored', async () => {
+    const { items } = await invoke('hubspot-webhook', 'deal-restore.json');
+    expect(items.find((item) => item.type === 'deal')).toMatchObject({
+      dealId: '18112345710',
+      deletedAt: 1795445910000,
+      restoredAt: 1795445940000,
+    });
+  });
+
+  it('deal-merge.json leads the merged deal and both originals to the one close', async () => {
+    const { items } = await invoke('hubspot-webhook', 'deal-merge.json');
+    const pointers = items.filter((item) => item.type === 'deal');
+    expect(Object.fromEntries(pointers.map((item) => [item.dealId, item.closeKey]))).toEqual({
+      '18112345690': 'hubspot-deal:18112345690',
+      '18112345691': 'hubspot-deal:18112345690',
+      '18112345692': 'hubspot-deal:18112345690',
+    });
+  });
+});
+
 describe('events/salesforce samples', () => {
   it.each(samples('salesforce'))('%s is recorded, or refused when bad-*', async (file) => {
     const { result, items } = await invoke('salesforce-webhook', file);

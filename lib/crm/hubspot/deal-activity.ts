@@ -1,5 +1,6 @@
 import { parseCrmTimestamp } from '../close-fields';
 import type { HubspotObject, HubspotProperties } from './client';
+import { type DealLifecycleEvent, dealLifecycleEvent } from './deal-lifecycle';
 import { CLOSE_RELEVANT_PROPERTIES, type HubspotDealView } from './map-deal';
 import { eventAction, isDealEvent, type SubscriptionEvent, type WorkflowDeal } from './webhook-payload';
 
@@ -20,11 +21,19 @@ export type DealActivity = {
 
 export function collectDealActivity(events: readonly SubscriptionEvent[]): {
   activity: DealActivity[];
+  /** Merges, deletions and restores of deals (deal-lifecycle.ts). */
+  lifecycle: DealLifecycleEvent[];
   ignoredEventIds: string[];
 } {
   const byDeal = new Map<string, DealActivity>();
+  const lifecycle: DealLifecycleEvent[] = [];
   const ignoredEventIds: string[] = [];
   for (const event of events) {
+    const lifecycleEvent = dealLifecycleEvent(event);
+    if (lifecycleEvent) {
+      lifecycle.push(lifecycleEvent);
+      continue;
+    }
     const action = eventAction(event);
     const relevant =
       isDealEvent(event) &&
@@ -52,7 +61,24 @@ export function collectDealActivity(events: readonly SubscriptionEvent[]): {
       }
     }
   }
-  return { activity: [...byDeal.values()], ignoredEventIds };
+  return { activity: [...byDeal.values()], lifecycle, ignoredEventIds };
+}
+
+/** Activity of one batch and the deals its lifecycle events left to read, one entry per deal. */
+export function withLifecycleReads(
+  activity: readonly DealActivity[],
+  reads: readonly DealActivity[],
+): DealActivity[] {
+  const byDeal = new Map(activity.map((deal) => [deal.dealId, { ...deal, eventIds: [...deal.eventIds] }]));
+  for (const read of reads) {
+    const deal = byDeal.get(read.dealId);
+    if (!deal) byDeal.set(read.dealId, read);
+    else {
+      deal.eventIds.push(...read.eventIds);
+      deal.latestAt = Math.max(deal.latestAt, read.latestAt);
+    }
+  }
+  return [...byDeal.values()];
 }
 
 function changedValues(activity: DealActivity): HubspotProperties {

@@ -3,7 +3,13 @@ import { METRIC_NAMES } from '../../observability/metrics';
 import type { RecordCloseResult } from '../../pipeline/record-close';
 import { putReceipts, recordCloses } from '../intake';
 import type { HubspotPipeline, HubspotProperties } from './client';
-import { collectDealActivity, type DealActivity, viewFromApi, viewFromWorkflow } from './deal-activity';
+import {
+  collectDealActivity,
+  type DealActivity,
+  viewFromApi,
+  viewFromWorkflow,
+  withLifecycleReads,
+} from './deal-activity';
 import { deferDealActivity } from './defer-deals';
 import { enrichDeals } from './enrich-deals';
 import {
@@ -14,6 +20,7 @@ import {
 } from './intake-deps';
 import { type HubspotDealView, mapHubspotDeal } from './map-deal';
 import { recordHubspotActivity } from './record-activity';
+import { applyDealLifecycle } from './record-lifecycle';
 import type { HubspotWebhook, WorkflowDeal } from './webhook-payload';
 
 /**
@@ -33,6 +40,7 @@ async function recordOrDefer(
   activity: readonly DealActivity[],
   deps: HubspotIntakeDeps,
 ): Promise<{ results: RecordCloseResult[]; ignored: number; deferred: number }> {
+  if (activity.length === 0) return { results: [], ignored: 0, deferred: 0 };
   try {
     return { ...(await recordHubspotActivity(activity, deps)), deferred: 0 };
   } catch (error) {
@@ -69,15 +77,35 @@ async function processSubscription(
   );
   const fresh = events.filter((event) => !seen.has(event.eventId));
   const duplicates = events.length - fresh.length;
-  const { activity, ignoredEventIds } = collectDealActivity(fresh);
-  if (activity.length === 0) {
+  const { activity, lifecycle, ignoredEventIds } = collectDealActivity(fresh);
+  if (activity.length === 0 && lifecycle.length === 0) {
     return { received: events.length, duplicates, ignored: ignoredEventIds.length, deferred: 0, results: [] };
   }
-  const outcome = await recordOrDefer(activity, deps);
+  // The originals' own news first (a close the merge must carry), then the merges, deletions and restores,
+  // then what they leave to read with the merged deals' own news: a merged deal's pointer must lead to its
+  // close before the merged deal is read.
+  const merged = new Set(lifecycle.flatMap((event) => (event.kind === 'merge' ? [event.dealId] : [])));
+  const before = await recordOrDefer(
+    activity.filter((deal) => !merged.has(deal.dealId)),
+    deps,
+  );
+  const applied = await applyDealLifecycle(lifecycle, deps);
+  const after = await recordOrDefer(
+    withLifecycleReads(
+      activity.filter((deal) => merged.has(deal.dealId)),
+      applied.activity,
+    ),
+    deps,
+  );
+  const outcome = {
+    results: [...before.results, ...applied.results, ...after.results],
+    ignored: before.ignored + after.ignored,
+    deferred: before.deferred + after.deferred,
+  };
   await putReceipts(
     deps.store,
     HUBSPOT_RECEIPT_SOURCE,
-    activity.flatMap((deal) => deal.eventIds),
+    [...activity.flatMap((deal) => deal.eventIds), ...lifecycle.map((event) => event.eventId)],
     deps.now(),
   );
   return {

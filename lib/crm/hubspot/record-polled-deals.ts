@@ -5,14 +5,15 @@ import type { HubspotClient, HubspotObject } from './client';
 import { viewFromApi } from './deal-activity';
 import { enrichReadDeals } from './enrich-deals';
 import { type HubspotIntakeDeps, hubspotMappingContext } from './intake-deps';
-import { classifyDealStage, mapHubspotDeal } from './map-deal';
+import { mapHubspotDeal } from './map-deal';
 
 /**
  * Deals the backfill found by searching HubSpot → the webhook path's enrichment, views, mapping and
  * recording, so a close whose webhook never came is recorded exactly as the webhook would have recorded it
  * (and one already recorded is left unchanged). The search returned each deal's current properties, so
- * only the pipelines (when needed) and the closed deals' first contacts are read; open deals are looked up
- * by their deal pointer, so a deal re-opened after its close was recorded is reported as a webhook would.
+ * only the pipelines (when needed) and the closed deals' first contacts are read; every deal is looked up
+ * by its deal pointer, so a deal re-opened after its close was recorded is reported as a webhook would,
+ * and a merged deal lands on the close of the deal it absorbed.
  */
 export type PolledDealsDeps = Pick<
   HubspotIntakeDeps,
@@ -35,13 +36,12 @@ export async function recordPolledHubspotDeals(
   const enrichment = await enrichReadDeals(deps.client, new Map(deals.map((deal) => [deal.id, deal])), {
     deadline: deps.apiDeadline,
   });
-  const openDealIds = deals
-    .filter((deal) => classifyDealStage(deal.properties, enrichment.pipelines) === 'open')
-    .map((deal) => deal.id);
-  const pointers =
-    openDealIds.length > 0
-      ? await deps.store.getDealPointers('hubspot', openDealIds)
-      : new Map<string, string>();
+  // Every deal's pointer: an open one may be a re-opened close, a closed one keeps the key its close has
+  // (a merged deal's is the close of the deal it absorbed; a deal that learnt its lead ID keeps its first).
+  const pointers = await deps.store.getDealPointers(
+    'hubspot',
+    deals.map((deal) => deal.id),
+  );
   const mapping = hubspotMappingContext(deps, enrichment.pipelines);
   const closes: CloseInput[] = [];
   let unclassified = 0;

@@ -55,6 +55,12 @@ export const SubscriptionEventSchema = v.object({
   changeSource: v.optional(ShortTextSchema),
   sourceId: v.optional(ShortTextSchema),
   changeFlag: v.optional(ShortTextSchema),
+  // Merge events (developers.hubspot.com changelog "New subscription types for Webhooks"): the deal given
+  // priority, the deals merged into it, and the deal the merge created (HubSpot creates one for deals).
+  primaryObjectId: v.optional(HubspotIdSchema),
+  mergedObjectIds: v.optional(v.pipe(v.array(HubspotIdSchema), v.maxLength(100))),
+  newObjectId: v.optional(HubspotIdSchema),
+  numberOfPropertiesMoved: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 export type SubscriptionEvent = v.InferOutput<typeof SubscriptionEventSchema>;
 
@@ -124,6 +130,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const RESERVED_KEYS = new Set(['objectId', 'dealId', 'objectType', 'objectTypeId', 'portalId', 'properties']);
 
+/** Deal events about one deal, which must name it. */
+const OBJECT_ACTIONS = new Set(['propertyChange', 'creation', 'deletion', 'restore']);
+
 function parseSubscriptionBatch(body: unknown[]): HubspotWebhook {
   const result = v.safeParse(SubscriptionBatchSchema, body, { abortEarly: false });
   if (!result.success) throw new PayloadValidationError(toFieldIssues(result.issues).slice(0, 50));
@@ -131,12 +140,12 @@ function parseSubscriptionBatch(body: unknown[]): HubspotWebhook {
   const issues: FieldIssue[] = [];
   result.output.forEach((event, index) => {
     const action = eventAction(event);
-    if (
-      isDealEvent(event) &&
-      event.objectId === undefined &&
-      (action === 'propertyChange' || action === 'creation')
-    ) {
+    if (!isDealEvent(event)) return;
+    if (event.objectId === undefined && OBJECT_ACTIONS.has(action)) {
       issues.push({ field: `[${index}].objectId`, message: 'required for a deal event' });
+    }
+    if (action === 'merge' && (event.newObjectId ?? event.primaryObjectId ?? event.objectId) === undefined) {
+      issues.push({ field: `[${index}].primaryObjectId`, message: 'required for a deal merge' });
     }
   });
   if (issues.length > 0) throw new PayloadValidationError(issues.slice(0, 50));

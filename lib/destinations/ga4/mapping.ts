@@ -1,6 +1,6 @@
 import type { ConsentRecord, OrderRecord } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
-import { decideUnadjustableChange } from '../close-changes';
+import { decideUnadjustableChange, decideWithdrawnClose } from '../close-changes';
 import { WINDOW_SAFETY_MS } from '../row-validation';
 import {
   acceptedState,
@@ -145,6 +145,9 @@ export function buildGa4LeadDecision(
     settings.clientIdFallback,
     close.leadId,
   );
+  // A close the CRM took back sends nothing, whatever the lead lacks: cancelled, or left as sent.
+  const withdrawn = decideWithdrawnClose(conversion, { platform: 'GA4' });
+  if (withdrawn) return withdrawn;
   const checked = precheck(common, close.closedAt, conversion.now);
   if (checked) return checked;
   const change = decideUnadjustableChange(conversion, {
