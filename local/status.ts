@@ -1,9 +1,10 @@
 import { createDynamoClient } from '../functions/runtime';
 import { loadConfig } from '../lib/config';
 import { CRM_SOURCES } from '../lib/crm/registry';
-import type { DeliveryRecord } from '../lib/domain';
+import type { DealPointer, DeliveryRecord } from '../lib/domain';
 import { createStore } from '../lib/store/store';
 import { applyLocalDefaults } from './env';
+import { dealLifecycleStatus, formatDealLifecycleStatus } from './lifecycle-status';
 import {
   buildStatusReport,
   type CheckpointStatus,
@@ -14,7 +15,7 @@ import {
 
 /**
  * `npm run status [-- --json]`: deliveries by destination and status, the oldest waiting ones and the
- * last failures, from DYNAMODB_ENDPOINT (e.g. the one `npm start` prints), else from the AWS table
+ * last failures, the CRM deals merged, deleted and restored (lifecycle-status.ts), from DYNAMODB_ENDPOINT (e.g. the one `npm start` prints), else from the AWS table
  * TABLE_NAME with the shell's AWS credentials, else from the local default endpoint.
  */
 async function main(argv: string[]): Promise<void> {
@@ -35,7 +36,15 @@ async function main(argv: string[]): Promise<void> {
     deliveries.push(...page.items);
     cursor = page.cursor;
   } while (cursor);
+  const pointers: DealPointer[] = [];
+  cursor = undefined;
+  do {
+    const page = await store.scanDealPointers(cursor);
+    pointers.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
   const report = buildStatusReport(deliveries);
+  const lifecycle = dealLifecycleStatus(pointers, deliveries);
   const polled = CRM_SOURCES.filter((crm) => crm.poller);
   const checkpoints: CheckpointStatus[] = await Promise.all(
     polled.map(async ({ name: crm }) => {
@@ -47,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
   const pending = (await store.queryDeferredDeals({ now: Number.MAX_SAFE_INTEGER, limit: 1000 })).deals;
   if (argv.includes('--json')) {
     const deferred = deferredDealsStatus(pending);
-    console.log(JSON.stringify({ ...report, checkpoints, deferred }, null, 2));
+    console.log(JSON.stringify({ ...report, checkpoints, deferred, lifecycle }, null, 2));
   } else {
     // Per CRM whose webhook defers work to the backfill.
     const deferred = polled
@@ -59,6 +68,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(`table ${config.tableName} at ${config.dynamodbEndpoint ?? `AWS ${config.awsRegion}`}\n`);
     console.log(formatStatusReport(report, Date.now()));
     console.log(`\n${formatBackfillStatus(report, checkpoints, Date.now(), deferred)}`);
+    console.log(`\n${formatDealLifecycleStatus(lifecycle)}`);
   }
   client.destroy();
 }
