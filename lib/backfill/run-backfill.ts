@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { CRM_SOURCES, crmSettings, type PolledCrmName } from '../crm/registry';
 import type { DeliveryStatus } from '../domain';
 import type { MetricsRecorder } from '../observability/metrics';
+import { checkProcessingResults } from '../pipeline/check-processing';
 import type { PipelineContext } from '../pipeline/context';
 import type { DeliverySummary } from '../pipeline/delivery-summary';
 import { type ProcessDueSummary, processDueWork } from '../pipeline/process-due';
@@ -86,6 +87,11 @@ export type BackfillSummary = {
     ProcessDueSummary,
     'read' | 'rounds' | 'closesPlanned' | 'failedRetried' | 'conflicts' | 'deferred'
   >;
+  /**
+   * Platform processing checks (Google Data Manager): status calls made, requests still processing, and
+   * destination → recorded status → count for the deliveries whose result came in.
+   */
+  processing?: { checked: number; pending: number; deliveries: DeliverySummary['deliveries'] };
   /** True when the run stopped with work left (due deliveries or CRM windows): the next run continues. */
   more: boolean;
   /** Dry run only: the first deliveries it would have recorded, with their exact payloads. */
@@ -161,6 +167,12 @@ export async function runBackfill(request: BackfillRequest, deps: BackfillDeps):
 
   const crm = await pollCrms(request, deps, store, recordedCloseKeys);
 
+  // Processing results first: a transient drop it finds is re-uploaded by the due work below. A dry run
+  // asks nothing (it would record the answers).
+  const processing = request.dryRun
+    ? undefined
+    : await checkProcessingResults(deps.pipeline, { deadline: deps.deadline });
+
   // A dry run records what it would write in the read-only store, and sends nothing whatever DRY_RUN says.
   const due = await processDueWork(
     { ...deps.pipeline, store, ...(request.dryRun ? { dryRun: true } : {}) },
@@ -209,6 +221,15 @@ export async function runBackfill(request: BackfillRequest, deps: BackfillDeps):
       conflicts: due.conflicts,
       deferred: due.deferred,
     },
+    ...(processing
+      ? {
+          processing: {
+            checked: processing.checked,
+            pending: processing.pending,
+            deliveries: processing.deliveries,
+          },
+        }
+      : {}),
     more: due.more || pollLeft,
     ...(readOnly
       ? {

@@ -20,7 +20,19 @@ export type HttpRequest = {
 /** Below this, a request cannot finish usefully; leave the work for the next run instead. */
 const MIN_REQUEST_MS = 250;
 
-export async function postRequest(request: HttpRequest): Promise<HttpResponse> {
+export function postRequest(request: HttpRequest): Promise<HttpResponse> {
+  return sendRequest('POST', request);
+}
+
+/** A GET (Data Manager `requestStatus:retrieve`): the same timeout and transport-error rules as a POST. */
+export function getRequest(request: Omit<HttpRequest, 'body'>): Promise<HttpResponse> {
+  return sendRequest('GET', request);
+}
+
+async function sendRequest(
+  method: 'GET' | 'POST',
+  request: Omit<HttpRequest, 'body'> & { body?: string },
+): Promise<HttpResponse> {
   const remaining = request.deadline - request.now();
   if (remaining < MIN_REQUEST_MS) {
     throw new RetryableError('no time left before the deadline to make the request', { code: 'deadline' });
@@ -29,9 +41,9 @@ export async function postRequest(request: HttpRequest): Promise<HttpResponse> {
   let response: Response;
   try {
     response = await request.fetch(request.url, {
-      method: 'POST',
+      method,
       headers: request.headers,
-      body: request.body,
+      ...(request.body === undefined ? {} : { body: request.body }),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {

@@ -87,6 +87,8 @@ export type RowDecision<TRow> =
 /** What happened to one row of an upload. Messages never carry PII or secrets. */
 export type RowOutcome =
   | { kind: 'delivered'; responseId?: string }
+  /** Taken by the platform, which processes it later and says how when asked (`Destination.processing`). */
+  | { kind: 'accepted'; responseId: string }
   | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
   | {
       kind: 'failed';
@@ -108,6 +110,35 @@ export type UploadResult = { outcomes: RowOutcome[]; requests: number };
 /** The request a batch becomes, as recorded on deliveries: method, URL and body, never a credential. */
 export type RequestDescription = { method: 'POST'; url: string; body: unknown };
 
+/**
+ * How a platform that processes uploads later (Google Data Manager) reports on one request: still
+ * processing, not reachable now (ask again), or final, with what each delivery the request carried becomes.
+ */
+export type ProcessingAnswer =
+  | { kind: 'processing' }
+  | { kind: 'unavailable'; code: string; message: string; retryAfterMs?: number }
+  | { kind: 'final'; verdict: ProcessingVerdict };
+
+export type ProcessingVerdict = {
+  /** The platform's status word (`SUCCESS`, `FAILED`, `PARTIAL_SUCCESS`). */
+  status: string;
+  errors: { reason: string; count: number }[];
+  /** What every delivery of the request becomes; `retry` re-uploads it (a transient reason). */
+  outcome: 'processed' | 'partial_success' | 'failed' | 'retry';
+  /** The failure's reason (`CLICK_NOT_FOUND`) for `failed` and `retry`. */
+  reason?: string;
+  retryAfterMs?: number;
+  /** Said plainly: `1 of 3 in this request failed: CLICK_NOT_FOUND`. */
+  summary?: string;
+};
+
+export type ProcessingStatusSource = {
+  /** How long after the upload the first check is due (0: at the next run). */
+  readonly checkDelayMs: number;
+  /** One status call for one request that carried `events` events. */
+  retrieve(requestId: string, events: number, context: UploadContext): Promise<ProcessingAnswer>;
+};
+
 export type Destination<TRow = unknown> = {
   /** The delivery key's destination part: `google-ads`, `meta`. */
   readonly name: string;
@@ -121,6 +152,8 @@ export type Destination<TRow = unknown> = {
   describe(rows: readonly TRow[], batch: string): RequestDescription;
   /** One request per call (plus bounded extra ones to isolate rejected rows); one outcome per row. */
   upload(rows: readonly TRow[], batch: string, context: UploadContext): Promise<UploadResult>;
+  /** Present when uploads are processed later: rows answered `accepted` are checked here. */
+  readonly processing?: ProcessingStatusSource;
 };
 
 /** Lets destinations of different row types sit in one list; each keeps its own types inside. */

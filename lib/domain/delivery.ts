@@ -5,16 +5,27 @@ export const DELIVERY_STATES = [
   'retry',
   'waiting_for_lead',
   'delivered',
+  'accepted',
+  'processed',
+  'partial_success',
   'skipped',
   'failed',
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
-/** `delivered`, `pending`, `retry`, `waiting_for_lead`, `skipped:<reason>` or `failed:<reason>`. */
+/**
+ * `delivered` (the platform's answer is final), `accepted` (taken, awaiting the platform's processing
+ * result: Google Data Manager), `processed` (the platform processed it), `partial_success` (processed in a
+ * request some of whose events the platform dropped, which ones it does not say), `pending`, `retry`,
+ * `waiting_for_lead`, `skipped:<reason>` or `failed:<reason>` (docs/statuses.md).
+ */
 export type DeliveryStatus =
   | 'pending'
   | 'retry'
   | 'waiting_for_lead'
   | 'delivered'
+  | 'accepted'
+  | 'processed'
+  | 'partial_success'
   | `skipped:${string}`
   | `failed:${string}`;
 
@@ -34,6 +45,12 @@ export type DeliveryRecord = {
   lastErrorCode?: string;
   /** The platform's request, trace or job id of the accepted upload. */
   platformResponseId?: string;
+  /** The platform's processing result of the request that carried the upload (Google Data Manager). */
+  processing?: ProcessingResult;
+  /** The last attempts and results, newest last, at most ATTEMPT_HISTORY_SIZE (`npm run status -- --subject`). */
+  history?: AttemptEntry[];
+  /** The platform itself refused or dropped the conversion (as opposed to not sent by the connector). */
+  rejectedByPlatform?: boolean;
   /** What the platform last accepted, so a re-valued or re-opened deal becomes an adjustment. */
   delivered?: {
     version: number;
@@ -74,4 +91,49 @@ export function isDeliveryDue(delivery: DeliveryRecord, dueBy: number): boolean 
 /** The reason of a `failed:<reason>` status, or undefined for any other status. */
 export function failureReason(status: DeliveryStatus): string | undefined {
   return status.startsWith('failed:') ? status.slice('failed:'.length) : undefined;
+}
+
+/** Events of one platform request that failed for one reason (Data Manager's ErrorCount). */
+export type ReasonCount = { reason: string; count: number };
+
+/** What the platform said when asked how it processed the request that carried this delivery. */
+export type ProcessingResult = {
+  requestId: string;
+  /** The platform's own status word: `SUCCESS`, `FAILED`, `PARTIAL_SUCCESS`, `PROCESSING`. */
+  status: string;
+  checkedAt: number;
+  /** Events the request carried. */
+  events: number;
+  errors: ReasonCount[];
+  /** Said plainly: `1 of 3 in this request failed: CLICK_NOT_FOUND`. */
+  summary?: string;
+};
+
+/**
+ * One attempt (`upload`: the platform answered), result (`processing`: its processing check) or verdict
+ * of the connector's own (`decision`: skipped or failed before sending), as the status report shows it.
+ */
+export type AttemptEntry = {
+  at: number;
+  kind: 'upload' | 'processing' | 'decision';
+  status: DeliveryStatus;
+  /** The platform's request, trace or job id. */
+  responseId?: string;
+  code?: string;
+  message?: string;
+};
+
+export const ATTEMPT_HISTORY_SIZE = 6;
+
+/** The history with `entry` appended, the oldest dropped beyond ATTEMPT_HISTORY_SIZE. */
+export function withAttempt(
+  history: readonly AttemptEntry[] | undefined,
+  entry: AttemptEntry,
+): AttemptEntry[] {
+  return [...(history ?? []), entry].slice(-ATTEMPT_HISTORY_SIZE);
+}
+
+/** Uploaded and taken by the platform, its processing result not known yet. */
+export function isAwaitingProcessing(status: DeliveryStatus): boolean {
+  return status === 'accepted';
 }

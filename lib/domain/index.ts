@@ -7,4 +7,5 @@ export * from './identity';
 export * from './intake';
 export * from './lead';
 export * from './order';
+export * from './processing-check';
 export * from './subject';

@@ -11,6 +11,7 @@ export const METRIC_NAMES = {
   leadJoinMisses: 'LeadJoinMisses',
   webhooksRejected: 'WebhooksRejected',
   crmDealsDeferred: 'CrmDealsDeferred',
+  platformRejections: 'PlatformRejections',
 } as const;
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 

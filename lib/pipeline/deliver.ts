@@ -8,6 +8,7 @@ import { conversionFor } from './conversion';
 import { countLeadJoinMisses, countRecordedDelivery, logGivenUp } from './delivery-metrics';
 import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './delivery-outcome';
 import { countStatus, type DeliverySummary, emptySummary } from './delivery-summary';
+import { recordProcessingChecks } from './processing-checks';
 
 /**
  * The shared batch processor of the inline (webhook, collect) and backfill paths: for each delivery job,
@@ -138,7 +139,7 @@ export async function deliverJobs(
   const record = (
     job: DeliveryJob,
     outcome: RowOutcome,
-    extra: { payload?: unknown; accepted?: DeliveredState } = {},
+    extra: { payload?: unknown; accepted?: DeliveredState; sent?: boolean } = {},
   ) =>
     results.push({
       job,
@@ -221,12 +222,17 @@ export async function deliverJobs(
       }
       record(item.job, outcome, {
         payload: item.payload,
-        ...(outcome.kind === 'delivered' ? { accepted: item.decision.accepted } : {}),
+        sent: true,
+        ...(outcome.kind === 'delivered' || outcome.kind === 'accepted'
+          ? { accepted: item.decision.accepted }
+          : {}),
       });
     }
   }
 
   countLeadJoinMisses(context.metrics, jobs, leads);
+  // Before the deliveries say `accepted`: an accepted delivery always has its request's check to end it.
+  await recordProcessingChecks(context, byName, results);
   const written: DeliveryRecord[] = [];
   await mapWithConcurrency(results, WRITE_CONCURRENCY, async (result) => {
     const key = deliveryRefKey(result.job.delivery);

@@ -18,7 +18,19 @@ export function countRecordedDelivery(metrics: MetricsRecorder | undefined, deli
   const reason = failureReason(delivery.status);
   if (reason !== undefined) {
     metrics.count(METRIC_NAMES.deliveriesGivenUp, { destination: delivery.destination, reason });
+    // The platform refused the row itself (the processing checks count Google's later drops).
+    if (delivery.rejectedByPlatform) countPlatformRejections(metrics, delivery.destination, reason, 1);
   }
+}
+
+/** `PlatformRejections` by destination and reason: conversions a platform refused or dropped. */
+export function countPlatformRejections(
+  metrics: MetricsRecorder | undefined,
+  destination: string,
+  reason: string,
+  count: number,
+): void {
+  if (metrics && count > 0) metrics.count(METRIC_NAMES.platformRejections, { destination, reason }, count);
 }
 
 /** One warn line per destination and reason: a give-up is never silent, and never 5,000 lines either. */

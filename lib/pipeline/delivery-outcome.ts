@@ -1,10 +1,12 @@
 import type { DeliveredState, RowOutcome } from '../destinations/types';
 import {
+  type AttemptEntry,
   type ConversionSubject,
   type DeliveryRecord,
   failureReason,
   isOrderSubject,
   isWithdrawn,
+  withAttempt,
 } from '../domain';
 
 /**
@@ -90,8 +92,45 @@ export function retryBudget(delivery: DeliveryRecord, now: number): { since: num
   return { since: now, fromAttempt: failureReason(delivery.status) !== undefined ? delivery.attempts : 0 };
 }
 
-/** The delivery after one attempt with this outcome. `accepted` is what a delivered row told the platform. */
+/**
+ * The delivery after one attempt with this outcome. `accepted` is what a delivered row told the platform;
+ * `sent` says the outcome is the platform's answer (not the connector's own verdict before sending).
+ */
 export function deliveryAfterOutcome(
+  delivery: DeliveryRecord,
+  outcome: RowOutcome,
+  options: {
+    now: number;
+    random: () => number;
+    payload?: unknown;
+    accepted?: DeliveredState;
+    sent?: boolean;
+  },
+): DeliveryRecord {
+  const next = nextAfterOutcome(delivery, outcome, options);
+  const entry: AttemptEntry = {
+    at: options.now,
+    kind: options.sent ? 'upload' : 'decision',
+    status: next.status,
+    ...(outcome.kind === 'delivered' || outcome.kind === 'accepted'
+      ? outcome.responseId
+        ? { responseId: outcome.responseId }
+        : {}
+      : {}),
+    ...(next.lastErrorCode ? { code: next.lastErrorCode } : {}),
+    ...(next.lastError ? { message: next.lastError } : {}),
+  };
+  return {
+    ...next,
+    history: withAttempt(delivery.history, entry),
+    // A new attempt's answer replaces the last one's processing result and verdict.
+    processing: undefined,
+    rejectedByPlatform:
+      options.sent && outcome.kind === 'failed' && !outcome.configuration ? true : undefined,
+  };
+}
+
+function nextAfterOutcome(
   delivery: DeliveryRecord,
   outcome: RowOutcome,
   options: { now: number; random: () => number; payload?: unknown; accepted?: DeliveredState },
@@ -108,6 +147,14 @@ export function deliveryAfterOutcome(
     ...(options.payload !== undefined ? { payload: options.payload } : {}),
   };
   switch (outcome.kind) {
+    case 'accepted':
+      // Taken, not yet counted: the platform's processing check (lib/pipeline/check-processing.ts) decides.
+      return {
+        ...base,
+        status: 'accepted',
+        platformResponseId: outcome.responseId,
+        ...(options.accepted ? { delivered: options.accepted } : {}),
+      };
     case 'delivered':
       return {
         ...base,

@@ -12,6 +12,7 @@ export const ITEM_TYPES = {
   deal: 'deal',
   order: 'order',
   deferredDeal: 'deferred_deal',
+  processingCheck: 'processing_check',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -30,6 +31,12 @@ export const FAILED_SHARD = 'FAILED';
  */
 export const DEFERRED_SHARD = 'DEFERRED';
 
+/**
+ * A fourth partition: platform requests whose processing result is to be asked for (Data Manager), by when
+ * to ask. The backfill reads only the requests due here and makes one status call per request.
+ */
+export const PROCESSING_SHARD = 'PROCESSING';
+
 export const keys = {
   lead: (leadId: string) => `LEAD#${leadId}`,
   close: (subjectKey: string) => `CLOSE#${subjectKey}`,
@@ -39,4 +46,5 @@ export const keys = {
   deal: (crm: string, dealId: string) => `DEAL#${crm}#${dealId}`,
   order: (orderId: string) => `ORDER#${orderId}`,
   deferredDeal: (crm: string, dealId: string) => `DEFERRED#${crm}#${dealId}`,
+  processingCheck: (destination: string, requestId: string) => `REQUEST#${destination}#${requestId}`,
 } as const;

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDeliveryStore, type DeliveryStore } from './deliveries';
 import { createIntakeStore, type IntakeStore } from './intake';
 import { createLeadStore, type LeadStore } from './leads';
+import { createProcessingCheckStore, type ProcessingCheckStore } from './processing-checks';
 import { createSubjectStore, type SubjectStore } from './subjects';
 import { createTableAccess } from './table-access';
 
@@ -11,7 +12,7 @@ import { createTableAccess } from './table-access';
  * conditional, so repeating a step or running two at once never produces a second record. One surface
  * per aggregate, sharing one table; callers hold them as one object.
  */
-export type Store = LeadStore & SubjectStore & DeliveryStore & IntakeStore;
+export type Store = LeadStore & SubjectStore & DeliveryStore & IntakeStore & ProcessingCheckStore;
 
 export function createStore(options: { client: DynamoDBClient; tableName: string }): Store {
   const table = createTableAccess(options);
@@ -21,5 +22,6 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     ...createSubjectStore(table),
     ...createDeliveryStore(table),
     ...createIntakeStore(table),
+    ...createProcessingCheckStore(table),
   };
 }

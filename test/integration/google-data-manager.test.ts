@@ -59,7 +59,7 @@ describe('Google Data Manager destination', () => {
     });
     const delivery = (await deliveriesOf(runtime, leadId))['google-ads'];
     expect(delivery).toMatchObject({
-      status: 'delivered',
+      status: 'accepted',
       attempts: 1,
       subjectVersion: 1,
       platformResponseId: 'dm-request-1',
@@ -126,9 +126,9 @@ describe('Google Data Manager destination', () => {
     expect(platforms.dataManager.requestsTo('ingest')).toHaveLength(2);
     const deliveries = await Promise.all(ids.map((id) => deliveriesOf(runtime, id)));
     expect(deliveries.map((delivery) => delivery['google-ads']?.status)).toEqual([
-      'delivered',
+      'accepted',
       'failed:invalid_format',
-      'delivered',
+      'accepted',
     ]);
     expect(deliveries[1]?.['google-ads']?.lastError).toContain('event.ad_identifiers.gclid');
     expect(platforms.dataManager.conversions.has(`${ACCOUNTS.won}|${bad}`)).toBe(false);
@@ -144,7 +144,7 @@ describe('Google Data Manager destination', () => {
     const statuses = await Promise.all(
       ids.map(async (id) => (await deliveriesOf(runtime, id))['google-ads']?.status),
     );
-    expect(statuses.filter((status) => status === 'delivered')).toHaveLength(7);
+    expect(statuses.filter((status) => status === 'accepted')).toHaveLength(7);
     expect(statuses[5]).toBe('failed:invalid_argument');
     expect(platforms.dataManager.requestsTo('ingest').length).toBeLessThanOrEqual(1 + 2 * 3);
   });
@@ -167,9 +167,9 @@ describe('Google Data Manager destination', () => {
     clock.advance(60_000);
     const summary = await runBackfill(runtime);
 
-    expect(summary.deliveries['google-ads']).toEqual({ delivered: 1 });
+    expect(summary.deliveries['google-ads']).toEqual({ accepted: 1 });
     expect((await deliveriesOf(runtime, leadId))['google-ads']).toMatchObject({
-      status: 'delivered',
+      status: 'accepted',
       attempts: 2,
     });
     expect(platforms.dataManager.conversions.size).toBe(1);
@@ -229,7 +229,7 @@ describe('Google Data Manager destination', () => {
       'Bearer ya29.test-token-1',
       'Bearer ya29.test-token-2',
     ]);
-    expect((await deliveriesOf(runtime, third))['google-ads']?.status).toBe('delivered');
+    expect((await deliveriesOf(runtime, third))['google-ads']?.status).toBe('accepted');
   });
 
   it('refreshes the token shortly before it expires', async () => {
@@ -301,7 +301,7 @@ describe('Google Data Manager destination', () => {
       5200,
     );
     expect((await deliveriesOf(runtime, leadId))['google-ads']).toMatchObject({
-      status: 'delivered',
+      status: 'accepted',
       subjectVersion: 2,
       delivered: { version: 2, value: 5200 },
     });
@@ -356,6 +356,6 @@ describe('Google Data Manager destination', () => {
     const live = createTestRuntime(table, platforms.env, { now: clock.now });
     await dispatchInline(live, [leadId]);
     expect(platforms.dataManager.conversions.has(`${ACCOUNTS.won}|${leadId}`)).toBe(true);
-    expect((await deliveriesOf(live, leadId))['google-ads']?.status).toBe('delivered');
+    expect((await deliveriesOf(live, leadId))['google-ads']?.status).toBe('accepted');
   });
 });

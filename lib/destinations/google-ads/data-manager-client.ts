@@ -1,6 +1,6 @@
 import { DestinationConfigurationError } from '../errors';
 import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
-import type { UploadContext, UploadResult } from '../types';
+import type { RowOutcome, UploadContext, UploadResult } from '../types';
 import { postWithGoogleToken } from './authorized-post';
 import { classifyDataManagerResponse } from './data-manager-errors';
 import { buildIngestRequest, type DataManagerEvent, type DataManagerSettings } from './data-manager-mapping';
@@ -42,7 +42,15 @@ export function createDataManagerClient(options: {
         return verdict;
       };
       const result = await uploadIsolatingInvalidRows(rows, send);
-      return { outcomes: result.outcomes, requests: result.requests + tokenRetries };
+      // A 200 means valid, not counted: the events are processed later and the request's result is
+      // asked for by its requestId (platform-apis.md §7), so a row Google took is `accepted`.
+      const outcomes = result.outcomes.map(
+        (outcome): RowOutcome =>
+          outcome.kind === 'delivered' && outcome.responseId
+            ? { kind: 'accepted', responseId: outcome.responseId }
+            : outcome,
+      );
+      return { outcomes, requests: result.requests + tokenRetries };
     },
   };
 }

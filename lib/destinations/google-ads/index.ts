@@ -16,6 +16,7 @@ import {
 } from './data-manager-mapping';
 import { createGoogleTokenProvider } from './oauth';
 import { buildAdsApiPurchaseDecision, buildDataManagerPurchaseDecision } from './purchase-mapping';
+import { createRequestStatusSource } from './request-status-client';
 import { type GoogleAdsConfig, googleAdsSettings } from './settings';
 
 export const GOOGLE_ADS_DESTINATION = 'google-ads';
@@ -74,6 +75,13 @@ export function createGoogleAdsDestination(
     baseUrl: config.dataManagerBaseUrl,
   };
   const client = createDataManagerClient({ settings, tokens, ...dependencies });
+  // Data Manager processes uploads later: each request's result is asked for once it is old enough.
+  const processing = createRequestStatusSource({
+    baseUrl: config.dataManagerBaseUrl,
+    checkDelayMs: config.statusCheckMinutes * 60_000,
+    tokens,
+    ...dependencies,
+  });
   return defineDestination<DataManagerEvent>({
     name: GOOGLE_ADS_DESTINATION,
     mappings: {
@@ -83,6 +91,7 @@ export function createGoogleAdsDestination(
     maxBatchSize: () => DATA_MANAGER_MAX_EVENTS,
     describe: (rows) => buildIngestRequest(rows, settings),
     upload: (rows, _batch, context) => client.upload(rows, context),
+    processing,
   });
 }
 

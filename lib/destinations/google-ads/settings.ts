@@ -28,7 +28,24 @@ export type GoogleAdsConfig = {
   adsApiBaseUrl: string;
   oauthTokenUrl: string;
   developerToken: string | undefined;
+  /** GOOGLE_STATUS_CHECK_MINUTES: how long after a Data Manager upload its processing result is asked for. */
+  statusCheckMinutes: number;
 };
+
+/** Google: ask for a request's processing result no sooner than ~30 minutes after it (diagnostics guide). */
+export const DEFAULT_STATUS_CHECK_MINUTES = 30;
+
+/** 0 is allowed (at the next backfill run); a week at most. */
+const statusCheckMinutes = v.pipe(
+  optionalText,
+  v.union(
+    [v.undefined(), v.pipe(v.string(), v.regex(/^\d+$/))],
+    'GOOGLE_STATUS_CHECK_MINUTES must be a whole number of minutes',
+  ),
+  v.transform((value) => (value === undefined ? DEFAULT_STATUS_CHECK_MINUTES : Number(value))),
+  v.number(),
+  v.maxValue(7 * 24 * 60, 'GOOGLE_STATUS_CHECK_MINUTES must be at most 10080 (a week)'),
+);
 
 /** Google Ads account IDs are written `123-456-7890` in the UI and sent as digits. */
 const googleAccountId = (name: string) =>
@@ -71,6 +88,7 @@ export const googleAdsSettings = defineSettings({
     GOOGLE_ADS_API_BASE_URL: optionalUrl('GOOGLE_ADS_API_BASE_URL', 'https://googleads.googleapis.com'),
     GOOGLE_OAUTH_TOKEN_URL: optionalUrl('GOOGLE_OAUTH_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
     GOOGLE_ADS_DEVELOPER_TOKEN: optionalText,
+    GOOGLE_STATUS_CHECK_MINUTES: statusCheckMinutes,
   },
   build(env, disabled): GoogleAdsConfig | undefined {
     const required = {
@@ -107,6 +125,7 @@ export const googleAdsSettings = defineSettings({
       adsApiBaseUrl: env.GOOGLE_ADS_API_BASE_URL,
       oauthTokenUrl: env.GOOGLE_OAUTH_TOKEN_URL,
       developerToken: env.GOOGLE_ADS_DEVELOPER_TOKEN,
+      statusCheckMinutes: env.GOOGLE_STATUS_CHECK_MINUTES,
     };
   },
 });

@@ -10,7 +10,15 @@ import type { GoogleOAuthFake } from './google-oauth';
  */
 export type StoredEvent = { productDestinationId: string; event: Json };
 
-export type DataManagerFake = FakeServer<'ingest'> & {
+/**
+ * How Google processed one request, as a test tells it (reasons without `PROCESSING_ERROR_REASON_`, each
+ * checked against the proto's ProcessingErrorReason): the fake answers `requestStatus:retrieve` with it.
+ */
+export type ProcessingOutcome =
+  | { status: 'SUCCESS' | 'PROCESSING' }
+  | { status: 'FAILED' | 'PARTIAL_SUCCESS'; errors: Record<string, number> };
+
+export type DataManagerFake = FakeServer<'ingest' | 'requestStatus'> & {
   /** Accepted conversions by `<productDestinationId>|<transactionId>` (last write wins). */
   conversions: Map<string, StoredEvent>;
   /** Events accepted in total (before de-duplication). */
@@ -22,7 +30,99 @@ export type DataManagerFake = FakeServer<'ingest'> & {
   ): void;
   /** Answer 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT (a refresh token minted without the datamanager scope). */
   requireScope(missing: boolean): void;
+  /** The requestIds accepted so far, in order, with the events each carried. */
+  ingested: { requestId: string; events: number }[];
+  /** How Google processed `requestId` (default: `defaultOutcome`). */
+  setOutcome(requestId: string, outcome: ProcessingOutcome): void;
+  /** The outcome of every request not given one (SUCCESS unless set). */
+  defaultOutcome: ProcessingOutcome;
 };
+
+/** google/ads/datamanager/v1/processing_errors.proto ProcessingErrorReason (without its prefix). */
+export const PROCESSING_ERROR_REASONS = new Set([
+  'INVALID_CUSTOM_VARIABLE',
+  'CUSTOM_VARIABLE_NOT_ENABLED',
+  'EVENT_TOO_OLD',
+  'DENIED_CONSENT',
+  'NO_CONSENT',
+  'UNKNOWN_CONSENT',
+  'DUPLICATE_GCLID',
+  'DUPLICATE_TRANSACTION_ID',
+  'INVALID_GBRAID',
+  'INVALID_GCLID',
+  'INVALID_MERCHANT_ID',
+  'INVALID_WBRAID',
+  'INTERNAL_ERROR',
+  'DESTINATION_ACCOUNT_ENHANCED_CONVERSIONS_TERMS_NOT_SIGNED',
+  'INVALID_EVENT',
+  'INSUFFICIENT_MATCHED_TRANSACTIONS',
+  'INSUFFICIENT_TRANSACTIONS',
+  'INVALID_FORMAT',
+  'DECRYPTION_ERROR',
+  'DEK_DECRYPTION_ERROR',
+  'INVALID_WIP',
+  'INVALID_KEK',
+  'WIP_AUTH_FAILED',
+  'KEK_PERMISSION_DENIED',
+  'AWS_AUTH_FAILED',
+  'USER_IDENTIFIER_DECRYPTION_ERROR',
+  'ONE_PER_CLICK_CONVERSION_ACTION_NOT_PERMITTED_WITH_BRAID',
+  'MATCH_ID_NOT_FOUND',
+  'USER_ID_NOT_FOUND_FOR_MATCH_ID',
+  'USER_ID_NOT_FOUND_FOR_GCLID',
+  'USER_ID_NOT_FOUND_FOR_DCLID',
+  'INVALID_AD_IDENTIFIERS',
+  'INVALID_MOBILE_ID_FORMAT',
+  'ORIGINAL_CONVERSIONS_NOT_FOUND',
+  'EVENT_ID_DECODE_ERROR',
+  'USER_ID_NOT_FOUND_FOR_IMPRESSION_ID',
+  'USER_ID_NOT_FOUND',
+  'CONVERSION_PRECEDES_CLICK',
+  'TOO_RECENT_CLICK',
+  'INVALID_CLICK',
+  'INVALID_OPERATING_ACCOUNT_FOR_CLICK',
+  'CLICK_NOT_FOUND',
+  'EXTERNAL_ATTRIBUTION_DATA_MISSING',
+]);
+
+function googleError(code: number, status: string, message: string): FakeAnswer {
+  return { status: code, body: { error: { code, message, status } } };
+}
+
+type IngestedRequest = { destinations: Json[]; events: Json[]; outcome?: ProcessingOutcome };
+
+/**
+ * RetrieveRequestStatusResponse (ingestion_service.proto, request_status_per_destination.proto): one
+ * RequestStatusPerDestination per destination of the request, in the request's order; int64 counts as JSON
+ * strings; errorInfo only for FAILED / PARTIAL_SUCCESS, nothing but the status while PROCESSING.
+ */
+function requestStatusBody(request: IngestedRequest, outcome: ProcessingOutcome): Json {
+  return {
+    requestStatusPerDestination: request.destinations.map((destination, index) => {
+      const events = request.events.filter((event) => {
+        const references = event.destinationReferences as string[] | undefined;
+        return references === undefined || references.includes(String(destination.reference));
+      }).length;
+      const entry: Json = { destination, requestStatus: outcome.status };
+      if (outcome.status === 'PROCESSING') return entry;
+      if (outcome.status === 'FAILED' || outcome.status === 'PARTIAL_SUCCESS') {
+        // The counts go on the first destination: the fake does not split them by destination.
+        entry.errorInfo = {
+          errorCounts:
+            index === 0
+              ? Object.entries(outcome.errors).map(([reason, count]) => ({
+                  recordCount: String(count),
+                  reason: `PROCESSING_ERROR_REASON_${reason}`,
+                }))
+              : [],
+        };
+      }
+      entry.warningInfo = { warningCounts: [] };
+      entry.eventsIngestionStatus = { recordCount: String(events) };
+      return entry;
+    }),
+  };
+}
 
 const REQUEST_KEYS = new Set([
   'destinations',
@@ -312,11 +412,39 @@ export async function createDataManagerFake(options: {
   const rejections: { predicate: (event: Json) => boolean; fieldPaths: boolean; reason: string }[] = [];
   let scopeMissing = false;
   let requestCount = 0;
-  const server = await startFakeServer({
+  const ingested = new Map<string, IngestedRequest>();
+  const server = await startFakeServer<'ingest' | 'requestStatus'>({
     name: 'Data Manager',
-    route: (request) => (request.path === '/v1/events:ingest' ? 'ingest' : undefined),
+    route: (request) =>
+      request.path === '/v1/events:ingest'
+        ? 'ingest'
+        : request.path === '/v1/requestStatus:retrieve'
+          ? 'requestStatus'
+          : undefined,
     refusal: (message) => badRequest(message, []),
     handle: (request, contract) => {
+      if (request.route === 'requestStatus') {
+        // GET /v1/requestStatus:retrieve (google.api.http get), RetrieveRequestStatusRequest{request_id}.
+        if (request.method !== 'GET') return contract.refuse(`${request.method}: must be GET`);
+        if (!/^Bearer \S+$/.test(String(request.headers.authorization ?? '')))
+          contract.violation('no bearer token');
+        if (!options.oauth.isValid(request.headers.authorization)) {
+          return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+        }
+        for (const name of request.query.keys())
+          if (name !== 'requestId') contract.violation(`query ${name}: unknown parameter`);
+        if (request.rawBody !== '') contract.violation('a GET carries no body');
+        const requestId = request.query.get('requestId');
+        if (!requestId) return contract.refuse('requestId: required');
+        const found = ingested.get(requestId);
+        if (!found) {
+          contract.violation(`requestId ${requestId}: no such request`);
+          return googleError(404, 'NOT_FOUND', 'Request not found.');
+        }
+        const outcome = found.outcome ?? fake.defaultOutcome;
+        return { status: 200, body: requestStatusBody(found, outcome) };
+      }
+      if (request.method !== 'POST') return contract.refuse(`${request.method}: must be POST`);
       if (request.headers.authorization === undefined) contract.violation('no Authorization header');
       if (!options.oauth.isValid(request.headers.authorization)) {
         return {
@@ -388,7 +516,10 @@ export async function createDataManagerFake(options: {
       }
       fake.eventsReceived += body.events.length;
       requestCount++;
-      return { status: 200, body: { requestId: `dm-request-${requestCount}` } };
+      const requestId = `dm-request-${requestCount}`;
+      ingested.set(requestId, { destinations: body.destinations, events: body.events });
+      fake.ingested.push({ requestId, events: body.events.length });
+      return { status: 200, body: { requestId } };
     },
   });
   const fake: DataManagerFake = {
@@ -404,6 +535,19 @@ export async function createDataManagerFake(options: {
     },
     requireScope(missing) {
       scopeMissing = missing;
+    },
+    ingested: [],
+    defaultOutcome: { status: 'SUCCESS' },
+    setOutcome(requestId, outcome) {
+      if ('errors' in outcome) {
+        for (const reason of Object.keys(outcome.errors)) {
+          if (!PROCESSING_ERROR_REASONS.has(reason))
+            throw new Error(`fake: ${reason} is no ProcessingErrorReason`);
+        }
+      }
+      const found = ingested.get(requestId);
+      if (!found) throw new Error(`fake: no request ${requestId} was ingested`);
+      found.outcome = outcome;
     },
   };
   return fake;
