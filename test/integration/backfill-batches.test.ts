@@ -86,7 +86,7 @@ describe('processDueWork at volume', () => {
     expect(platforms.meta.requestsTo('events')).toHaveLength(5);
     expect(platforms.dataManager.conversions.size).toBe(CLOSES);
     expect(platforms.meta.events.size).toBe(CLOSES);
-    expect(summary.deliveries).toEqual({ 'google-ads': { delivered: CLOSES }, meta: { delivered: CLOSES } });
+    expect(summary.deliveries).toEqual({ 'google-ads': { accepted: CLOSES }, meta: { delivered: CLOSES } });
     expect(summary.requests).toEqual({ 'google-ads': 3, meta: 5 });
     expect(summary.due.closesPlanned).toBe(CLOSES);
     expect(summary.more).toBe(false);
@@ -95,12 +95,22 @@ describe('processDueWork at volume', () => {
     expect(commands.length / (2 * CLOSES)).toBeLessThanOrEqual(2);
     expect(commands.filter((name) => name === 'GetItemCommand')).toHaveLength(0);
 
-    // Everything is done: nothing is due any more.
+    // The next run asks for the 3 Data Manager requests' results: one status call each.
+    clock.advance(DAY);
+    const checked = assertSummary(await invokeBackfill(runtime, clock, { source: 'schedule' }));
+    expect(checked.processing).toEqual({
+      checked: 3,
+      pending: 0,
+      deliveries: { 'google-ads': { processed: CLOSES } },
+    });
+    expect(platforms.dataManager.requestsTo('requestStatus')).toHaveLength(3);
+
+    // Everything is done: nothing is due any more (one Query of the processing partition, one of the due one).
     commands.length = 0;
     clock.advance(DAY);
     const again = assertSummary(await invokeBackfill(runtime, clock, { source: 'schedule' }));
     expect(again.due.read).toBe(0);
-    expect(commands).toEqual(['QueryCommand']);
+    expect(commands).toEqual(['QueryCommand', 'QueryCommand']);
   }, 240_000);
 
   it('retries due deliveries with one write each plus batched reads', async () => {
@@ -121,8 +131,9 @@ describe('processDueWork at volume', () => {
     runtime = createTestRuntime(table, platforms.env, { now: clock.now, dynamo: countingClient() });
     const summary = await runBackfill(runtime);
 
-    expect(summary.deliveries).toEqual({ 'google-ads': { delivered: 600 }, meta: { delivered: 600 } });
-    expect(commands.filter((name) => name === 'PutItemCommand')).toHaveLength(1200);
+    expect(summary.deliveries).toEqual({ 'google-ads': { accepted: 600 }, meta: { delivered: 600 } });
+    // One write per delivery, plus the one processing check of the one Data Manager request.
+    expect(commands.filter((name) => name === 'PutItemCommand')).toHaveLength(1201);
     expect(commands).not.toContain('ScanCommand');
     expect(commands.length / 1200).toBeLessThanOrEqual(1.1);
   }, 120_000);

@@ -111,7 +111,7 @@ describe('backfill handler: leads that arrive late', () => {
     clock.advance(31 * MINUTE);
     const delivered = assertSummary(await invokeBackfill(runtime, clock));
 
-    expect(delivered.deliveries).toEqual({ 'google-ads': { delivered: 1 }, meta: { delivered: 1 } });
+    expect(delivered.deliveries).toEqual({ 'google-ads': { accepted: 1 }, meta: { delivered: 1 } });
     expect(platforms.dataManager.conversions.get(`${ACCOUNTS.won}|lead-late`)?.event.adIdentifiers).toEqual({
       gclid: GCLID,
     });
@@ -142,7 +142,7 @@ describe('backfill handler: failing destinations', () => {
       { 'google-ads': { retry: 20 }, meta: { retry: 20 } },
       { 'google-ads': { retry: 20 }, meta: { retry: 20 } },
       { 'google-ads': { retry: 20 }, meta: { retry: 20 } },
-      { 'google-ads': { delivered: 20 }, meta: { delivered: 20 } },
+      { 'google-ads': { accepted: 20 }, meta: { delivered: 20 } },
     ]);
     // De-duplicated as the platforms count, and raw: every accepted event exactly once.
     expect(platforms.dataManager.conversions.size).toBe(20);
@@ -202,7 +202,7 @@ describe('backfill handler: failing destinations', () => {
     const retried = assertSummary(await invokeBackfill(runtime, clock, { retryNow: true }));
 
     expect(retried.due.failedRetried).toBe(2);
-    expect(retried.deliveries).toEqual({ 'google-ads': { delivered: 1 }, meta: { delivered: 1 } });
+    expect(retried.deliveries).toEqual({ 'google-ads': { accepted: 1 }, meta: { delivered: 1 } });
     expect(platforms.meta.eventsReceived).toBe(1);
     expect((await runtime.store.queryFailed({ limit: 10 })).deliveries).toEqual([]);
   });
@@ -254,13 +254,13 @@ describe('backfill handler: runs cut short', () => {
     expect(platforms.meta.events.size).toBe(150);
     expect(platforms.meta.eventsReceived).toBe(150);
     expect(platforms.dataManager.eventsReceived).toBe(150);
-    expect((await deliveriesOf(runtime, ids[149] as string))['google-ads']?.status).toBe('delivered');
+    expect((await deliveriesOf(runtime, ids[149] as string))['google-ads']?.status).toBe('accepted');
     expect(await dueItems(table)).toEqual([]);
   });
 
   it('recovers from a run that died mid-way: every conversion once at the platform, nothing left due', async () => {
     await seedCloses(50, 'crash');
-    const dying = runtimeWith({ dynamo: slowClient({ msPerCommand: 0, dieAfterPuts: 30 }) });
+    const dying = runtimeWith({ dynamo: slowClient({ msPerCommand: 0, dieAfterPuts: 31 }) });
 
     const died = await invokeBackfill(dying, clock);
 
@@ -281,7 +281,12 @@ describe('backfill handler: runs cut short', () => {
     expect(platforms.meta.eventsReceived).toBeGreaterThan(50);
     const deliveries = (await scanTable(table)).filter((item) => item.type === 'delivery');
     expect(deliveries).toHaveLength(100);
-    expect(deliveries.every((item) => item.status === 'delivered')).toBe(true);
+    // Google's are taken and awaiting their processing result (checked 30 minutes after the upload).
+    expect(
+      deliveries.every(
+        (item) => item.status === (item.destination === 'google-ads' ? 'accepted' : 'delivered'),
+      ),
+    ).toBe(true);
     expect(await dueItems(table)).toEqual([]);
   });
 });
@@ -307,7 +312,7 @@ describe('backfill handler: manual runs', () => {
 
     // The rehearsal consumed nothing: the real run sends both.
     const real = assertSummary(await invokeBackfill(runtime, clock));
-    expect(real.deliveries).toEqual({ 'google-ads': { delivered: 2 }, meta: { delivered: 2 } });
+    expect(real.deliveries).toEqual({ 'google-ads': { accepted: 2 }, meta: { delivered: 2 } });
   });
 
   it('refuses bad input with the fields named, writing and sending nothing', async () => {

@@ -124,7 +124,7 @@ describe('HubSpot polling', () => {
     expect(summary).toMatchObject({
       closesFound: { hubspot: 1, salesforce: 0 },
       closesRecorded: 1,
-      deliveries: { 'google-ads': { delivered: 1 }, meta: { delivered: 1 } },
+      deliveries: { 'google-ads': { accepted: 1 }, meta: { delivered: 1 } },
       more: false,
     });
     expect(summary.crm.hubspot).toMatchObject({
@@ -318,7 +318,7 @@ describe('HubSpot polling', () => {
 
     expect(throttled.crm.hubspot).toMatchObject({ status: 'failed', stoppedBy: 'rate_limited' });
     expect((await runtime.store.getCheckpoint('hubspot'))?.until).toBe(checkpoint);
-    expect(throttled.deliveries).toEqual({ 'google-ads': { delivered: 1 }, meta: { delivered: 1 } });
+    expect(throttled.deliveries).toEqual({ 'google-ads': { accepted: 1 }, meta: { delivered: 1 } });
     expect(throttled.more).toBe(true);
   });
 
@@ -419,7 +419,7 @@ describe('HubSpot deals deferred by a webhook during an API outage', () => {
     clock.advance(15 * MINUTE);
     const up = assertSummary(await invokeBackfill(runtime, clock));
     expect(up.crm.hubspot.deferred).toEqual({ read: 1, resolved: 1, recorded: 1 });
-    expect(up.deliveries).toMatchObject({ 'google-ads': { delivered: 1 }, meta: { delivered: 1 } });
+    expect(up.deliveries).toMatchObject({ 'google-ads': { accepted: 1 }, meta: { delivered: 1 } });
     const close = await runtime.store.getClose('lead-hs-deferred');
     expect(close).toMatchObject({
       crm: 'hubspot',
@@ -504,7 +504,7 @@ describe('Salesforce polling', () => {
       value: 0,
       closureReason: 'price',
     });
-    expect(summary.deliveries).toEqual({ 'google-ads': { delivered: 3 }, meta: { delivered: 3 } });
+    expect(summary.deliveries).toEqual({ 'google-ads': { accepted: 3 }, meta: { delivered: 3 } });
     expect(platforms.meta.eventsReceived).toBe(3);
 
     clock.advance(15 * MINUTE);

@@ -83,7 +83,7 @@ describe('POST /v1/events with checkout_completed', () => {
 
     const deliveries = await deliveriesOf(runtime, ORDER_KEY);
     expect(Object.fromEntries(Object.entries(deliveries).map(([name, d]) => [name, d.status]))).toEqual({
-      'google-ads': 'delivered',
+      'google-ads': 'accepted',
       meta: 'delivered',
       ga4: 'delivered',
       tiktok: 'delivered',

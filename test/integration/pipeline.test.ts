@@ -66,7 +66,7 @@ describe('waiting for the lead', () => {
 
     expect(answer).toMatchObject({ statusCode: 202 });
     const delivered = await deliveriesOf(runtime, leadId);
-    expect(delivered['google-ads']?.status).toBe('delivered');
+    expect(delivered['google-ads']?.status).toBe('accepted');
     expect(delivered.meta?.status).toBe('delivered');
     // Joined to the lead: the click id and the lead's identifiers, completed with the CRM contact's.
     const event = platforms.dataManager.conversions.get(`${ACCOUNTS.won}|${leadId}`)?.event;
@@ -127,7 +127,7 @@ describe('waiting for the lead', () => {
     await dispatchInline(runtime, [close.subjectKey]);
 
     expect(close.subjectKey).toBe('hubspot-deal:D-77');
-    expect((await deliveriesOf(runtime, close.subjectKey))['google-ads']?.status).toBe('delivered');
+    expect((await deliveriesOf(runtime, close.subjectKey))['google-ads']?.status).toBe('accepted');
     expect(platforms.dataManager.conversions.get(`${ACCOUNTS.won}|hubspot-deal:D-77`)).toBeDefined();
   });
 });
@@ -147,7 +147,7 @@ describe('concurrency', () => {
     expect(platforms.meta.eventsReceived).toBe(1);
     expect((first.requests['google-ads'] ?? 0) + (second.requests['google-ads'] ?? 0)).toBe(1);
     expect((await deliveriesOf(runtime, leadId))['google-ads']).toMatchObject({
-      status: 'delivered',
+      status: 'accepted',
       attempts: 1,
     });
   });
@@ -163,7 +163,7 @@ describe('concurrency', () => {
     expect(platforms.meta.eventsReceived).toBe(1);
     expect(inline.conflicts + backfill.conflicts).toBeLessThanOrEqual(2);
     const deliveries = await deliveriesOf(runtime, leadId);
-    expect(deliveries['google-ads']?.status).toBe('delivered');
+    expect(deliveries['google-ads']?.status).toBe('accepted');
     expect(deliveries.meta?.status).toBe('delivered');
     expect((await runtime.store.getClose(leadId))?.planned).toBe(true);
     expect(await dueItems(table)).toEqual([]);
@@ -183,7 +183,7 @@ describe('concurrency', () => {
 
     const delivery = (await deliveriesOf(runtime, leadId))['google-ads'];
     expect(delivery).toMatchObject({
-      status: 'delivered',
+      status: 'accepted',
       subjectVersion: 2,
       delivered: { version: 2, value: 7000 },
     });

@@ -46,7 +46,8 @@ export function expectedDelivery(close: PlannedClose, destination: DestinationNa
 
 /** Whether the platform got the close at all (its first version): it then holds one conversion for it. */
 export function sentTo(close: PlannedClose, destination: DestinationName): boolean {
-  return expectedFirstDelivery(close, destination).status === 'delivered';
+  const { status } = expectedFirstDelivery(close, destination);
+  return status === 'delivered' || status === 'processed';
 }
 
 /** The value a platform ends with for a delivered close: Google's is the new one, the others keep the first. */
@@ -78,7 +79,9 @@ function expectedFirstDelivery(close: PlannedClose, destination: DestinationName
         };
       }
       const address = known.names && known.postalCode;
-      if (known.gclid || known.email || known.phone || address) return delivered;
+      // Data Manager takes the event, and its processing result (SUCCESS, the fake's default) is recorded.
+      if (known.gclid || known.email || known.phone || address)
+        return { status: 'processed', because: 'eligible, and Google processed it' };
       return { status: 'skipped:no_identifier', because: 'no gclid, email, phone or full address' };
     }
     case 'meta': {

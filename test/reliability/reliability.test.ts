@@ -338,7 +338,10 @@ beforeAll(async () => {
   }
   // The schedule goes on until nothing is due (waits for leads, retries after their back-off).
   let tick = Math.ceil((clock.now() - T0) / SCHEDULE_MS) * SCHEDULE_MS + T0;
-  for (let run = 0; run < MAX_RUNS_AFTER && (await dueItems(table)).length > 0; run++) {
+  // …and until every Data Manager request's processing result is recorded.
+  const workLeft = async () =>
+    (await dueItems(table)).length + (await dueItems(table, 'PROCESSING')).length > 0;
+  for (let run = 0; run < MAX_RUNS_AFTER && (await workLeft()); run++) {
     tick = Math.max(tick + SCHEDULE_MS, Math.ceil((clock.now() - T0) / SCHEDULE_MS) * SCHEDULE_MS + T0);
     clock.set(tick);
     await backfill();
@@ -379,6 +382,8 @@ function platformCounts(platform: Platform) {
   const answers: AnsweredRequest[] = fakeOf(platform).answers;
   for (const answer of answers) {
     if (!answer.handled || answer.status >= 300) continue;
+    // Data Manager's status calls carry no conversion.
+    if (answer.request.route === 'requestStatus') continue;
     const seen = transport.outcomes.get(String(answer.request.headers[REQUEST_ID_HEADER])) === 'answered';
     for (const key of rowKeys(platform, answer.request.body)) {
       taken.set(key, (taken.get(key) ?? 0) + 1);
@@ -504,7 +509,14 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
     expect(
       deferredDeals.filter((item) => item.resolvedAt === undefined || item.dueShard !== undefined),
     ).toEqual([]);
+    // One check per Data Manager request the connector heard accepted, each with its result recorded.
+    const checks = items.filter((item) => item.type === 'processing_check');
+    const ingested = new Set(platforms.dataManager.ingested.map((request) => request.requestId));
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.filter((item) => !ingested.has(String(item.requestId)))).toEqual([]);
+    expect(checks.filter((item) => item.resolvedAt === undefined || item.dueShard !== undefined)).toEqual([]);
     expect(byType).toEqual({
+      processing_check: checks.length,
       deferred_deal: deferredDeals.length,
       lead: scenario.counts.leadsOnTime + scenario.counts.leadsLate,
       close: scenario.closes.length,
