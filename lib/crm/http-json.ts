@@ -1,4 +1,5 @@
 import { ConfigurationError, ConnectorError, RetryableError } from '../errors';
+import { parseRetryAfter } from '../http/retry-after';
 
 /**
  * One JSON request to a CRM API with the connector's retry rules, translating every failure at the edge:
@@ -40,15 +41,6 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const MIN_ATTEMPT_MS = 100;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /** The platform's machine-readable error code: HubSpot `category`, Salesforce `[0].errorCode`. */
 function errorCode(body: unknown): string | undefined {

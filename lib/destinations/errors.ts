@@ -1,5 +1,5 @@
 import { ConfigurationError, DestinationRejectedError, RetryableError } from '../errors';
-import { redactMessage, toReason } from './redact';
+import { redactMessage } from '../observability/redact';
 import type { RowOutcome } from './types';
 
 /**
@@ -12,6 +12,16 @@ export class DestinationConfigurationError extends ConfigurationError {
     super(message, options.variables, { cause: options.cause });
     this.reason = options.reason;
   }
+}
+
+/** A status reason: lower-case words joined by underscores (`INVALID_ARGUMENT` → `invalid_argument`). */
+export function toReason(code: string | number): string {
+  const reason = String(code)
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return reason === '' ? 'unknown' : reason.slice(0, 80);
 }
 
 /** Any error a whole request ended with, as the outcome of each of its rows. */

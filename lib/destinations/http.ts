@@ -68,12 +68,3 @@ async function sendRequest(
   }
   return { status: response.status, headers: response.headers, body, text };
 }
-
-/** RFC 9110 Retry-After: delay in seconds, or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}

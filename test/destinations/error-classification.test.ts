@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { classifyAdsError, classifyAdsResponse } from '../../lib/destinations/google-ads/ads-api-errors';
 import { classifyDataManagerResponse } from '../../lib/destinations/google-ads/data-manager-errors';
 import type { HttpResponse } from '../../lib/destinations/http';
-import { parseRetryAfter } from '../../lib/destinations/http';
 import { type BatchAnswer, uploadIsolatingInvalidRows } from '../../lib/destinations/isolate';
 import { classifyMetaResponse } from '../../lib/destinations/meta/errors';
-import { redactMessage } from '../../lib/destinations/redact';
 import { RetryableError } from '../../lib/errors';
 import { T0 } from '../support/clock';
 
@@ -280,23 +278,5 @@ describe('uploadIsolatingInvalidRows', () => {
     expect(result.outcomes).toEqual(
       Array(3).fill({ kind: 'retry', code: 'HTTP_503', message: 'down', retryAfterMs: 1000 }),
     );
-  });
-});
-
-describe('redactMessage', () => {
-  it('removes emails, phone numbers, hashes and tokens from platform messages', () => {
-    expect(
-      redactMessage(
-        `Invalid email jane@example.com, phone +1 (415) 555-0100, hash ${'a'.repeat(64)}, token ya29.abc-DEF`,
-      ),
-    ).toBe('Invalid email [email], phone [number], hash [hash], token [token]');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads seconds and HTTP dates', () => {
-    expect(parseRetryAfter('30', T0)).toBe(30_000);
-    expect(parseRetryAfter(new Date(T0 + 90_000).toUTCString(), T0)).toBe(90_000);
-    expect(parseRetryAfter(null, T0)).toBeUndefined();
   });
 });

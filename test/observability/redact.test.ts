@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { RedactingLogFormatter } from '../../lib/observability/log-formatter';
-import { REDACTED, redact } from '../../lib/observability/redact';
+import { REDACTED, redact, redactMessage } from '../../lib/observability/redact';
 
 describe('redact', () => {
   it.each([
@@ -58,6 +58,16 @@ describe('redact', () => {
       outer: [{ user: { email: REDACTED } }, `x ${REDACTED}`],
       error: { name: 'Error', message: `no match for ${REDACTED}` },
     });
+  });
+});
+
+describe('redactMessage', () => {
+  it('removes emails, phone numbers, hashes and tokens from platform messages', () => {
+    expect(
+      redactMessage(
+        `Invalid email jane@example.com, phone +1 (415) 555-0100, hash ${'a'.repeat(64)}, token ya29.abc-DEF`,
+      ),
+    ).toBe('Invalid email [email], phone [number], hash [hash], token [token]');
   });
 });
 

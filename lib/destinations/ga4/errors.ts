@@ -1,7 +1,8 @@
 import { DestinationRejectedError, RetryableError } from '../../errors';
-import { type HttpResponse, parseRetryAfter } from '../http';
+import { parseRetryAfter } from '../../http/retry-after';
+import { redactMessage } from '../../observability/redact';
+import type { HttpResponse } from '../http';
 import type { BatchAnswer } from '../isolate';
-import { redactMessage } from '../redact';
 
 /**
  * Measurement Protocol answers (pure). `/mp/collect` answers 2xx with no body for every request it can

@@ -1,10 +1,10 @@
 import * as v from 'valibot';
 import { DestinationRejectedError, RetryableError } from '../../errors';
-import { DestinationConfigurationError } from '../errors';
+import { parseRetryAfter } from '../../http/retry-after';
+import { redactMessage } from '../../observability/redact';
+import { DestinationConfigurationError, toReason } from '../errors';
 import type { HttpResponse } from '../http';
-import { parseRetryAfter } from '../http';
 import type { BatchAnswer, RejectedRow } from '../isolate';
-import { redactMessage, toReason } from '../redact';
 import { isMissingScope, parseGoogleError } from './google-errors';
 
 /** The scope Data Manager requires (platform-apis.md §1a, §6 "Permissions churn"). */

@@ -1,8 +1,9 @@
 import * as v from 'valibot';
 import { RetryableError } from '../../errors';
+import { parseRetryAfter } from '../../http/retry-after';
+import { redactMessage } from '../../observability/redact';
 import { DestinationConfigurationError } from '../errors';
-import { parseRetryAfter, postRequest } from '../http';
-import { redactMessage } from '../redact';
+import { postRequest } from '../http';
 
 /**
  * Google OAuth2 refresh-token flow (platform-apis.md §1b): a form-encoded POST of client_id,

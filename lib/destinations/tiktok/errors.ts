@@ -1,9 +1,10 @@
 import * as v from 'valibot';
 import { DestinationRejectedError, RetryableError } from '../../errors';
-import { DestinationConfigurationError } from '../errors';
-import { type HttpResponse, parseRetryAfter } from '../http';
+import { parseRetryAfter } from '../../http/retry-after';
+import { redactMessage } from '../../observability/redact';
+import { DestinationConfigurationError, toReason } from '../errors';
+import type { HttpResponse } from '../http';
 import type { BatchAnswer } from '../isolate';
-import { redactMessage, toReason } from '../redact';
 
 /**
  * TikTok Business API answers (pure): `{code, message, request_id, data}`, HTTP 200 even for most errors;
