@@ -1,7 +1,6 @@
 import { type DestinationDependencies, declareDestination } from '../definition';
-import { postRequest } from '../http';
-import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
-import { type Destination, defineDestination, type RowOutcome } from '../types';
+import { createJsonUploader, postJson } from '../json-upload';
+import { type Destination, defineDestination } from '../types';
 import { classifyGa4Response } from './errors';
 import {
   buildGa4LeadDecision,
@@ -28,6 +27,7 @@ export function createGa4Destination(config: Ga4Config, dependencies: Destinatio
     leadClosedEvent: config.leadClosedEvent,
     clientIdFallback: config.clientIdFallback,
   };
+  const describe = (rows: readonly Ga4Row[]) => buildGa4Request(rows, settings);
   return defineDestination<Ga4Row>({
     name: GA4_DESTINATION,
     mappings: {
@@ -35,33 +35,20 @@ export function createGa4Destination(config: Ga4Config, dependencies: Destinatio
       checkout_completed: (conversion) => buildGa4PurchaseDecision(conversion, settings),
     },
     maxBatchSize: () => GA4_MAX_EVENTS,
-    describe: (rows) => buildGa4Request(rows, settings),
-    async upload(rows, _batch, context) {
-      const send = async (part: readonly Ga4Row[]): Promise<BatchAnswer> => {
-        const request = buildGa4Request(part, settings);
-        const response = await postRequest({
-          fetch: dependencies.fetch,
-          url: `${request.url}&api_secret=${encodeURIComponent(config.apiSecret)}`,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(request.body),
-          now: dependencies.now,
-          deadline: context.deadline,
-          timeoutMs: GA4_REQUEST_TIMEOUT_MS,
-        });
-        const verdict = classifyGa4Response(response, dependencies.now());
-        if (verdict.kind === 'error') throw verdict.error;
-        return verdict;
-      };
+    describe,
+    upload: createJsonUploader({
+      now: dependencies.now,
+      transport: postJson({ ...dependencies, timeoutMs: GA4_REQUEST_TIMEOUT_MS }),
+      describe,
+      authorize: (request) => ({
+        url: `${request.url}&api_secret=${encodeURIComponent(config.apiSecret)}`,
+        headers: {},
+        body: request.body,
+      }),
+      classify: (response, now) => classifyGa4Response(response, now),
       // Under 130 kB a request: a batch too large for one body goes as several, in order.
-      let requests = 0;
-      const outcomes: RowOutcome[] = [];
-      for (const part of splitByBodySize(rows, (candidate) => buildGa4Request(candidate, settings))) {
-        const result = await uploadIsolatingInvalidRows(part, send);
-        requests += result.requests;
-        outcomes.push(...result.outcomes);
-      }
-      return { outcomes, requests };
-    },
+      split: (rows) => splitByBodySize(rows, describe),
+    }),
   });
 }
 

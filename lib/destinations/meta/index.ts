@@ -1,6 +1,5 @@
 import { type DestinationDependencies, declareDestination } from '../definition';
-import { postRequest } from '../http';
-import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
+import { createJsonUploader, postJson } from '../json-upload';
 import { type Destination, defineDestination } from '../types';
 import { classifyMetaResponse } from './errors';
 import { buildMetaDecision, buildMetaRequest, META_MAX_EVENTS, type MetaServerEvent } from './mapping';
@@ -26,6 +25,7 @@ export function createMetaDestination(
     graphBaseUrl: config.graphBaseUrl,
     apiVersion: config.apiVersion,
   };
+  const describe = (rows: readonly unknown[]) => buildMetaRequest(rows, settings);
   return defineDestination<MetaServerEvent | MetaPurchaseEvent>({
     name: META_DESTINATION,
     mappings: {
@@ -33,25 +33,18 @@ export function createMetaDestination(
       checkout_completed: (conversion) => buildMetaPurchaseDecision(conversion),
     },
     maxBatchSize: () => META_MAX_EVENTS,
-    describe: (rows) => buildMetaRequest(rows, settings),
-    async upload(rows, _batch, context) {
-      const send = async (part: readonly (MetaServerEvent | MetaPurchaseEvent)[]): Promise<BatchAnswer> => {
-        const request = buildMetaRequest(part, settings);
-        const response = await postRequest({
-          fetch: dependencies.fetch,
-          url: request.url,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ ...(request.body as object), access_token: config.accessToken }),
-          now: dependencies.now,
-          deadline: context.deadline,
-          timeoutMs: META_REQUEST_TIMEOUT_MS,
-        });
-        const verdict = classifyMetaResponse(response, dependencies.now());
-        if (verdict.kind === 'error') throw verdict.error;
-        return verdict;
-      };
-      return uploadIsolatingInvalidRows(rows, send);
-    },
+    describe,
+    upload: createJsonUploader({
+      now: dependencies.now,
+      transport: postJson({ ...dependencies, timeoutMs: META_REQUEST_TIMEOUT_MS }),
+      describe,
+      authorize: (request) => ({
+        url: request.url,
+        headers: {},
+        body: { ...(request.body as object), access_token: config.accessToken },
+      }),
+      classify: (response, now) => classifyMetaResponse(response, now),
+    }),
   });
 }
 

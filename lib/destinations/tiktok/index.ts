@@ -1,6 +1,5 @@
 import { type DestinationDependencies, declareDestination } from '../definition';
-import { postRequest } from '../http';
-import { type BatchAnswer, uploadIsolatingInvalidRows } from '../isolate';
+import { createJsonUploader, postJson } from '../json-upload';
 import { type Destination, defineDestination } from '../types';
 import { classifyTiktokResponse } from './errors';
 import {
@@ -29,6 +28,7 @@ export function createTiktokDestination(
     wonEvent: config.wonEvent,
     lostEvent: config.lostEvent,
   };
+  const describe = (rows: readonly TiktokEvent[], batch: string) => buildTiktokRequest(rows, batch, settings);
   return defineDestination<TiktokEvent>({
     name: TIKTOK_DESTINATION,
     mappings: {
@@ -36,25 +36,18 @@ export function createTiktokDestination(
       checkout_completed: (conversion) => buildTiktokPurchaseDecision(conversion, settings),
     },
     maxBatchSize: () => TIKTOK_MAX_EVENTS,
-    describe: (rows, batch) => buildTiktokRequest(rows, batch, settings),
-    async upload(rows, batch, context) {
-      const send = async (part: readonly TiktokEvent[]): Promise<BatchAnswer> => {
-        const request = buildTiktokRequest(part, batch, settings);
-        const response = await postRequest({
-          fetch: dependencies.fetch,
-          url: request.url,
-          headers: { 'content-type': 'application/json', 'access-token': config.accessToken },
-          body: JSON.stringify(request.body),
-          now: dependencies.now,
-          deadline: context.deadline,
-          timeoutMs: TIKTOK_REQUEST_TIMEOUT_MS,
-        });
-        const verdict = classifyTiktokResponse(response, dependencies.now());
-        if (verdict.kind === 'error') throw verdict.error;
-        return verdict;
-      };
-      return uploadIsolatingInvalidRows(rows, send);
-    },
+    describe,
+    upload: createJsonUploader({
+      now: dependencies.now,
+      transport: postJson({ ...dependencies, timeoutMs: TIKTOK_REQUEST_TIMEOUT_MS }),
+      describe,
+      authorize: (request) => ({
+        url: request.url,
+        headers: { 'access-token': config.accessToken },
+        body: request.body,
+      }),
+      classify: (response, now) => classifyTiktokResponse(response, now),
+    }),
   });
 }
 
