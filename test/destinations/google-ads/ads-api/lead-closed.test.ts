@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AdsApiRow,
-  buildAdsApiDecision,
-  buildAdsApiRequest,
-  type ClickConversion,
-  type ConversionAdjustment,
-} from '../../lib/destinations/google-ads/ads-api-mapping';
-import { toAdsDateTime } from '../../lib/destinations/google-ads/formats';
-import { sha256Hex } from '../../lib/leads/hash';
-import { DAY, T0 } from '../support/clock';
-import { closeRecord, conversionOf, leadRecord, nextCloseVersion } from '../support/conversion-inputs';
-import { GCLID } from '../support/conversions';
+import type {
+  AdsApiRow,
+  ClickConversion,
+  ConversionAdjustment,
+} from '../../../../lib/destinations/google-ads/ads-api/conversion';
+import { decideAdsApiLeadClosed } from '../../../../lib/destinations/google-ads/ads-api/lead-closed';
+import { buildAdsApiRequest } from '../../../../lib/destinations/google-ads/ads-api/request';
+import { toAdsDateTime } from '../../../../lib/destinations/google-ads/formats';
+import { sha256Hex } from '../../../../lib/leads/hash';
+import { DAY, T0 } from '../../../support/clock';
+import { closeRecord, conversionOf, leadRecord, nextCloseVersion } from '../../../support/conversion-inputs';
+import { GCLID } from '../../../support/conversions';
 
 const settings = {
   customerId: '1234567890',
@@ -27,21 +27,15 @@ const wonDelivered = {
   conversionAt: T0 - 2 * DAY,
 };
 
-function row(decision: ReturnType<typeof buildAdsApiDecision>): AdsApiRow {
+function row(decision: ReturnType<typeof decideAdsApiLeadClosed>): AdsApiRow {
   if (decision.kind !== 'send') throw new Error(`expected send, got ${JSON.stringify(decision)}`);
   return decision.row;
 }
 
-describe('toAdsDateTime', () => {
-  it('writes yyyy-mm-dd hh:mm:ss+00:00', () => {
-    expect(toAdsDateTime(Date.parse('2026-11-20T09:05:07.900Z'))).toBe('2026-11-20 09:05:07+00:00');
-  });
-});
-
-describe('buildAdsApiDecision', () => {
+describe('decideAdsApiLeadClosed', () => {
   it('maps a won close to a ClickConversion, field by field', () => {
     const close = closeRecord('lead_1', { closedAt: Date.parse('2026-11-20T09:00:00Z') });
-    const decision = buildAdsApiDecision(conversionOf(close, leadRecord('lead_1')), settings);
+    const decision = decideAdsApiLeadClosed(conversionOf(close, leadRecord('lead_1')), settings);
     expect(decision).toMatchObject({ kind: 'send', batch: 'conversions' });
     expect(row(decision)).toEqual({
       gclid: GCLID,
@@ -60,7 +54,7 @@ describe('buildAdsApiDecision', () => {
 
   it('builds the uploadClickConversions request with partialFailure', () => {
     const conversion = row(
-      buildAdsApiDecision(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), settings),
+      decideAdsApiLeadClosed(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), settings),
     );
     expect(buildAdsApiRequest([conversion], 'conversions', settings)).toEqual({
       method: 'POST',
@@ -71,7 +65,7 @@ describe('buildAdsApiDecision', () => {
 
   it('restates a re-valued won deal on its order ID, after the conversion and any earlier adjustment', () => {
     const v2 = nextCloseVersion(closeRecord('lead_1'), { value: 6000, currency: 'EUR' });
-    const decision = buildAdsApiDecision(
+    const decision = decideAdsApiLeadClosed(
       conversionOf(v2, leadRecord('lead_1'), { delivered: wonDelivered }),
       settings,
     );
@@ -89,7 +83,7 @@ describe('buildAdsApiDecision', () => {
     const v3 = nextCloseVersion(closeRecord('lead_1'), { value: 7000 });
     const delivered = { ...wonDelivered, value: 6000, at: T0 + 400 };
     const adjustment = row(
-      buildAdsApiDecision(conversionOf(v3, leadRecord('lead_1'), { delivered }), settings),
+      decideAdsApiLeadClosed(conversionOf(v3, leadRecord('lead_1'), { delivered }), settings),
     );
     expect((adjustment as ConversionAdjustment).adjustmentDateTime).toBe(toAdsDateTime(T0 + 1000));
   });
@@ -97,7 +91,7 @@ describe('buildAdsApiDecision', () => {
   it('retracts a won deal that turned lost or re-opened', () => {
     for (const outcome of ['lost', 'reopened'] as const) {
       const v2 = nextCloseVersion(closeRecord('lead_1'), { outcome, value: 0 });
-      const decision = buildAdsApiDecision(
+      const decision = decideAdsApiLeadClosed(
         conversionOf(v2, leadRecord('lead_1'), { delivered: wonDelivered }),
         settings,
       );
@@ -115,7 +109,7 @@ describe('buildAdsApiDecision', () => {
     const v2 = nextCloseVersion(closeRecord('lead_1'), { value: 6000 });
     const delivered = { ...wonDelivered, conversionAt: T0 - 55 * DAY };
     expect(
-      buildAdsApiDecision(conversionOf(v2, leadRecord('lead_1'), { delivered }), settings),
+      decideAdsApiLeadClosed(conversionOf(v2, leadRecord('lead_1'), { delivered }), settings),
     ).toMatchObject({
       kind: 'skip',
       reason: 'adjustment_window_passed',
@@ -129,7 +123,7 @@ describe('buildAdsApiDecision', () => {
     });
     const delivered = { ...wonDelivered, outcome: 'lost' as const, value: 0 };
     const conversion = row(
-      buildAdsApiDecision(conversionOf(v2, leadRecord('lead_1'), { delivered }), settings),
+      decideAdsApiLeadClosed(conversionOf(v2, leadRecord('lead_1'), { delivered }), settings),
     );
     expect(conversion).toMatchObject({
       conversionAction: 'customers/1234567890/conversionActions/111111',
@@ -142,7 +136,7 @@ describe('buildAdsApiDecision', () => {
     const v3 = nextCloseVersion(v2, { outcome: 'won', value: 4500 });
     const delivered = { ...wonDelivered, outcome: 'lost' as const, retracted: true };
     expect(
-      buildAdsApiDecision(conversionOf(v3, leadRecord('lead_1'), { delivered }), settings),
+      decideAdsApiLeadClosed(conversionOf(v3, leadRecord('lead_1'), { delivered }), settings),
     ).toMatchObject({
       kind: 'skip',
       reason: 'previously_retracted',
@@ -152,7 +146,7 @@ describe('buildAdsApiDecision', () => {
   it('sends a close with only a hashed email (enhanced conversions for leads), never more than 5 identifiers', () => {
     const lead = leadRecord('lead_1', { url: 'https://example.com/' });
     const conversion = row(
-      buildAdsApiDecision(conversionOf(closeRecord('lead_1'), lead), settings),
+      decideAdsApiLeadClosed(conversionOf(closeRecord('lead_1'), lead), settings),
     ) as ClickConversion;
     expect(conversion.gclid).toBeUndefined();
     expect(conversion.userIdentifiers?.length).toBeLessThanOrEqual(5);
@@ -162,12 +156,12 @@ describe('buildAdsApiDecision', () => {
     const refused = leadRecord('lead_1', {
       consent: { analytics: true, personalization: true, marketing: false },
     });
-    expect(buildAdsApiDecision(conversionOf(closeRecord('lead_1'), refused), settings)).toMatchObject({
+    expect(decideAdsApiLeadClosed(conversionOf(closeRecord('lead_1'), refused), settings)).toMatchObject({
       reason: 'consent',
     });
     const lost = closeRecord('lead_1', { outcome: 'lost', value: 0 });
     expect(
-      buildAdsApiDecision(conversionOf(lost, leadRecord('lead_1')), {
+      decideAdsApiLeadClosed(conversionOf(lost, leadRecord('lead_1')), {
         ...settings,
         actions: { won: '111111', lost: undefined },
       }),

@@ -1,12 +1,12 @@
 import * as v from 'valibot';
-import { DestinationRejectedError, RetryableError } from '../../errors';
-import { parseRetryAfter } from '../../http/retry-after';
-import { redactMessage } from '../../observability/redact';
-import { DestinationConfigurationError, toReason } from '../errors';
-import type { HttpResponse } from '../http';
-import type { BatchAnswer, RejectedRow } from '../isolate';
-import type { RowOutcome } from '../types';
-import { isMissingScope, parseGoogleError } from './google-errors';
+import { DestinationRejectedError, RetryableError } from '../../../errors';
+import { parseRetryAfter } from '../../../http/retry-after';
+import { redactMessage } from '../../../observability/redact';
+import { DestinationConfigurationError, toReason } from '../../errors';
+import type { HttpResponse } from '../../http';
+import type { BatchAnswer, RejectedRow } from '../../isolate';
+import type { RowOutcome } from '../../types';
+import { isMissingScope, parseGoogleError } from '../google-errors';
 
 /**
  * Google Ads API answers (pure). With `partialFailure: true` a 200 carries `partialFailureError`, one

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildDataManagerDecision,
-  buildIngestRequest,
-  type DataManagerEvent,
-  googleUserIdentifiers,
-  validateDataManagerEvent,
-} from '../../lib/destinations/google-ads/data-manager-mapping';
-import { sha256Hex } from '../../lib/leads/hash';
-import { hashIdentity } from '../../lib/leads/identity';
-import { DAY, T0 } from '../support/clock';
-import { closeRecord, conversionOf, leadRecord, nextCloseVersion } from '../support/conversion-inputs';
-import { GCLID } from '../support/conversions';
+import type { DataManagerEvent } from '../../../../lib/destinations/google-ads/data-manager/event';
+import { decideDataManagerLeadClosed } from '../../../../lib/destinations/google-ads/data-manager/lead-closed';
+import { buildDataManagerRequest } from '../../../../lib/destinations/google-ads/data-manager/request';
+import { sha256Hex } from '../../../../lib/leads/hash';
+import { hashIdentity } from '../../../../lib/leads/identity';
+import { DAY, T0 } from '../../../support/clock';
+import { closeRecord, conversionOf, leadRecord, nextCloseVersion } from '../../../support/conversion-inputs';
+import { GCLID } from '../../../support/conversions';
 
 const settings = {
   customerId: '1234567890',
@@ -19,19 +15,19 @@ const settings = {
   baseUrl: 'https://datamanager.googleapis.com',
 };
 
-function sent(decision: ReturnType<typeof buildDataManagerDecision>): DataManagerEvent {
+function sent(decision: ReturnType<typeof decideDataManagerLeadClosed>): DataManagerEvent {
   if (decision.kind !== 'send')
     throw new Error(`expected send, got ${decision.kind}: ${JSON.stringify(decision)}`);
   return decision.row;
 }
 
-describe('buildDataManagerDecision', () => {
+describe('decideDataManagerLeadClosed', () => {
   it('maps a won close joined to its lead, field by field', () => {
     // Arrange
     const close = closeRecord('lead_1', { closedAt: Date.parse('2026-11-20T09:00:00Z') });
     const lead = leadRecord('lead_1');
     // Act
-    const event = sent(buildDataManagerDecision(conversionOf(close, lead), settings));
+    const event = sent(decideDataManagerLeadClosed(conversionOf(close, lead), settings));
     // Assert
     expect(event.destinationReferences).toEqual(['won']);
     expect(event.transactionId).toBe('lead_1');
@@ -94,10 +90,10 @@ describe('buildDataManagerDecision', () => {
 
   it('builds the whole ingest request with won and lost destinations told apart by reference', () => {
     const won = sent(
-      buildDataManagerDecision(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), settings),
+      decideDataManagerLeadClosed(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), settings),
     );
     const lost = sent(
-      buildDataManagerDecision(
+      decideDataManagerLeadClosed(
         conversionOf(
           closeRecord('lead_2', { outcome: 'lost', value: 0, closureReason: 'price' }),
           leadRecord('lead_2'),
@@ -105,7 +101,7 @@ describe('buildDataManagerDecision', () => {
         settings,
       ),
     );
-    const request = buildIngestRequest([won, lost], settings);
+    const request = buildDataManagerRequest([won, lost], settings);
     expect(request.url).toBe('https://datamanager.googleapis.com/v1/events:ingest');
     expect(request.body).toMatchObject({
       destinations: [
@@ -131,9 +127,9 @@ describe('buildDataManagerDecision', () => {
 
   it('leaves the login account out when none is configured, and lists only destinations in use', () => {
     const won = sent(
-      buildDataManagerDecision(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), settings),
+      decideDataManagerLeadClosed(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), settings),
     );
-    const request = buildIngestRequest([won], { ...settings, loginCustomerId: undefined });
+    const request = buildDataManagerRequest([won], { ...settings, loginCustomerId: undefined });
     expect((request.body as { destinations: unknown[] }).destinations).toEqual([
       {
         reference: 'won',
@@ -146,13 +142,13 @@ describe('buildDataManagerDecision', () => {
   it('sends exactly one click id: gclid, else gbraid, else wbraid — never both braids', () => {
     const both = leadRecord('lead_1', { url: 'https://example.com/?gbraid=GB-1&wbraid=WB-1' });
     expect(
-      sent(buildDataManagerDecision(conversionOf(closeRecord('lead_1'), both), settings)).adIdentifiers,
+      sent(decideDataManagerLeadClosed(conversionOf(closeRecord('lead_1'), both), settings)).adIdentifiers,
     ).toEqual({
       gbraid: 'GB-1',
     });
     const wbraid = leadRecord('lead_1', { url: 'https://example.com/?wbraid=WB-1' });
     expect(
-      sent(buildDataManagerDecision(conversionOf(closeRecord('lead_1'), wbraid), settings)).adIdentifiers,
+      sent(decideDataManagerLeadClosed(conversionOf(closeRecord('lead_1'), wbraid), settings)).adIdentifiers,
     ).toEqual({
       wbraid: 'WB-1',
     });
@@ -169,7 +165,7 @@ describe('buildDataManagerDecision', () => {
       },
     });
     expect(
-      sent(buildDataManagerDecision(conversionOf(closeRecord('lead_1'), lead), settings)).consent,
+      sent(decideDataManagerLeadClosed(conversionOf(closeRecord('lead_1'), lead), settings)).consent,
     ).toEqual({
       adUserData: 'CONSENT_DENIED',
       adPersonalization: 'CONSENT_DENIED',
@@ -180,7 +176,7 @@ describe('buildDataManagerDecision', () => {
     const lead = leadRecord('lead_1', {
       consent: { analytics: true, personalization: true, marketing: false },
     });
-    expect(buildDataManagerDecision(conversionOf(closeRecord('lead_1'), lead), settings)).toMatchObject({
+    expect(decideDataManagerLeadClosed(conversionOf(closeRecord('lead_1'), lead), settings)).toMatchObject({
       kind: 'skip',
       reason: 'consent',
     });
@@ -188,7 +184,7 @@ describe('buildDataManagerDecision', () => {
 
   it('skips a lost deal when no lost conversion action is configured', () => {
     const close = closeRecord('lead_1', { outcome: 'lost', value: 0 });
-    const decision = buildDataManagerDecision(conversionOf(close, leadRecord('lead_1')), {
+    const decision = decideDataManagerLeadClosed(conversionOf(close, leadRecord('lead_1')), {
       actions: { won: '111111', lost: undefined },
     });
     expect(decision).toMatchObject({ kind: 'skip', reason: 'lost_not_configured' });
@@ -196,7 +192,7 @@ describe('buildDataManagerDecision', () => {
 
   it('skips a close with nothing to match on', () => {
     const lead = leadRecord('lead_1', { url: 'https://example.com/', user: null });
-    expect(buildDataManagerDecision(conversionOf(closeRecord('lead_1'), lead), settings)).toMatchObject({
+    expect(decideDataManagerLeadClosed(conversionOf(closeRecord('lead_1'), lead), settings)).toMatchObject({
       kind: 'skip',
       reason: 'no_identifier',
     });
@@ -204,7 +200,7 @@ describe('buildDataManagerDecision', () => {
 
   it('does not use a click older than 90 days; with no other identifier the close is expired', () => {
     const lead = leadRecord('lead_1', { capturedAt: T0 - 91 * DAY, user: null });
-    const decision = buildDataManagerDecision(
+    const decision = decideDataManagerLeadClosed(
       conversionOf(closeRecord('lead_1'), { ...lead, capturedAt: T0 - 91 * DAY }),
       settings,
     );
@@ -215,7 +211,7 @@ describe('buildDataManagerDecision', () => {
     const close = closeRecord('lead_1', {
       contactIdentity: hashIdentity({ emails: ['crm.contact@example.org'] }),
     });
-    const event = sent(buildDataManagerDecision(conversionOf(close, undefined), settings));
+    const event = sent(decideDataManagerLeadClosed(conversionOf(close, undefined), settings));
     expect(event.adIdentifiers).toBeUndefined();
     expect(event.userData).toEqual({
       userIdentifiers: [{ emailAddress: sha256Hex('crm.contact@example.org') }],
@@ -226,7 +222,7 @@ describe('buildDataManagerDecision', () => {
   it('re-sends a re-valued deal with the same transactionId (Data Manager overwrites)', () => {
     const v1 = closeRecord('lead_1');
     const v2 = nextCloseVersion(v1, { value: 5000 });
-    const decision = buildDataManagerDecision(
+    const decision = decideDataManagerLeadClosed(
       conversionOf(v2, leadRecord('lead_1'), {
         delivered: { version: 1, outcome: 'won', value: 4500, currency: 'USD', at: T0 - 1000 },
       }),
@@ -245,7 +241,7 @@ describe('buildDataManagerDecision', () => {
     for (const outcome of ['lost', 'reopened'] as const) {
       const v2 = nextCloseVersion(v1, { outcome, value: 0 });
       expect(
-        buildDataManagerDecision(conversionOf(v2, leadRecord('lead_1'), { delivered }), settings),
+        decideDataManagerLeadClosed(conversionOf(v2, leadRecord('lead_1'), { delivered }), settings),
       ).toMatchObject({
         kind: 'skip',
         reason: 'retraction_unsupported',
@@ -255,50 +251,10 @@ describe('buildDataManagerDecision', () => {
 
   it('fails a row that would not pass validation instead of letting it reject the batch', () => {
     const close = closeRecord('lead_1', { currency: 'usd' as string });
-    expect(buildDataManagerDecision(conversionOf(close, leadRecord('lead_1')), settings)).toMatchObject({
+    expect(decideDataManagerLeadClosed(conversionOf(close, leadRecord('lead_1')), settings)).toMatchObject({
       kind: 'fail',
       reason: 'invalid_row',
       message: expect.stringContaining('currency'),
     });
-  });
-});
-
-describe('googleUserIdentifiers', () => {
-  it('caps at 10 and keeps one of each kind first', () => {
-    const identity = hashIdentity({
-      emails: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com', 'e@example.com'],
-      phones: ['+14155550101', '+14155550102', '+14155550103', '+14155550104', '+14155550105'],
-      firstName: 'Jane',
-      lastName: 'Doe',
-      country: 'US',
-      postalCode: '94105',
-    });
-    const identifiers = googleUserIdentifiers(identity);
-    expect(identifiers).toHaveLength(10);
-    expect(Object.keys(identifiers[0] as object)).toEqual(['emailAddress']);
-    expect(Object.keys(identifiers[1] as object)).toEqual(['phoneNumber']);
-    expect(Object.keys(identifiers[2] as object)).toEqual(['address']);
-  });
-
-  it('leaves out an incomplete address', () => {
-    expect(
-      googleUserIdentifiers(hashIdentity({ firstName: 'Jane', lastName: 'Doe', country: 'US' })),
-    ).toEqual([]);
-  });
-});
-
-describe('validateDataManagerEvent', () => {
-  it('names the field of a bad row, never its value', () => {
-    const problem = validateDataManagerEvent({
-      destinationReferences: ['won'],
-      transactionId: 'lead_1',
-      eventTimestamp: 'yesterday',
-      lastUpdatedTimestamp: '2026-11-20T09:00:00.000Z',
-      conversionValue: 1,
-      currency: 'USD',
-      eventSource: 'OTHER',
-      adIdentifiers: { gclid: 'x' },
-    });
-    expect(problem).toBe('eventTimestamp: must be RFC 3339');
   });
 });

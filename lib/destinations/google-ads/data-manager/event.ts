@@ -1,24 +1,6 @@
 import * as v from 'valibot';
-import type { ConsentRecord, HashedIdentity } from '../../domain';
-import { decideWithdrawnClose } from '../close-changes';
-import { firstRowProblem, HEX_SHA256 } from '../row-validation';
-import {
-  acceptedState,
-  type DeliveredState,
-  type LeadClosedConversion,
-  type RequestDescription,
-  type RowDecision,
-} from '../types';
-import { toRfc3339 } from './formats';
-import {
-  conversionActionFor,
-  type GoogleActions,
-  precheckGoogle,
-  skipActionNotConfigured,
-  skipNoIdentifier,
-  usableClickId,
-} from './rules';
-import { DATA_MANAGER_API_VERSION } from './version';
+import type { ConsentRecord, HashedIdentity } from '../../../domain';
+import { firstRowProblem, HEX_SHA256 } from '../../row-validation';
 
 /**
  * Lead closed → Data Manager `Event` (pure). Field names and enums checked against the Data Manager
@@ -64,13 +46,6 @@ export type DataManagerEvent = {
 };
 
 export type DestinationReference = 'won' | 'lost' | 'purchase';
-
-export type DataManagerSettings = {
-  customerId: string;
-  loginCustomerId: string | undefined;
-  actions: GoogleActions;
-  baseUrl: string;
-};
 
 /** Data Manager: at most 2,000 events a request. */
 export const DATA_MANAGER_MAX_EVENTS = 2000;
@@ -197,103 +172,4 @@ export function validateDataManagerEvent(event: DataManagerEvent): string | unde
   if (problem) return problem;
   if (!event.adIdentifiers && !event.userData) return 'event: needs a click id or user data';
   return undefined;
-}
-
-const RETRACT_HINT = 'retract it in Google Ads or use GOOGLE_ADS_UPLOAD_API=ads';
-
-function retractionUnsupported(outcome: string): RowDecision<DataManagerEvent> {
-  return {
-    kind: 'skip',
-    reason: 'retraction_unsupported',
-    message: `the deal is now ${outcome} but Data Manager cannot retract the won conversion already sent; ${RETRACT_HINT}`,
-  };
-}
-
-function needsRetraction(conversion: LeadClosedConversion, delivered: DeliveredState | undefined): boolean {
-  if (delivered?.outcome !== 'won') return false;
-  return conversion.close.outcome === 'reopened' || conversion.close.outcome === 'lost';
-}
-
-/**
- * The decision for one close. A re-valued deal is simply sent again: same `transactionId`, same
- * destination, and Data Manager overwrites value and currency (§1a "Adjustments"). A won deal that turns
- * lost, re-opens or is deleted cannot be retracted through Data Manager: the delivery says so.
- */
-export function buildDataManagerDecision(
-  conversion: LeadClosedConversion,
-  settings: Pick<DataManagerSettings, 'actions'>,
-): RowDecision<DataManagerEvent> {
-  const precheck = precheckGoogle(conversion);
-  if (precheck) return precheck;
-  const { close } = conversion;
-  if (needsRetraction(conversion, conversion.delivered)) return retractionUnsupported(close.outcome);
-  const withdrawn = decideWithdrawnClose(conversion, { platform: 'Data Manager', retractHint: RETRACT_HINT });
-  if (withdrawn) return withdrawn;
-  // Only a standing close gets this far (decideWithdrawnClose took the rest).
-  const reference = close.outcome as 'won' | 'lost';
-  if (!conversionActionFor(reference, settings.actions)) return skipActionNotConfigured(reference);
-
-  const { clickId, expired } = usableClickId(conversion);
-  const userIdentifiers = googleUserIdentifiers(conversion.identity);
-  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(expired);
-
-  const consent = consentOf(conversion.consent);
-  const event: DataManagerEvent = {
-    destinationReferences: [reference],
-    // The lead ID (the close key is the lead ID whenever the CRM gave one): a re-send overwrites.
-    // The close key: the lead ID (DESIGN), or for a deal that closed before it had one, the deal's key,
-    // kept for life, so that every re-send is an update of the same conversion.
-    transactionId: close.subjectKey,
-    eventTimestamp: toRfc3339(close.closedAt),
-    lastUpdatedTimestamp: toRfc3339(close.updatedAt),
-    conversionValue: close.value,
-    currency: close.currency,
-    eventSource: 'OTHER',
-    ...(clickId
-      ? { adIdentifiers: { [clickId.type]: clickId.value } as DataManagerEvent['adIdentifiers'] }
-      : {}),
-    ...(userIdentifiers.length > 0 ? { userData: { userIdentifiers } } : {}),
-    ...(consent ? { consent } : {}),
-  };
-  const problem = validateDataManagerEvent(event);
-  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return {
-    kind: 'send',
-    row: event,
-    batch: DATA_MANAGER_BATCH,
-    accepted: acceptedState(conversion),
-  };
-}
-
-function productAccount(accountId: string) {
-  return { accountId, accountType: 'GOOGLE_ADS' as const };
-}
-
-/**
- * The `events:ingest` body. Won, lost and purchase events share one request: each Destination has a `reference`
- * and each event names its own in `destinationReferences` (an event without one would go to every
- * destination of the request; ≤ 10 destinations a request). So 5,000 closes are 3 requests whatever
- * their outcomes.
- */
-export function buildIngestRequest(
-  events: readonly DataManagerEvent[],
-  settings: DataManagerSettings,
-): RequestDescription {
-  const references = new Set(events.map((event) => event.destinationReferences[0]));
-  const destinations = (['won', 'lost', 'purchase'] as const)
-    .filter((reference) => references.has(reference))
-    .map((reference) => ({
-      reference,
-      operatingAccount: productAccount(settings.customerId),
-      ...(settings.loginCustomerId ? { loginAccount: productAccount(settings.loginCustomerId) } : {}),
-      productDestinationId: (reference === 'purchase'
-        ? settings.actions.purchase
-        : conversionActionFor(reference, settings.actions)) as string,
-    }));
-  return {
-    method: 'POST',
-    url: `${settings.baseUrl}/${DATA_MANAGER_API_VERSION}/events:ingest`,
-    // HEX: our identifiers are lowercase hex SHA-256 (lib/leads/hash.ts); required with userData.
-    body: { destinations, events, encoding: 'HEX' },
-  };
 }

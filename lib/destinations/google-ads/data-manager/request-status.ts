@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import type { HttpResponse } from '../http';
-import { parseRetryAfter } from '../http';
-import { redactMessage } from '../redact';
-import type { ProcessingAnswer, ProcessingVerdict } from '../types';
-import { parseGoogleError } from './google-errors';
+import { parseRetryAfter } from '../../../http/retry-after';
+import { redactMessage } from '../../../observability/redact';
+import type { HttpResponse } from '../../http';
+import type { ProcessingAnswer, ProcessingVerdict } from '../../types';
+import { parseGoogleError } from '../google-errors';
 
 /**
  * Data Manager's processing result of one `events:ingest` request (pure). Shapes from googleapis/googleapis

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeForError } from '../../lib/destinations/errors';
-import { classifyGa4Response } from '../../lib/destinations/ga4/errors';
-import type { HttpResponse } from '../../lib/destinations/http';
-import { classifyTiktokResponse, TIKTOK_RATE_LIMIT_MIN_RETRY_MS } from '../../lib/destinations/tiktok/errors';
-import { T0 } from '../support/clock';
-
-function response(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return {
-    status,
-    body,
-    headers: new Headers(headers),
-    text: body === undefined ? '' : JSON.stringify(body),
-  };
-}
-
-/** What a whole request's verdict does to each of its rows. */
-function rowOutcome(verdict: ReturnType<typeof classifyTiktokResponse>) {
-  if (verdict.kind !== 'error') return verdict;
-  return outcomeForError(verdict.error);
-}
+import {
+  classifyTiktokResponse,
+  TIKTOK_RATE_LIMIT_MIN_RETRY_MS,
+} from '../../../lib/destinations/tiktok/errors';
+import { T0 } from '../../support/clock';
+import { response, rowOutcome } from '../platform-answers';
 
 describe('classifyTiktokResponse', () => {
   it('code 0 is delivered, with the request_id', () => {
@@ -88,26 +74,5 @@ describe('classifyTiktokResponse', () => {
       T0,
     );
     expect(JSON.stringify(rowOutcome(verdict))).not.toContain('jane.doe@example.com');
-  });
-});
-
-describe('classifyGa4Response', () => {
-  it('any 2xx is accepted: the Measurement Protocol says nothing more', () => {
-    expect(classifyGa4Response(response(204, undefined), T0)).toEqual({ kind: 'accepted' });
-  });
-
-  it('429 and 5xx are retried; other statuses fail with the status', () => {
-    expect(
-      outcomeForError((classifyGa4Response(response(500, undefined), T0) as { error: Error }).error),
-    ).toMatchObject({
-      kind: 'retry',
-      code: 'HTTP_500',
-    });
-    expect(
-      outcomeForError((classifyGa4Response(response(403, undefined), T0) as { error: Error }).error),
-    ).toMatchObject({
-      kind: 'failed',
-      reason: 'http_403',
-    });
   });
 });

@@ -1,11 +1,11 @@
 import * as v from 'valibot';
-import { DestinationRejectedError, RetryableError } from '../../errors';
-import { parseRetryAfter } from '../../http/retry-after';
-import { redactMessage } from '../../observability/redact';
-import { DestinationConfigurationError, toReason } from '../errors';
-import type { HttpResponse } from '../http';
-import type { BatchAnswer, RejectedRow } from '../isolate';
-import { isMissingScope, parseGoogleError } from './google-errors';
+import { DestinationRejectedError, RetryableError } from '../../../errors';
+import { parseRetryAfter } from '../../../http/retry-after';
+import { redactMessage } from '../../../observability/redact';
+import { DestinationConfigurationError, toReason } from '../../errors';
+import type { HttpResponse } from '../../http';
+import type { BatchAnswer, RejectedRow } from '../../isolate';
+import { isMissingScope, parseGoogleError } from '../google-errors';
 
 /** The scope Data Manager requires (platform-apis.md §1a, §6 "Permissions churn"). */
 export const DATA_MANAGER_SCOPE = 'https://www.googleapis.com/auth/datamanager';

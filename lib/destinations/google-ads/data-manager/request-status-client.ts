@@ -1,8 +1,8 @@
-import { outcomeForError } from '../errors';
-import { getRequest } from '../http';
-import type { ProcessingAnswer, ProcessingStatusSource, UploadContext } from '../types';
-import { GOOGLE_REQUEST_TIMEOUT_MS } from './authorized-post';
-import type { GoogleTokenProvider } from './oauth';
+import { outcomeForError } from '../../errors';
+import { getRequest } from '../../http';
+import type { ProcessingAnswer, ProcessingStatusSource, UploadContext } from '../../types';
+import type { GoogleTokenProvider } from '../oauth';
+import { GOOGLE_REQUEST_TIMEOUT_MS } from '../token-transport';
 import { classifyRequestStatusResponse } from './request-status';
 
 /**

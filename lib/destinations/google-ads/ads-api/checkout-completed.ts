@@ -1,0 +1,69 @@
+import type { OrderRecord } from '../../../domain';
+import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../../types';
+import { toAdsDateTime } from '../formats';
+import { type GooglePurchaseSettings, netUnitPrice } from '../purchase';
+import { chooseClickId, precheckGoogle, skipActionNotConfigured, skipNoIdentifier } from '../rules';
+import {
+  ADS_CONVERSIONS_BATCH,
+  type AdsApiRow,
+  type AdsCartData,
+  adsUserIdentifiers,
+  type ClickConversion,
+  conversionActionResource,
+  validateClickConversion,
+} from './conversion';
+
+/** Order (`checkout_completed`) → a legacy Ads API purchase ClickConversion (pure); see ../purchase.ts. */
+
+/**
+ * Legacy mode. Cart data names Merchant Center products (CartData.merchant_id; Item.product_id "must be
+ * equal to the Merchant Center product identifier"), so it is sent only with GOOGLE_ADS_MERCHANT_CENTER_ID.
+ */
+function adsCartData(order: OrderRecord, merchantCenterId: string | undefined): AdsCartData | undefined {
+  if (!merchantCenterId) return undefined;
+  return {
+    merchantId: merchantCenterId,
+    ...(order.discount > 0 ? { localTransactionCost: order.discount } : {}),
+    items: order.lines.map((line) => ({
+      productId: line.id,
+      quantity: line.quantity,
+      unitPrice: netUnitPrice(line),
+    })),
+  };
+}
+
+export function decideAdsApiCheckoutCompleted(
+  conversion: CheckoutCompletedConversion,
+  settings: GooglePurchaseSettings & { customerId: string },
+): RowDecision<AdsApiRow> {
+  const precheck = precheckGoogle(conversion);
+  if (precheck) return precheck;
+  const actionId = settings.actions.purchase;
+  if (!actionId) return skipActionNotConfigured('purchase');
+  const { order } = conversion;
+  const clickId = chooseClickId(order.clickIds);
+  const userIdentifiers = adsUserIdentifiers(conversion.identity);
+  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(false);
+  const cartData = adsCartData(order, settings.merchantCenterId);
+  const clickConversion: ClickConversion = {
+    ...(clickId ? { [clickId.type]: clickId.value } : {}),
+    conversionAction: conversionActionResource(settings.customerId, actionId),
+    conversionDateTime: toAdsDateTime(order.occurredAt),
+    conversionValue: order.value,
+    currencyCode: order.currency,
+    orderId: order.orderId,
+    ...(userIdentifiers.length > 0 ? { userIdentifiers } : {}),
+    ...(conversion.consent
+      ? { consent: { adUserData: conversion.consent.adUserData ? 'GRANTED' : 'DENIED' } }
+      : {}),
+    ...(cartData ? { cartData } : {}),
+  };
+  const problem = validateClickConversion(clickConversion);
+  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
+  return {
+    kind: 'send',
+    row: clickConversion,
+    batch: ADS_CONVERSIONS_BATCH,
+    accepted: acceptedState(conversion),
+  };
+}
