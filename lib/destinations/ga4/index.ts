@@ -1,16 +1,14 @@
 import { type DestinationDependencies, declareDestination } from '../definition';
 import { createJsonUploader, postJson } from '../json-upload';
 import { type Destination, defineDestination } from '../types';
+import { decideGa4CheckoutCompleted } from './checkout-completed';
 import { classifyGa4Response } from './errors';
-import {
-  buildGa4LeadDecision,
-  buildGa4PurchaseDecision,
-  buildGa4Request,
-  GA4_MAX_EVENTS,
-  type Ga4Row,
-} from './mapping';
+import type { Ga4Row } from './event';
+import { decideGa4LeadClosed } from './lead-closed';
+import { buildGa4Request } from './request';
 import { splitByBodySize } from './request-size';
 import { type Ga4Config, type Ga4Settings, ga4Settings } from './settings';
+import { GA4_MAX_EVENTS } from './validation';
 
 export const GA4_DESTINATION = 'ga4';
 const GA4_REQUEST_TIMEOUT_MS = 10_000;
@@ -31,8 +29,8 @@ export function createGa4Destination(config: Ga4Config, dependencies: Destinatio
   return defineDestination<Ga4Row>({
     name: GA4_DESTINATION,
     mappings: {
-      lead_closed: (conversion) => buildGa4LeadDecision(conversion, settings),
-      checkout_completed: (conversion) => buildGa4PurchaseDecision(conversion, settings),
+      lead_closed: (conversion) => decideGa4LeadClosed(conversion, settings),
+      checkout_completed: (conversion) => decideGa4CheckoutCompleted(conversion, settings),
     },
     maxBatchSize: () => GA4_MAX_EVENTS,
     describe,

@@ -1,9 +1,10 @@
 import { type DestinationDependencies, declareDestination } from '../definition';
 import { createJsonUploader, postJson } from '../json-upload';
 import { type Destination, defineDestination } from '../types';
+import { decideMetaCheckoutCompleted, type MetaPurchaseEvent } from './checkout-completed';
 import { classifyMetaResponse } from './errors';
-import { buildMetaDecision, buildMetaRequest, META_MAX_EVENTS, type MetaServerEvent } from './mapping';
-import { buildMetaPurchaseDecision, type MetaPurchaseEvent } from './purchase-mapping';
+import { decideMetaLeadClosed, type MetaServerEvent } from './lead-closed';
+import { buildMetaRequest, META_MAX_EVENTS } from './request';
 import { type MetaConfig, type MetaSettings, metaSettings } from './settings';
 
 export const META_DESTINATION = 'meta';
@@ -29,8 +30,8 @@ export function createMetaDestination(
   return defineDestination<MetaServerEvent | MetaPurchaseEvent>({
     name: META_DESTINATION,
     mappings: {
-      lead_closed: (conversion) => buildMetaDecision(conversion, settings),
-      checkout_completed: (conversion) => buildMetaPurchaseDecision(conversion),
+      lead_closed: (conversion) => decideMetaLeadClosed(conversion, settings),
+      checkout_completed: (conversion) => decideMetaCheckoutCompleted(conversion),
     },
     maxBatchSize: () => META_MAX_EVENTS,
     describe,

@@ -1,14 +1,11 @@
 import { type DestinationDependencies, declareDestination } from '../definition';
 import { createJsonUploader, postJson } from '../json-upload';
 import { type Destination, defineDestination } from '../types';
+import { decideTiktokCheckoutCompleted } from './checkout-completed';
 import { classifyTiktokResponse } from './errors';
-import {
-  buildTiktokLeadDecision,
-  buildTiktokPurchaseDecision,
-  buildTiktokRequest,
-  TIKTOK_MAX_EVENTS,
-  type TiktokEvent,
-} from './mapping';
+import type { TiktokEvent } from './event';
+import { decideTiktokLeadClosed } from './lead-closed';
+import { buildTiktokRequest, TIKTOK_MAX_EVENTS } from './request';
 import { type TiktokConfig, type TiktokSettings, tiktokSettings } from './settings';
 
 export const TIKTOK_DESTINATION = 'tiktok';
@@ -32,8 +29,8 @@ export function createTiktokDestination(
   return defineDestination<TiktokEvent>({
     name: TIKTOK_DESTINATION,
     mappings: {
-      lead_closed: (conversion) => buildTiktokLeadDecision(conversion, settings),
-      checkout_completed: (conversion) => buildTiktokPurchaseDecision(conversion, settings),
+      lead_closed: (conversion) => decideTiktokLeadClosed(conversion, settings),
+      checkout_completed: (conversion) => decideTiktokCheckoutCompleted(conversion, settings),
     },
     maxBatchSize: () => TIKTOK_MAX_EVENTS,
     describe,

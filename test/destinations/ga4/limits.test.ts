@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config';
 import { CRM_DISPLAY_NAMES } from '../../../lib/crm/registry';
 import { createGa4Destination } from '../../../lib/destinations/ga4';
-import type { Ga4Row } from '../../../lib/destinations/ga4/mapping';
+import type { Ga4Row } from '../../../lib/destinations/ga4/event';
 import type { Destination } from '../../../lib/destinations/types';
 import type { OrderLine, OrderRecord } from '../../../lib/domain';
 import { conversionFor } from '../../../lib/pipeline/conversion';

@@ -10,7 +10,7 @@ import {
   META_MATCH_FIELD_ENTRIES,
   type MetaMatchFields,
   metaMatchFields,
-} from './mapping';
+} from './server-event';
 
 /**
  * Order (`checkout_completed`) → Meta Conversions API `Purchase` (pure). Facts from platform-apis.md §2 and
@@ -67,7 +67,7 @@ const MetaPurchaseEventSchema = v.object({
   }),
 });
 
-export function validateMetaPurchase(event: MetaPurchaseEvent): string | undefined {
+export function validateMetaPurchaseEvent(event: MetaPurchaseEvent): string | undefined {
   return firstRowProblem(MetaPurchaseEventSchema, event);
 }
 
@@ -85,7 +85,7 @@ function purchaseUserData(conversion: CheckoutCompletedConversion): MetaPurchase
   };
 }
 
-export function buildMetaPurchaseDecision(
+export function decideMetaCheckoutCompleted(
   conversion: CheckoutCompletedConversion,
 ): RowDecision<MetaPurchaseEvent> {
   const { order } = conversion;
@@ -125,7 +125,7 @@ export function buildMetaPurchaseDecision(
       order_id: order.orderId,
     },
   };
-  const problem = validateMetaPurchase(event);
+  const problem = validateMetaPurchaseEvent(event);
   if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
   return {
     kind: 'send',

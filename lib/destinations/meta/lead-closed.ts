@@ -1,16 +1,15 @@
 import * as v from 'valibot';
-import type { HashedIdentity, LeadRecord } from '../../domain';
-import { isValidFbc, isValidFbp } from '../../leads/click-ids';
-import { sha256Hex } from '../../leads/hash';
-import { normaliseExternalId } from '../../leads/normalise-external-id';
 import { decideUnchangedAtPlatform, decideWithdrawnClose } from '../close-changes';
 import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
+import { acceptedState, type LeadClosedConversion, type RowDecision } from '../types';
 import {
-  acceptedState,
-  type LeadClosedConversion,
-  type RequestDescription,
-  type RowDecision,
-} from '../types';
+  buildMetaUserData,
+  hasMetaMatchKey,
+  META_BATCH,
+  META_EVENT_WINDOW_MS,
+  META_MATCH_FIELD_ENTRIES,
+  type MetaUserData,
+} from './server-event';
 import type { MetaEventNaming, MetaSettings } from './settings';
 
 /**
@@ -20,25 +19,6 @@ import type { MetaEventNaming, MetaSettings } from './settings';
  * `custom_data.lead_event_source` (there is no `crm` action source); `event_time` in seconds and at most
  * 7 days old; `user_data` hashed except fbc, fbp, lead_id, client IP and user agent.
  */
-
-export type MetaUserData = {
-  em?: string[];
-  ph?: string[];
-  fn?: string;
-  ln?: string;
-  ct?: string;
-  st?: string;
-  zp?: string;
-  country?: string;
-  ge?: string;
-  db?: string;
-  external_id: string[];
-  fbc?: string;
-  fbp?: string;
-  client_ip_address?: string;
-  client_user_agent?: string;
-  lead_id?: string;
-};
 
 export type MetaServerEvent = {
   event_name: string;
@@ -57,100 +37,10 @@ export type MetaServerEvent = {
   };
 };
 
-/** Conversions API: at most 1,000 events a request. */
-export const META_MAX_EVENTS = 1000;
-export const META_BATCH = 'events';
-/** Meta refuses events older than 7 days, and one such event fails the whole request. */
-export const META_EVENT_WINDOW_MS = 7 * 86_400_000;
-
 export function metaEventName(naming: MetaEventNaming, outcome: 'won' | 'lost'): string {
   if (naming === 'single') return 'LeadClosed';
   return outcome === 'won' ? 'LeadClosedWon' : 'LeadClosedLost';
 }
-
-/** Meta Instant Form (Lead Ads) lead IDs are 15–17 digits; anything else is not one (§6). */
-export function isMetaLeadgenId(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{15,17}$/.test(value);
-}
-
-/**
- * A Meta Lead Ads lead ID, when the capture recorded one as `metaLeadId`. No capture path records it
- * yet; until one does, `lead_id` is never sent (the connector's own lead ID goes in external_id / event_id).
- */
-function metaLeadIdOf(lead: LeadRecord | undefined): string | undefined {
-  const stated = (lead as (LeadRecord & { metaLeadId?: unknown }) | undefined)?.metaLeadId;
-  return isMetaLeadgenId(stated) ? stated : undefined;
-}
-
-/** user_data's hashed identity and browser fields a lead and an order share, only those present. */
-export type MetaMatchFields = Omit<MetaUserData, 'external_id' | 'lead_id'>;
-
-export function metaMatchFields(
-  meta: HashedIdentity['meta'] | undefined,
-  browser: { fbc?: string; fbp?: string; ipAddress?: string; userAgent?: string },
-): MetaMatchFields {
-  const fields = {
-    em: meta?.em?.length ? meta.em : undefined,
-    ph: meta?.ph?.length ? meta.ph : undefined,
-    fn: meta?.fn,
-    ln: meta?.ln,
-    ct: meta?.ct,
-    st: meta?.st,
-    zp: meta?.zp,
-    country: meta?.country,
-    ge: meta?.ge,
-    db: meta?.db,
-    // §6: Meta accepts a malformed fbc silently and then matches nothing; only well-formed ones go.
-    fbc: browser.fbc && isValidFbc(browser.fbc) ? browser.fbc : undefined,
-    fbp: browser.fbp && isValidFbp(browser.fbp) ? browser.fbp : undefined,
-    client_ip_address: browser.ipAddress,
-    client_user_agent: browser.userAgent,
-  };
-  return Object.fromEntries(
-    Object.entries(fields).filter(([, value]) => value !== undefined),
-  ) as MetaMatchFields;
-}
-
-export function buildMetaUserData(conversion: LeadClosedConversion, leadKey: string): MetaUserData {
-  const lead = conversion.lead;
-  const leadId = metaLeadIdOf(lead);
-  return {
-    // Meta recommends hashing external_id; the same hash must be what a pixel would send.
-    external_id: [sha256Hex(normaliseExternalId(leadKey))],
-    ...metaMatchFields(conversion.identity?.meta, {
-      fbc: lead?.clickIds?.fbc,
-      fbp: lead?.clickIds?.fbp,
-      ipAddress: lead?.ipAddress,
-      userAgent: lead?.userAgent,
-    }),
-    ...(leadId === undefined ? {} : { lead_id: leadId }),
-  };
-}
-
-/** Something Meta can match a person on: email, phone, name with a locality, a click or browser id. */
-export function hasMetaMatchKey(userData: MetaUserData): boolean {
-  if (userData.em?.length || userData.ph?.length) return true;
-  if (userData.fbc || userData.fbp || userData.lead_id) return true;
-  return Boolean(userData.fn && userData.ln && (userData.zp || userData.ct || userData.db));
-}
-
-/** Schema entries of the user_data fields a lead and an order share (metaMatchFields). */
-export const META_MATCH_FIELD_ENTRIES = {
-  em: v.optional(v.array(HEX_SHA256)),
-  ph: v.optional(v.array(HEX_SHA256)),
-  fn: v.optional(HEX_SHA256),
-  ln: v.optional(HEX_SHA256),
-  ct: v.optional(HEX_SHA256),
-  st: v.optional(HEX_SHA256),
-  zp: v.optional(HEX_SHA256),
-  country: v.optional(HEX_SHA256),
-  ge: v.optional(HEX_SHA256),
-  db: v.optional(HEX_SHA256),
-  fbc: v.optional(v.pipe(v.string(), v.check(isValidFbc, 'must be fb.<0-2>.<ms>.<fbclid>'))),
-  fbp: v.optional(v.pipe(v.string(), v.check(isValidFbp, 'must be fb.<0-2>.<ms>.<random>'))),
-  client_ip_address: v.optional(v.pipe(v.string(), v.ip())),
-  client_user_agent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
-};
 
 const MetaServerEventSchema = v.object({
   event_name: v.pipe(v.string(), v.minLength(1), v.maxLength(50)),
@@ -173,7 +63,7 @@ const MetaServerEventSchema = v.object({
   }),
 });
 
-export function validateMetaEvent(event: MetaServerEvent): string | undefined {
+export function validateMetaServerEvent(event: MetaServerEvent): string | undefined {
   return firstRowProblem(MetaServerEventSchema, event);
 }
 
@@ -185,7 +75,7 @@ export function validateMetaEvent(event: MetaServerEvent): string | undefined {
  * only with outcome naming, where the new event has its own name (LeadClosedLost vs LeadClosedWon) and
  * so its own de-duplication key; with a single `LeadClosed` name it would count the deal twice.
  */
-export function buildMetaDecision(
+export function decideMetaLeadClosed(
   conversion: LeadClosedConversion,
   settings: Pick<MetaSettings, 'eventNaming'>,
 ): RowDecision<MetaServerEvent> {
@@ -249,21 +139,12 @@ export function buildMetaDecision(
       ...(close.salesCycleDays !== undefined ? { sales_cycle_days: close.salesCycleDays } : {}),
     },
   };
-  const problem = validateMetaEvent(event);
+  const problem = validateMetaServerEvent(event);
   if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
   return {
     kind: 'send',
     row: event,
     batch: META_BATCH,
     accepted: acceptedState(conversion),
-  };
-}
-
-/** The request body without the access token (the client adds it; it is never recorded). */
-export function buildMetaRequest(events: readonly unknown[], settings: MetaSettings): RequestDescription {
-  return {
-    method: 'POST',
-    url: `${settings.graphBaseUrl}/${settings.apiVersion}/${settings.pixelId}/events`,
-    body: { data: events, ...(settings.testEventCode ? { test_event_code: settings.testEventCode } : {}) },
   };
 }

@@ -2,21 +2,11 @@ import * as v from 'valibot';
 import type { ClickIds, HashedIdentity } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
 import { normaliseExternalId } from '../../leads/normalise-external-id';
-import { decideUnadjustableChange } from '../close-changes';
 import { firstRowProblem, HEX_SHA256 } from '../row-validation';
-import {
-  acceptedState,
-  type CheckoutCompletedConversion,
-  type DeliveredState,
-  type LeadClosedConversion,
-  type RequestDescription,
-  type RowDecision,
-} from '../types';
-import type { TiktokSettings } from './settings';
-import { TIKTOK_API_VERSION } from './version';
+import type { DeliveredState, RowDecision } from '../types';
 
 /**
- * Closes and orders → TikTok Events API 2.0 events (pure). `POST /open_api/v1.3/event/track/` with
+ * What TikTok Events API 2.0 events of closes and orders share (pure): the event, its user and checks. `POST /open_api/v1.3/event/track/` with
  * {event_source, event_source_id, test_event_code?, data:[{event, event_time (s), event_id, user{email,
  * phone, external_id (SHA-256), ttclid, ttp, ip, user_agent}, properties{contents[{content_id,
  * content_name, quantity, price}], content_type, value, currency, order_id}, page{url}}]} (platform-apis.md
@@ -69,14 +59,8 @@ export type TiktokEvent = {
   page?: { url: string };
 };
 
-/**
- * Events a request: TikTok's own limit could not be verified from here (a third-party integration guide
- * says 1,000); 1,000 is used, the same bound as Meta's, and a request TikTok refused for size would be
- * reported, not lost.
- */
-export const TIKTOK_MAX_EVENTS = 1000;
-
-function tiktokUser(
+/** The event's `user`: hashed identifiers, click and browser ids, only those present. */
+export function buildTiktokUser(
   identity: HashedIdentity | undefined,
   clickIds: ClickIds | undefined,
   extra: { externalId: string | undefined; ip: string | undefined; userAgent: string | undefined },
@@ -143,7 +127,8 @@ export function validateTiktokEvent(event: TiktokEvent): string | undefined {
   return firstRowProblem(TiktokEventSchema, event);
 }
 
-function decide(
+/** An event worth sending (something to match on) and valid, in its request kind; else why not. */
+export function decideTiktokEvent(
   event: TiktokEvent,
   source: TiktokEventSource,
   accepted: DeliveredState,
@@ -162,106 +147,10 @@ function decide(
 }
 
 /** A half of TikTok without its event set: CRM events without TIKTOK_CRM_EVENT_SET_ID, orders without a pixel. */
-function skipNoEventSet(variable: string, what: string): RowDecision<never> {
+export function skipNoEventSet(variable: string, what: string): RowDecision<never> {
   return {
     kind: 'skip',
     reason: 'not_configured',
     message: `${what} go to TikTok only when ${variable} is set`,
-  };
-}
-
-export function buildTiktokLeadDecision(
-  conversion: LeadClosedConversion,
-  settings: Pick<TiktokSettings, 'crmEventSetId' | 'wonEvent' | 'lostEvent'>,
-): RowDecision<TiktokEvent> {
-  const { close, lead } = conversion;
-  // Never under the web pixel: TikTok files CRM events by their CRM Event Set.
-  if (!settings.crmEventSetId) return skipNoEventSet('TIKTOK_CRM_EVENT_SET_ID', 'closes');
-  if (conversion.consent?.marketing === false) {
-    return { kind: 'skip', reason: 'consent', message: 'the lead refused marketing consent' };
-  }
-  const change = decideUnadjustableChange(conversion, { platform: 'TikTok', outcomeNamed: false });
-  if (change) return change;
-  const leadKey = close.leadId ?? close.subjectKey;
-  const outcome = close.outcome as 'won' | 'lost';
-  const leadEventSource = conversion.crmDisplayName;
-  const event: TiktokEvent = {
-    event: outcome === 'won' ? settings.wonEvent : settings.lostEvent,
-    event_time: Math.floor(Math.min(close.closedAt, conversion.now) / 1000),
-    // The lead ID: stable across retries and replays, so TikTok's de-duplication drops any repeat.
-    event_id: leadKey,
-    user: tiktokUser(conversion.identity, lead?.clickIds, {
-      externalId: leadKey,
-      ip: lead?.ipAddress,
-      userAgent: lead?.userAgent,
-    }),
-    properties: {
-      value: close.value,
-      currency: close.currency,
-      close_outcome: outcome,
-      ...(close.closureReason ? { closure_reason: close.closureReason } : {}),
-      ...(close.salesCycleDays !== undefined ? { sales_cycle_days: close.salesCycleDays } : {}),
-      lead_event_source: leadEventSource,
-    },
-    lead: { lead_event_source: leadEventSource },
-  };
-  return decide(event, 'crm', acceptedState(conversion));
-}
-
-export function buildTiktokPurchaseDecision(
-  conversion: CheckoutCompletedConversion,
-  settings: Pick<TiktokSettings, 'purchaseEvent' | 'pixelCode'>,
-): RowDecision<TiktokEvent> {
-  const { order } = conversion;
-  if (!settings.pixelCode) return skipNoEventSet('TIKTOK_PIXEL_CODE', 'orders');
-  if (conversion.consent?.marketing === false) {
-    return { kind: 'skip', reason: 'consent', message: 'the buyer refused marketing consent' };
-  }
-  const event: TiktokEvent = {
-    event: settings.purchaseEvent,
-    event_time: Math.floor(Math.min(order.occurredAt, conversion.now) / 1000),
-    // The order ID, as the browser pixel sends it: TikTok keeps one of the two.
-    event_id: order.orderId,
-    user: tiktokUser(conversion.identity, order.clickIds, {
-      externalId: order.userId,
-      ip: order.ipAddress,
-      userAgent: order.userAgent,
-    }),
-    properties: {
-      value: order.value,
-      currency: order.currency,
-      content_type: 'product',
-      contents: order.lines.map((line) => ({
-        content_id: line.id,
-        content_name: line.name,
-        quantity: line.quantity,
-        price: line.price,
-      })),
-      order_id: order.orderId,
-    },
-    ...(order.pageUrl ? { page: { url: order.pageUrl } } : {}),
-  };
-  return decide(event, 'web', acceptedState(conversion));
-}
-
-/**
- * The request body; the access token travels in the `Access-Token` header, never here. The batch is the
- * event source, and the event set follows from it: CRM events to the CRM Event Set, web events to the pixel
- * (a mapping sends neither without its ID).
- */
-export function buildTiktokRequest(
-  rows: readonly TiktokEvent[],
-  batch: string,
-  settings: TiktokSettings,
-): RequestDescription {
-  return {
-    method: 'POST',
-    url: `${settings.baseUrl}/open_api/${TIKTOK_API_VERSION}/event/track/`,
-    body: {
-      event_source: batch as TiktokEventSource,
-      event_source_id: batch === 'crm' ? settings.crmEventSetId : settings.pixelCode,
-      ...(settings.testEventCode ? { test_event_code: settings.testEventCode } : {}),
-      data: rows,
-    },
   };
 }

@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildMetaDecision,
-  buildMetaRequest,
-  isMetaLeadgenId,
+  decideMetaLeadClosed,
   type MetaServerEvent,
   metaEventName,
-} from '../../lib/destinations/meta/mapping';
-import { sha256Hex } from '../../lib/leads/hash';
-import { hashIdentity } from '../../lib/leads/identity';
-import { DAY, HOUR, T0 } from '../support/clock';
-import { closeRecord, conversionOf, leadRecord, nextCloseVersion } from '../support/conversion-inputs';
-import { FBCLID } from '../support/conversions';
+} from '../../../lib/destinations/meta/lead-closed';
+import { buildMetaRequest } from '../../../lib/destinations/meta/request';
+import { isMetaLeadgenId } from '../../../lib/destinations/meta/server-event';
+import { sha256Hex } from '../../../lib/leads/hash';
+import { hashIdentity } from '../../../lib/leads/identity';
+import { DAY, HOUR, T0 } from '../../support/clock';
+import { closeRecord, conversionOf, leadRecord, nextCloseVersion } from '../../support/conversion-inputs';
+import { FBCLID } from '../../support/conversions';
 
 const single = { eventNaming: 'single' as const };
 const outcome = { eventNaming: 'outcome' as const };
 
-function event(decision: ReturnType<typeof buildMetaDecision>): MetaServerEvent {
+function event(decision: ReturnType<typeof decideMetaLeadClosed>): MetaServerEvent {
   if (decision.kind !== 'send') throw new Error(`expected send, got ${JSON.stringify(decision)}`);
   return decision.row;
 }
 
-describe('buildMetaDecision', () => {
+describe('decideMetaLeadClosed', () => {
   it('maps a won close to a system_generated CRM event, field by field', () => {
     const close = closeRecord('lead_1', {
       closedAt: Date.parse('2026-11-20T09:00:00Z'),
@@ -28,7 +28,7 @@ describe('buildMetaDecision', () => {
       salesCycleDays: 45,
     });
     const lead = leadRecord('lead_1', { clickIds: { _fbp: 'fb.1.1762092300000.1098115397' } });
-    const mapped = event(buildMetaDecision(conversionOf(close, lead), single));
+    const mapped = event(decideMetaLeadClosed(conversionOf(close, lead), single));
     expect(mapped).toEqual({
       event_name: 'LeadClosed',
       event_time: Date.parse('2026-11-20T09:00:00Z') / 1000,
@@ -63,7 +63,7 @@ describe('buildMetaDecision', () => {
 
   it('builds the request body with test_event_code and without the access token', () => {
     const mapped = event(
-      buildMetaDecision(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), single),
+      decideMetaLeadClosed(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), single),
     );
     const request = buildMetaRequest([mapped], {
       pixelId: '1234567890123456',
@@ -88,7 +88,7 @@ describe('buildMetaDecision', () => {
       closureReason: 'lost_to_competitor',
       crm: 'salesforce',
     });
-    const mapped = event(buildMetaDecision(conversionOf(lost, leadRecord('lead_1')), outcome));
+    const mapped = event(decideMetaLeadClosed(conversionOf(lost, leadRecord('lead_1')), outcome));
     expect(mapped.event_name).toBe('LeadClosedLost');
     expect(mapped.custom_data).toMatchObject({
       value: 0,
@@ -100,7 +100,7 @@ describe('buildMetaDecision', () => {
 
   it('skips an event older than 7 days before it can fail a batch', () => {
     const close = closeRecord('lead_1', { closedAt: T0 - 7 * DAY - HOUR });
-    expect(buildMetaDecision(conversionOf(close, leadRecord('lead_1')), single)).toMatchObject({
+    expect(decideMetaLeadClosed(conversionOf(close, leadRecord('lead_1')), single)).toMatchObject({
       kind: 'skip',
       reason: 'expired',
     });
@@ -110,7 +110,7 @@ describe('buildMetaDecision', () => {
     const lead = leadRecord('lead_1', {
       consent: { analytics: true, personalization: true, marketing: false },
     });
-    expect(buildMetaDecision(conversionOf(closeRecord('lead_1'), lead), single)).toMatchObject({
+    expect(decideMetaLeadClosed(conversionOf(closeRecord('lead_1'), lead), single)).toMatchObject({
       kind: 'skip',
       reason: 'consent',
     });
@@ -118,7 +118,7 @@ describe('buildMetaDecision', () => {
 
   it('needs something to match on beyond the hashed lead ID', () => {
     const lead = leadRecord('lead_1', { user: null, url: 'https://example.com/' });
-    expect(buildMetaDecision(conversionOf(closeRecord('lead_1'), lead), single)).toMatchObject({
+    expect(decideMetaLeadClosed(conversionOf(closeRecord('lead_1'), lead), single)).toMatchObject({
       kind: 'skip',
       reason: 'no_identifier',
     });
@@ -128,7 +128,7 @@ describe('buildMetaDecision', () => {
     const lead = leadRecord('lead_1', { url: 'https://example.com/' });
     const withBadFbc = { ...lead, clickIds: { fbc: 'fb.1.1700000000.abc' } };
     expect(
-      event(buildMetaDecision(conversionOf(closeRecord('lead_1'), withBadFbc), single)).user_data.fbc,
+      event(decideMetaLeadClosed(conversionOf(closeRecord('lead_1'), withBadFbc), single)).user_data.fbc,
     ).toBeUndefined();
   });
 
@@ -138,10 +138,10 @@ describe('buildMetaDecision', () => {
     expect(isMetaLeadgenId('12345678901234')).toBe(false);
     const lead = { ...leadRecord('lead_1'), metaLeadId: '1234567890123456' };
     expect(
-      event(buildMetaDecision(conversionOf(closeRecord('lead_1'), lead), single)).user_data.lead_id,
+      event(decideMetaLeadClosed(conversionOf(closeRecord('lead_1'), lead), single)).user_data.lead_id,
     ).toBe('1234567890123456');
     expect(
-      event(buildMetaDecision(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), single)).user_data
+      event(decideMetaLeadClosed(conversionOf(closeRecord('lead_1'), leadRecord('lead_1')), single)).user_data
         .lead_id,
     ).toBeUndefined();
   });
@@ -150,7 +150,7 @@ describe('buildMetaDecision', () => {
     const close = closeRecord('lead_1', {
       contactIdentity: hashIdentity({ emails: ['crm.contact@example.org'] }),
     });
-    const mapped = event(buildMetaDecision(conversionOf(close, undefined), single));
+    const mapped = event(decideMetaLeadClosed(conversionOf(close, undefined), single));
     expect(mapped.user_data).toEqual({
       external_id: [sha256Hex('lead_1')],
       em: [sha256Hex('crm.contact@example.org')],
@@ -160,21 +160,25 @@ describe('buildMetaDecision', () => {
   it('does not re-send a re-valued deal (Meta has no adjustment)', () => {
     const v2 = nextCloseVersion(closeRecord('lead_1'), { value: 9000 });
     const delivered = { version: 1, outcome: 'won' as const, value: 4500, currency: 'USD', at: T0 - HOUR };
-    expect(buildMetaDecision(conversionOf(v2, leadRecord('lead_1'), { delivered }), single)).toMatchObject({
-      kind: 'skip',
-      reason: 'revalue_unsupported',
-    });
+    expect(decideMetaLeadClosed(conversionOf(v2, leadRecord('lead_1'), { delivered }), single)).toMatchObject(
+      {
+        kind: 'skip',
+        reason: 'revalue_unsupported',
+      },
+    );
   });
 
   it('sends a won → lost flip only when outcome naming gives it its own event name', () => {
     const v2 = nextCloseVersion(closeRecord('lead_1'), { outcome: 'lost', value: 0 });
     const delivered = { version: 1, outcome: 'won' as const, value: 4500, currency: 'USD', at: T0 - HOUR };
-    expect(buildMetaDecision(conversionOf(v2, leadRecord('lead_1'), { delivered }), single)).toMatchObject({
-      kind: 'skip',
-      reason: 'outcome_change_unsupported',
-    });
+    expect(decideMetaLeadClosed(conversionOf(v2, leadRecord('lead_1'), { delivered }), single)).toMatchObject(
+      {
+        kind: 'skip',
+        reason: 'outcome_change_unsupported',
+      },
+    );
     expect(
-      event(buildMetaDecision(conversionOf(v2, leadRecord('lead_1'), { delivered }), outcome)),
+      event(decideMetaLeadClosed(conversionOf(v2, leadRecord('lead_1'), { delivered }), outcome)),
     ).toMatchObject({
       event_name: 'LeadClosedLost',
       event_id: 'lead_1',
@@ -184,8 +188,10 @@ describe('buildMetaDecision', () => {
   it('records that a re-opened deal cannot be retracted', () => {
     const v2 = nextCloseVersion(closeRecord('lead_1'), { outcome: 'reopened', value: 0 });
     const delivered = { version: 1, outcome: 'won' as const, value: 4500, currency: 'USD', at: T0 - HOUR };
-    expect(buildMetaDecision(conversionOf(v2, leadRecord('lead_1'), { delivered }), single)).toMatchObject({
-      reason: 'retraction_unsupported',
-    });
+    expect(decideMetaLeadClosed(conversionOf(v2, leadRecord('lead_1'), { delivered }), single)).toMatchObject(
+      {
+        reason: 'retraction_unsupported',
+      },
+    );
   });
 });
