@@ -57,15 +57,21 @@ export function missingNames(values: Record<string, string | undefined>): string
     .map(([name]) => name);
 }
 
-/** Records a capability as disabled when any of its variables is absent; true when it is usable. */
-export function requireAll(
+/**
+ * The variables a capability cannot work without: all present, or the capability is recorded as disabled
+ * with the absent ones named (and `undefined` is returned).
+ */
+export function requireAll<TValues extends Record<string, string | undefined>>(
   name: string,
-  values: Record<string, string | undefined>,
+  values: TValues,
   disabled: DisabledCapability[],
-): boolean {
+): { [TName in keyof TValues]: string } | undefined {
   const missing = missingNames(values);
-  if (missing.length > 0) disabled.push({ name, missing });
-  return missing.length === 0;
+  if (missing.length > 0) {
+    disabled.push({ name, missing });
+    return undefined;
+  }
+  return values as { [TName in keyof TValues]: string };
 }
 
 const blankToUndefined = v.transform((value: string | undefined) =>

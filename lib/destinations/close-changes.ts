@@ -63,14 +63,20 @@ export function decideUnchangedAtPlatform(
 }
 
 /**
- * What a new version of a close means on a platform that has no conversion adjustment (GA4, TikTok; Meta
- * keeps its own copy of this rule): an event, once sent, cannot be re-valued or retracted. A re-valued deal
- * is not re-sent (it would count twice, or be dropped as a duplicate); a won ↔ lost flip is sent only where
- * won and lost are events of their own name; a re-opened or deleted deal cannot be taken back.
+ * What a new version of a close means on a platform that has no conversion adjustment (Meta, GA4, TikTok):
+ * an event, once sent, cannot be re-valued or retracted. A re-valued deal is not re-sent (it would count
+ * twice, or be dropped as a duplicate); a won ↔ lost flip is sent only where won and lost are events of
+ * their own name; a re-opened or deleted deal cannot be taken back.
  */
 export function decideUnadjustableChange(
   conversion: LeadClosedConversion,
-  options: { platform: string; outcomeNamed: boolean; namingHint?: string },
+  options: {
+    platform: string;
+    outcomeNamed: boolean;
+    /** How the message names the event that would count twice. */
+    secondEvent?: string;
+    namingHint?: string;
+  },
 ): RowDecision<never> | undefined {
   const { close, delivered } = conversion;
   const withdrawn = decideWithdrawnClose(conversion, options);
@@ -88,7 +94,7 @@ export function decideUnadjustableChange(
     return {
       kind: 'skip',
       reason: 'outcome_change_unsupported',
-      message: `the deal changed outcome; a second event of the same name would count it twice${
+      message: `the deal changed outcome; ${options.secondEvent ?? 'a second event of the same name'} would count it twice${
         options.namingHint ? ` (${options.namingHint})` : ''
       }`,
     };

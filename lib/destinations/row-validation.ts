@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { DeliveredState, RowDecision } from './types';
 
 /**
  * What every destination's mapping checks a row against before sending it: one bad row would fail a whole
@@ -22,4 +23,15 @@ export function firstRowProblem<TSchema extends v.GenericSchema>(
   const issue = result.issues[0];
   const field = (issue?.path ?? []).map((item) => String(item.key)).join('.') || rootName;
   return `${field}: ${issue?.message ?? 'invalid'}`;
+}
+
+/** A built row, sent in its batch when it is valid; `failed:invalid_row` with its first problem when not. */
+export function sendValidRow<TRow>(
+  row: TRow,
+  problem: string | undefined,
+  batch: string,
+  accepted: DeliveredState,
+): RowDecision<TRow> {
+  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
+  return { kind: 'send', row, batch, accepted };
 }

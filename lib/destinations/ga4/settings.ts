@@ -50,15 +50,15 @@ export const ga4Settings = defineSettings({
     ),
   },
   build(env, disabled): Ga4Config | undefined {
-    const usable = requireAll(
+    const required = requireAll(
       'ga4',
       { GA4_MEASUREMENT_ID: env.GA4_MEASUREMENT_ID, GA4_API_SECRET: env.GA4_API_SECRET },
       disabled,
     );
-    if (!usable) return undefined;
+    if (!required) return undefined;
     return {
-      measurementId: env.GA4_MEASUREMENT_ID as string,
-      apiSecret: env.GA4_API_SECRET as string,
+      measurementId: required.GA4_MEASUREMENT_ID,
+      apiSecret: required.GA4_API_SECRET,
       baseUrl: env.GA4_BASE_URL,
       leadClosedEvent: env.GA4_LEAD_CLOSED_EVENT,
       clientIdFallback: env.GA4_CLIENT_ID_FALLBACK,

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { sha256Hex } from '../../leads/hash';
 import { normaliseExternalId } from '../../leads/normalise-external-id';
-import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
+import { firstRowProblem, HEX_SHA256, sendValidRow, WINDOW_SAFETY_MS } from '../row-validation';
 import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../types';
 import {
   hasMetaMatchKey,
@@ -125,13 +125,6 @@ export function decideMetaCheckoutCompleted(
       order_id: order.orderId,
     },
   };
-  const problem = validateMetaPurchaseEvent(event);
-  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return {
-    kind: 'send',
-    row: event,
-    // Orders and closes share Meta requests: the batch is the same.
-    batch: META_BATCH,
-    accepted: acceptedState(conversion),
-  };
+  // Orders and closes share Meta requests: the batch is the same.
+  return sendValidRow(event, validateMetaPurchaseEvent(event), META_BATCH, acceptedState(conversion));
 }

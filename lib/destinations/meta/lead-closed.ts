@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { decideUnchangedAtPlatform, decideWithdrawnClose } from '../close-changes';
-import { firstRowProblem, HEX_SHA256, WINDOW_SAFETY_MS } from '../row-validation';
+import { decideUnadjustableChange } from '../close-changes';
+import { firstRowProblem, HEX_SHA256, sendValidRow, WINDOW_SAFETY_MS } from '../row-validation';
 import { acceptedState, type LeadClosedConversion, type RowDecision } from '../types';
 import {
   buildMetaUserData,
@@ -79,30 +79,18 @@ export function decideMetaLeadClosed(
   conversion: LeadClosedConversion,
   settings: Pick<MetaSettings, 'eventNaming'>,
 ): RowDecision<MetaServerEvent> {
-  const { close, delivered } = conversion;
+  const { close } = conversion;
   if (conversion.consent?.marketing === false) {
     return { kind: 'skip', reason: 'consent', message: 'the lead refused marketing consent' };
   }
-  // Re-opened or deleted: Meta has no way to take an event back.
-  const withdrawn = decideWithdrawnClose(conversion, { platform: 'Meta' });
-  if (withdrawn) return withdrawn;
-  const unchanged = decideUnchangedAtPlatform(conversion, { platform: 'Meta' });
-  if (unchanged) return unchanged;
-  if (delivered && !delivered.retracted && delivered.outcome === close.outcome) {
-    return {
-      kind: 'skip',
-      reason: 'revalue_unsupported',
-      message: 'Meta has no conversion adjustment; the event already sent keeps its value',
-    };
-  }
-  if (delivered && delivered.outcome !== close.outcome && settings.eventNaming === 'single') {
-    return {
-      kind: 'skip',
-      reason: 'outcome_change_unsupported',
-      message:
-        'the deal changed outcome; a second LeadClosed event would count it twice (META_EVENT_NAMING=outcome sends it)',
-    };
-  }
+  // Re-opened or deleted: Meta has no way to take an event back; nor to re-value or flip one.
+  const change = decideUnadjustableChange(conversion, {
+    platform: 'Meta',
+    outcomeNamed: settings.eventNaming === 'outcome',
+    secondEvent: 'a second LeadClosed event',
+    namingHint: 'META_EVENT_NAMING=outcome sends it',
+  });
+  if (change) return change;
   if (conversion.now - close.closedAt > META_EVENT_WINDOW_MS - WINDOW_SAFETY_MS) {
     return {
       kind: 'skip',
@@ -139,12 +127,5 @@ export function decideMetaLeadClosed(
       ...(close.salesCycleDays !== undefined ? { sales_cycle_days: close.salesCycleDays } : {}),
     },
   };
-  const problem = validateMetaServerEvent(event);
-  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return {
-    kind: 'send',
-    row: event,
-    batch: META_BATCH,
-    accepted: acceptedState(conversion),
-  };
+  return sendValidRow(event, validateMetaServerEvent(event), META_BATCH, acceptedState(conversion));
 }

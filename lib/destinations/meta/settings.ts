@@ -43,15 +43,15 @@ export const metaSettings = defineSettings({
     ),
   },
   build(env, disabled): MetaConfig | undefined {
-    const usable = requireAll(
+    const required = requireAll(
       'meta',
       { META_PIXEL_ID: env.META_PIXEL_ID, META_ACCESS_TOKEN: env.META_ACCESS_TOKEN },
       disabled,
     );
-    if (!usable) return undefined;
+    if (!required) return undefined;
     return {
-      pixelId: env.META_PIXEL_ID as string,
-      accessToken: env.META_ACCESS_TOKEN as string,
+      pixelId: required.META_PIXEL_ID,
+      accessToken: required.META_ACCESS_TOKEN,
       testEventCode: env.META_TEST_EVENT_CODE,
       eventNaming: env.META_EVENT_NAMING,
       graphBaseUrl: env.META_GRAPH_BASE_URL,

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { ClickIds, HashedIdentity } from '../../domain';
 import { sha256Hex } from '../../leads/hash';
 import { normaliseExternalId } from '../../leads/normalise-external-id';
-import { firstRowProblem, HEX_SHA256 } from '../row-validation';
+import { firstRowProblem, HEX_SHA256, sendValidRow } from '../row-validation';
 import type { DeliveredState, RowDecision } from '../types';
 
 /**
@@ -140,10 +140,8 @@ export function decideTiktokEvent(
       message: 'no hashed email or phone, no ttclid and no _ttp cookie',
     };
   }
-  const problem = validateTiktokEvent(event);
-  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
   // `event_source` belongs to the request: closes (crm) and orders (web) go in requests of their own.
-  return { kind: 'send', row: event, batch: source, accepted };
+  return sendValidRow(event, validateTiktokEvent(event), source, accepted);
 }
 
 /** A half of TikTok without its event set: CRM events without TIKTOK_CRM_EVENT_SET_ID, orders without a pixel. */

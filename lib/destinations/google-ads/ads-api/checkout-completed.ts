@@ -1,4 +1,5 @@
 import type { OrderRecord } from '../../../domain';
+import { sendValidRow } from '../../row-validation';
 import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../../types';
 import { toAdsDateTime } from '../formats';
 import { type GooglePurchaseSettings, netUnitPrice } from '../purchase';
@@ -58,12 +59,10 @@ export function decideAdsApiCheckoutCompleted(
       : {}),
     ...(cartData ? { cartData } : {}),
   };
-  const problem = validateClickConversion(clickConversion);
-  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return {
-    kind: 'send',
-    row: clickConversion,
-    batch: ADS_CONVERSIONS_BATCH,
-    accepted: acceptedState(conversion),
-  };
+  return sendValidRow(
+    clickConversion,
+    validateClickConversion(clickConversion),
+    ADS_CONVERSIONS_BATCH,
+    acceptedState(conversion),
+  );
 }

@@ -1,5 +1,6 @@
 import { type CloseOutcome, isWithdrawn } from '../../../domain';
 import { decideWithdrawnClose } from '../../close-changes';
+import { sendValidRow } from '../../row-validation';
 import { acceptedState, type DeliveredState, type LeadClosedConversion, type RowDecision } from '../../types';
 import { floorToSecond, toAdsDateTime } from '../formats';
 import {
@@ -130,12 +131,10 @@ export function decideAdsApiLeadClosed(
       ? { consent: { adUserData: conversion.consent.adUserData ? 'GRANTED' : 'DENIED' } }
       : {}),
   };
-  const problem = validateClickConversion(clickConversion);
-  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return {
-    kind: 'send',
-    row: clickConversion,
-    batch: ADS_CONVERSIONS_BATCH,
-    accepted: acceptedState(conversion),
-  };
+  return sendValidRow(
+    clickConversion,
+    validateClickConversion(clickConversion),
+    ADS_CONVERSIONS_BATCH,
+    acceptedState(conversion),
+  );
 }

@@ -1,4 +1,5 @@
 import type { OrderRecord } from '../../../domain';
+import { sendValidRow } from '../../row-validation';
 import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../../types';
 import { toRfc3339 } from '../formats';
 import { type GooglePurchaseSettings, netUnitPrice } from '../purchase';
@@ -57,7 +58,5 @@ export function decideDataManagerCheckoutCompleted(
     ...(consent ? { consent } : {}),
     cartData: dataManagerCartData(order, settings.merchantCenterId),
   };
-  const problem = validateDataManagerEvent(event);
-  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return { kind: 'send', row: event, batch: DATA_MANAGER_BATCH, accepted: acceptedState(conversion) };
+  return sendValidRow(event, validateDataManagerEvent(event), DATA_MANAGER_BATCH, acceptedState(conversion));
 }

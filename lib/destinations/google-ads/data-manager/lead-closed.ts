@@ -1,4 +1,5 @@
 import { decideWithdrawnClose } from '../../close-changes';
+import { sendValidRow } from '../../row-validation';
 import { acceptedState, type DeliveredState, type LeadClosedConversion, type RowDecision } from '../../types';
 import { toRfc3339 } from '../formats';
 import {
@@ -75,12 +76,5 @@ export function decideDataManagerLeadClosed(
     ...(userIdentifiers.length > 0 ? { userData: { userIdentifiers } } : {}),
     ...(consent ? { consent } : {}),
   };
-  const problem = validateDataManagerEvent(event);
-  if (problem) return { kind: 'fail', reason: 'invalid_row', message: problem };
-  return {
-    kind: 'send',
-    row: event,
-    batch: DATA_MANAGER_BATCH,
-    accepted: acceptedState(conversion),
-  };
+  return sendValidRow(event, validateDataManagerEvent(event), DATA_MANAGER_BATCH, acceptedState(conversion));
 }
