@@ -3,6 +3,7 @@ import { createDeliveryStore, type DeliveryStore } from './deliveries';
 import { createIntakeStore, type IntakeStore } from './intake';
 import { createLeadStore, type LeadStore } from './leads';
 import { createProcessingCheckStore, type ProcessingCheckStore } from './processing-checks';
+import { createStateStore, type StateStore } from './state';
 import { createSubjectStore, type SubjectStore } from './subjects';
 import { createTableAccess } from './table-access';
 
@@ -12,7 +13,12 @@ import { createTableAccess } from './table-access';
  * conditional, so repeating a step or running two at once never produces a second record. One surface
  * per aggregate, sharing one table; callers hold them as one object.
  */
-export type Store = LeadStore & SubjectStore & DeliveryStore & IntakeStore & ProcessingCheckStore;
+export type Store = LeadStore &
+  SubjectStore &
+  DeliveryStore &
+  IntakeStore &
+  ProcessingCheckStore &
+  StateStore;
 
 export function createStore(options: { client: DynamoDBClient; tableName: string }): Store {
   const table = createTableAccess(options);
@@ -23,5 +29,6 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     ...createDeliveryStore(table),
     ...createIntakeStore(table),
     ...createProcessingCheckStore(table),
+    ...createStateStore(table),
   };
 }

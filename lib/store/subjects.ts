@@ -5,6 +5,7 @@ import {
   type DealPointer,
   type OrderRecord,
   orderIdOfSubjectKey,
+  subjectDueAt,
 } from '../domain';
 import { DUE_SHARD, ITEM_TYPES, keys } from './keys';
 import { DUE_INDEX } from './table';
@@ -59,12 +60,12 @@ export type SubjectStore = {
 };
 
 /** The item of a subject key: `ORDER#<id>` for `order:<id>`, else `CLOSE#<subjectKey>`. */
-function subjectPk(subjectKey: string): string {
+export function subjectPk(subjectKey: string): string {
   const orderId = orderIdOfSubjectKey(subjectKey);
   return orderId === undefined ? keys.close(subjectKey) : keys.order(orderId);
 }
 
-/** A subject item as written: an unplanned one enters the due index, by when it last changed. */
+/** A subject item as written: an unplanned one enters the due index, by when it becomes due (subjectDueAt). */
 function subjectItem(
   pk: string,
   type: typeof ITEM_TYPES.close | typeof ITEM_TYPES.order,
@@ -73,7 +74,7 @@ function subjectItem(
   const item: Item = withType(type, pk, subject);
   if (!subject.planned) {
     item[DUE_INDEX.partition] = DUE_SHARD;
-    item[DUE_INDEX.sort] = subject.updatedAt;
+    item[DUE_INDEX.sort] = subjectDueAt(subject);
   }
   return item;
 }

@@ -81,6 +81,7 @@ describe('createStore', () => {
       'getLead',
       'getLeads',
       'getReceipts',
+      'getState',
       'getSubjects',
       'markDeferredDealResolved',
       'markSubjectPlanned',
