@@ -7,7 +7,7 @@ import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming'
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
 import { secureEqualsAny } from '../lib/http/secure-compare';
 import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
-import { saveLeadCapture } from '../lib/leads/save-lead';
+import { saveLeadCaptures } from '../lib/leads/save-lead';
 import { METRIC_NAMES } from '../lib/observability/metrics';
 import { orderFromCheckout } from '../lib/orders/capture';
 import { recordOrders } from '../lib/orders/record-orders';
@@ -32,8 +32,9 @@ function toCapture(incoming: IncomingEvent, receivedAt: number): LeadCapture {
 }
 
 /**
- * `POST /v1/events`: key check, size check, validation of the whole batch, then one lead write each.
- * Validation comes before any write, so a rejected request writes nothing.
+ * `POST /v1/events`: key check, size check, validation of the whole batch, then one conditional lead write
+ * each, different leads side by side (lib/leads/save-lead.ts). Validation comes before any write, so a
+ * rejected request writes nothing.
  */
 export function createCollectHandler(source: RuntimeSource) {
   return httpHandler(source, async (event, runtime, context) => {
@@ -61,6 +62,7 @@ export function createCollectHandler(source: RuntimeSource) {
     const leadIds: string[] = [];
     const closes: CloseInput[] = [];
     const orders: OrderRecord[] = [];
+    const captures: LeadCapture[] = [];
     for (const item of incoming) {
       // An order is stored once (a repeated event.id is a duplicate), then fanned out like a close.
       if (item.kind === 'checkout_completed') {
@@ -80,17 +82,21 @@ export function createCollectHandler(source: RuntimeSource) {
         continue;
       }
       const capture = toCapture(item, receivedAt);
-      await saveLeadCapture(runtime.store, capture, {
-        now: runtime.now(),
-        retentionDays: runtime.config.leadRetentionDays,
-      });
+      captures.push(capture);
       accepted.push(capture.leadId);
       leadIds.push(capture.leadId);
     }
-    const closeKeys = changedCloseKeys(
-      await recordCloses(runtime.store, closes, runtime.now, { metrics: runtime.metrics }),
-    );
-    const recordedOrders = await recordOrders(runtime.store, orders);
+    // Leads, closes and orders are different items: written side by side, all before the dispatch (which
+    // joins a close to its lead).
+    const [, recordedCloses, recordedOrders] = await Promise.all([
+      saveLeadCaptures(runtime.store, captures, {
+        now: runtime.now,
+        retentionDays: runtime.config.leadRetentionDays,
+      }),
+      recordCloses(runtime.store, closes, runtime.now, { metrics: runtime.metrics }),
+      recordOrders(runtime.store, orders),
+    ]);
+    const closeKeys = changedCloseKeys(recordedCloses);
     const newOrderKeys = recordedOrders
       .filter((result) => result.created)
       .map(({ order }) => order.subjectKey);
