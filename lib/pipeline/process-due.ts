@@ -1,4 +1,4 @@
-import { type ConversionSubject, type DeliveryRecord, isDeliveryDue } from '../domain';
+import { type ConversionSubject, type DeliveryRecord, isClaimed, isDeliveryDue } from '../domain';
 import { type DueCursor, type DuePage, deliveryRefKey } from '../store/deliveries';
 import type { PipelineContext } from './context';
 import { type DeliverySummary, emptySummary, mergeSummaries } from './delivery-summary';
@@ -80,6 +80,8 @@ export async function processDueWork(context: PipelineContext, run: DueWorkRun):
   const dueBy = run.retryNow ? Number.MAX_SAFE_INTEGER : startedAt;
   const seen = new Set<string>();
   let cursor: DueCursor | undefined;
+  // Due deliveries read in one round and left to the next, so that requests are full (trimToFullBatches).
+  let carried: DeliveryRecord[] = [];
   // The due partition first; with retryNow, the failed partition after it.
   let reading: 'due' | 'failed' | 'done' = 'due';
   const readPage = async (room: number): Promise<DuePage> => {
@@ -98,7 +100,8 @@ export async function processDueWork(context: PipelineContext, run: DueWorkRun):
       break;
     }
     const subjectItems: ConversionSubject[] = [];
-    const deliveryItems: DeliveryRecord[] = [];
+    const deliveryItems: DeliveryRecord[] = carried;
+    carried = [];
     while (subjectItems.length + deliveryItems.length < limit) {
       const fromFailed = reading === 'failed';
       const page = await readPage(Math.min(pageSize, limit - subjectItems.length - deliveryItems.length));
@@ -111,8 +114,10 @@ export async function processDueWork(context: PipelineContext, run: DueWorkRun):
           deliveryItems.push(item.delivery);
           if (fromFailed) summary.failedRetried++;
         } else if (
-          item.subject.updatedAt <= startedAt - FRESH_SUBJECT_GRACE_MS ||
-          run.ownedSubjectKeys?.has(item.subject.subjectKey)
+          run.ownedSubjectKeys?.has(item.subject.subjectKey) ||
+          // A retryNow run reads the whole index, claimed subjects too: their recorder still has them.
+          (item.subject.updatedAt <= startedAt - FRESH_SUBJECT_GRACE_MS &&
+            !isClaimed(item.subject, startedAt))
         ) {
           subjectItems.push(item.subject);
         }
@@ -127,6 +132,12 @@ export async function processDueWork(context: PipelineContext, run: DueWorkRun):
     if (subjectItems.length + deliveryItems.length === 0) {
       if (reading === 'done') break;
       continue;
+    }
+    // While more is due, each destination gets only full requests; the rest waits for the next round.
+    if (reading !== 'done') {
+      const trimmed = trimToFullBatches(context, subjectItems.length, deliveryItems);
+      carried = trimmed.carried;
+      deliveryItems.splice(0, deliveryItems.length, ...trimmed.kept);
     }
     summary.rounds++;
     const round = await runRound(context, {
@@ -152,4 +163,37 @@ export async function processDueWork(context: PipelineContext, run: DueWorkRun):
     more: summary.more,
   });
   return summary;
+}
+
+/**
+ * A round's due deliveries, less those that would only start a partial request: per destination, the
+ * round's rows are its planned subjects' plus its due deliveries, and the remainder over its largest batch
+ * waits for the next round — 100,000 due retries become the minimum of requests (50 of Meta's 1,000-event
+ * batches and 25 of Data Manager's 2,000), not one partial request per round. A destination whose rows
+ * are skipped (no consent, no identifier) sends a little less than counted here, never more.
+ */
+export function trimToFullBatches(
+  context: Pick<PipelineContext, 'destinations'>,
+  subjects: number,
+  deliveries: readonly DeliveryRecord[],
+): { kept: DeliveryRecord[]; carried: DeliveryRecord[] } {
+  const byDestination = new Map<string, DeliveryRecord[]>();
+  for (const delivery of deliveries) {
+    const list = byDestination.get(delivery.destination) ?? [];
+    list.push(delivery);
+    byDestination.set(delivery.destination, list);
+  }
+  const carried = new Set<DeliveryRecord>();
+  for (const destination of context.destinations) {
+    const due = byDestination.get(destination.name) ?? [];
+    // Every batch of a destination has the same bound today; the default batch stands for them.
+    const size = Math.max(1, destination.maxBatchSize(''));
+    const remainder = (subjects + due.length) % size;
+    if (remainder === 0 || remainder > due.length) continue;
+    for (const delivery of due.slice(due.length - remainder)) carried.add(delivery);
+  }
+  return {
+    kept: deliveries.filter((delivery) => !carried.has(delivery)),
+    carried: deliveries.filter((delivery) => carried.has(delivery)),
+  };
 }
