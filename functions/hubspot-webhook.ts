@@ -49,6 +49,11 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
     });
     const verified = hubspotWebhook.verify(request, settings, startedAt);
     const webhook = hubspotWebhook.parse(request);
+    // The intake hands what it records to the destinations itself, as soon as it is durable.
+    const inline = runtime.inlineHandoff({
+      remainingMs: context.getRemainingTimeInMillis(),
+      answerBy: startedAt + HUBSPOT_TIMEOUT_MS - ANSWER_MARGIN_MS,
+    });
     const summary = await hubspotWebhook.record(webhook, {
       store: runtime.store,
       client: clientFor(runtime),
@@ -59,13 +64,9 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       apiDeadline: startedAt + API_BUDGET_MS,
       logger: runtime.logger,
       metrics: runtime.metrics,
+      inline,
     });
-    const closeKeys = changedCloseKeys(summary.results);
-    await runtime.dispatchInline(closeKeys, {
-      remainingMs: context.getRemainingTimeInMillis(),
-      answerBy: startedAt + HUBSPOT_TIMEOUT_MS - ANSWER_MARGIN_MS,
-    });
-    const recorded = closeKeys.length;
+    const recorded = changedCloseKeys(summary.results).length;
     runtime.logger.info('hubspot webhook processed', {
       kind: webhook.kind,
       ...verified,

@@ -8,7 +8,13 @@ import type { Destination } from '../lib/destinations/types';
 import type { MetricsRecorder } from '../lib/observability/metrics';
 import type { PipelineContext } from '../lib/pipeline/context';
 import { bindDispatchSubjects, type DispatchSubjects } from '../lib/pipeline/dispatch';
-import { createInlineDispatch, type InlineDispatch } from '../lib/pipeline/inline-dispatch';
+import {
+  createInlineDispatch,
+  createInlineHandoff,
+  type InlineBudget,
+  type InlineDispatch,
+  type InlineHandoff,
+} from '../lib/pipeline/inline-dispatch';
 import { resolveParameters } from '../lib/secrets';
 import { createStore, type Store } from '../lib/store/store';
 import { createObservability } from './observability';
@@ -35,6 +41,8 @@ export type Runtime = {
   dispatchSubjects: DispatchSubjects;
   /** The handlers' inline dispatch: `dispatchSubjects` within the inline budget and the call's time. */
   dispatchInline: InlineDispatch;
+  /** A CRM webhook call's hand-over: the claim of what it records, and its dispatch as their owner. */
+  inlineHandoff(call: Omit<InlineBudget, 'budgetMs'>): InlineHandoff;
 };
 
 export type RuntimeOverrides = Partial<
@@ -80,6 +88,12 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
     crmDisplayNames: CRM_DISPLAY_NAMES,
   };
   const dispatchSubjects = overrides.dispatchSubjects ?? bindDispatchSubjects(pipeline);
+  const dispatchInline = createInlineDispatch({
+    dispatchSubjects,
+    budgetMs: config.inlineDispatchBudgetMs,
+    now,
+    logger,
+  });
   return {
     config,
     logger,
@@ -92,12 +106,8 @@ export function createRuntime(env: Env, overrides: RuntimeOverrides = {}): Runti
     destinations,
     pipeline,
     dispatchSubjects,
-    dispatchInline: createInlineDispatch({
-      dispatchSubjects,
-      budgetMs: config.inlineDispatchBudgetMs,
-      now,
-      logger,
-    }),
+    dispatchInline,
+    inlineHandoff: (call) => createInlineHandoff({ dispatchInline, destinations, now }, call),
   };
 }
 

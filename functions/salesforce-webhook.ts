@@ -24,6 +24,11 @@ export function createSalesforceWebhookHandler(source: RuntimeSource) {
     });
     salesforceWebhook.verify(request, settings);
     const webhook = salesforceWebhook.parse(request, settings);
+    // The intake hands what it records to the destinations itself, as soon as it is durable.
+    const inline = runtime.inlineHandoff({
+      remainingMs: context.getRemainingTimeInMillis(),
+      answerBy: startedAt + SALESFORCE_TIMEOUT_MS - 5000,
+    });
     const summary = await salesforceWebhook.record(webhook, {
       store: runtime.store,
       leadIdField: settings.leadIdField,
@@ -33,12 +38,9 @@ export function createSalesforceWebhookHandler(source: RuntimeSource) {
       now: runtime.now,
       logger: runtime.logger,
       metrics: runtime.metrics,
+      inline,
     });
     const closeKeys = changedCloseKeys(summary.results);
-    await runtime.dispatchInline(closeKeys, {
-      remainingMs: context.getRemainingTimeInMillis(),
-      answerBy: startedAt + SALESFORCE_TIMEOUT_MS - 5000,
-    });
     runtime.logger.info('salesforce webhook processed', {
       kind: webhook.kind,
       received: summary.received,

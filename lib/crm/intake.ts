@@ -1,7 +1,7 @@
 import { mapWithConcurrency } from '../concurrency';
-import { type CloseInput, closeWriteChanged } from '../domain';
+import { type CloseInput, type CloseRecord, closeWriteChanged, type DealPointer } from '../domain';
 import { METRIC_NAMES, type MetricsRecorder } from '../observability/metrics';
-import { type RecordCloseResult, recordClose } from '../pipeline/record-close';
+import { type RecordCloseOptions, type RecordCloseResult, recordClose } from '../pipeline/record-close';
 import type { Store } from '../store/store';
 
 /**
@@ -26,10 +26,16 @@ export async function recordCloses(
   store: Store,
   closes: readonly CloseInput[],
   now: () => number,
-  options: { metrics?: MetricsRecorder | undefined } = {},
+  options: RecordCloseOptions & { metrics?: MetricsRecorder | undefined } = {},
 ): Promise<RecordCloseResult[]> {
+  // Picked by name: callers pass their whole deps object here.
+  const recording: RecordCloseOptions = {
+    ...(options.read ? { read: options.read } : {}),
+    ...(options.pointers ? { pointers: options.pointers } : {}),
+    ...(options.claimUntil === undefined ? {} : { claimUntil: options.claimUntil }),
+  };
   const results = await mapWithConcurrency(closes, WRITE_CONCURRENCY, (close) =>
-    recordClose(store, close, now()),
+    recordClose(store, close, now(), recording),
   );
   // A new close or a new version of one; a repeat or an older report records nothing and counts nothing.
   for (const result of results) {
@@ -59,6 +65,24 @@ export function changedCloseKeys(results: readonly RecordCloseResult[]): string[
       results.filter((result) => closeWriteChanged(result.action)).map((result) => result.subjectKey),
     ),
   ];
+}
+
+/** The closes whose record changed, as written: what the destinations have something new to do for. */
+export function changedCloses(results: readonly RecordCloseResult[]): Map<string, CloseRecord> {
+  const changed = new Map<string, CloseRecord>();
+  for (const result of results) {
+    if (result.close && closeWriteChanged(result.action)) changed.set(result.subjectKey, result.close);
+  }
+  return changed;
+}
+
+/** Deal ID → the close its pointer names (a pointer of a merged-away ID may name none). */
+export function pointerCloseKeys(pointers: ReadonlyMap<string, DealPointer>): Map<string, string> {
+  return new Map(
+    [...pointers].flatMap(([dealId, pointer]) =>
+      pointer.subjectKey === undefined ? [] : [[dealId, pointer.subjectKey] as const],
+    ),
+  );
 }
 
 export type IntakeLogger = {

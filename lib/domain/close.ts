@@ -60,6 +60,12 @@ export type CloseRecord = CloseInput & {
   updatedAt: number;
   /** Deliveries for this version not yet planned: the close sits in the due index until they are. */
   planned: boolean;
+  /**
+   * The call that recorded this version dispatches it itself until then (ms): no one else plans it before,
+   * and it enters the due index at that time, so the backfill takes it over only if that call did not
+   * finish. Written with the version, in the same conditional write.
+   */
+  claimedUntil?: number;
 };
 
 /** The close key: the deal's existing key, else the lead ID when the CRM gave one, else `<crm>-deal:<dealId>`. */

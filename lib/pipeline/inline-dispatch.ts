@@ -1,6 +1,9 @@
+import type { Destination } from '../destinations/types';
 import type { ConversionSubject } from '../domain';
+import type { StateRequest } from '../store/state';
 import type { PipelineLogger } from './context';
-import type { DispatchSubjects, DispatchSummary } from './dispatch';
+import { type DispatchSubjects, type DispatchSummary, INLINE_CLAIM_GRACE_MS } from './dispatch';
+import { type RoundState, roundStateRequest } from './round-state';
 
 /**
  * The one entry of the inline dispatch, used by both CRM webhooks and collect: what an intake has just
@@ -42,6 +45,10 @@ export function inlineDispatchDeadline(now: number, budget: InlineBudget): numbe
 /** What one inline call brings: its time, and the subjects it has just read (not read again). */
 export type InlineCall = Omit<InlineBudget, 'budgetMs'> & {
   subjects?: ReadonlyMap<string, ConversionSubject>;
+  /** The round's reads, made by the caller beside its own. */
+  prefetched?: RoundState;
+  /** The caller recorded the subjects holding their claim (lib/pipeline/dispatch.ts). */
+  owned?: boolean;
 };
 
 /** The summary, or undefined when nothing was dispatched (nothing to do, no time left, or it failed). */
@@ -75,6 +82,8 @@ export function createInlineDispatch(deps: {
       return await deps.dispatchSubjects(subjectKeys, {
         deadline,
         ...(call.subjects ? { subjects: call.subjects } : {}),
+        ...(call.prefetched ? { prefetched: call.prefetched } : {}),
+        ...(call.owned ? { owned: true } : {}),
       });
     } catch (error) {
       deps.logger.warn('inline dispatch failed; the backfill will retry', {
@@ -83,5 +92,49 @@ export function createInlineDispatch(deps: {
       });
       return undefined;
     }
+  };
+}
+
+/**
+ * A CRM webhook's hand-over to the output side, made before it records anything: the claim its closes are
+ * written with (CloseRecord.claimedUntil: just after the latest deadline this call's dispatch can get), what
+ * the dispatch will read (so the intake reads it with its own close read, in one round trip), and the
+ * dispatch of what it recorded, as their owner.
+ */
+export type InlineHandoff = {
+  claimUntil: number;
+  stateRequest(subjectKeys: readonly string[]): StateRequest;
+  /** `recorded`: the subjects as just written (their stored state in `prefetched` was read before). */
+  dispatch(
+    recorded: ReadonlyMap<string, ConversionSubject>,
+    prefetched?: RoundState,
+  ): Promise<DispatchSummary | undefined>;
+};
+
+export function createInlineHandoff(
+  deps: {
+    dispatchInline: InlineDispatch;
+    destinations: readonly Pick<Destination, 'name'>[];
+    now: () => number;
+  },
+  call: Omit<InlineBudget, 'budgetMs'>,
+): InlineHandoff {
+  const lambdaEndsAt = deps.now() + call.remainingMs;
+  // inlineDispatchDeadline never goes past either bound, whenever the dispatch starts.
+  const latestDeadline = Math.min(
+    lambdaEndsAt - INLINE_FINISH_MARGIN_MS,
+    call.answerBy ?? Number.POSITIVE_INFINITY,
+  );
+  return {
+    claimUntil: latestDeadline + INLINE_CLAIM_GRACE_MS,
+    stateRequest: (subjectKeys) => roundStateRequest(deps.destinations, subjectKeys),
+    dispatch: (recorded, prefetched) =>
+      deps.dispatchInline([...recorded.keys()], {
+        remainingMs: lambdaEndsAt - deps.now(),
+        subjects: recorded,
+        ...(call.answerBy === undefined ? {} : { answerBy: call.answerBy }),
+        ...(prefetched ? { prefetched } : {}),
+        owned: true,
+      }),
   };
 }

@@ -2,6 +2,7 @@ import {
   type CloseInput,
   type CloseRecord,
   type CloseWriteAction,
+  type ConversionSubject,
   closeKeyFor,
   isWithdrawn,
 } from '../domain';
@@ -28,9 +29,12 @@ export function decideCloseWrite(
   existing: CloseRecord | undefined,
   input: CloseInput,
   now: number,
+  /** The recorder dispatches the new version itself until then (CloseRecord.claimedUntil). */
+  claimUntil?: number,
 ): { action: CloseWriteAction; next?: CloseRecord } {
   const subjectKey = closeKeyFor(input);
   const fingerprint = closeFingerprint(input);
+  const claim = claimUntil === undefined ? {} : { claimedUntil: claimUntil };
   if (!existing) {
     // A deal re-opened or deleted before we ever saw it close has nothing to retract.
     if (isWithdrawn(input.outcome)) return { action: 'ignored' };
@@ -44,6 +48,7 @@ export function decideCloseWrite(
         recordedAt: now,
         updatedAt: now,
         planned: false,
+        ...claim,
       },
     };
   }
@@ -54,10 +59,12 @@ export function decideCloseWrite(
   // A deal re-valued in the same outcome still closed when it first got there: a Salesforce message for an
   // amount change carries the change's LastModifiedDate, which is not the conversion time (reference §6).
   const sameOutcome = input.outcome === existing.outcome;
+  // An earlier version's claim ended with that version.
+  const { claimedUntil: _earlierClaim, ...earlier } = existing;
   return {
     action: 'updated',
     next: {
-      ...existing,
+      ...earlier,
       ...input,
       ...(sameOutcome
         ? { closedAt: existing.closedAt, salesCycleDays: existing.salesCycleDays ?? input.salesCycleDays }
@@ -77,22 +84,50 @@ export function decideCloseWrite(
       recordedAt: existing.recordedAt,
       updatedAt: now,
       planned: false,
+      ...claim,
     },
   };
 }
 
+/** What a caller has already read, and whether the recorded version is its own to dispatch. */
+export type RecordCloseOptions = {
+  /**
+   * Closes read just before (one read for the whole call): a key in `keys` is not read again, found or not.
+   * On a conflict the close is read again all the same.
+   */
+  read?: { keys: ReadonlySet<string>; subjects: ReadonlyMap<string, ConversionSubject> };
+  /** The deals' pointers as read: a pointer already naming the close is not written again. */
+  pointers?: ReadonlyMap<string, string>;
+  /** The recorder dispatches what it records until then (CloseRecord.claimedUntil). */
+  claimUntil?: number;
+};
+
 /**
- * Records one close durably: read, decide, conditional write, and on a concurrent write read again.
- * Ten deliveries of the same close at once leave one record at one version.
+ * Records one close durably: read (or take what the caller read), decide, conditional write, and on a
+ * concurrent write read again. Ten deliveries of the same close at once leave one record at one version.
+ * The deal pointer goes beside the close: it names the key the deal keeps for life, so it is right even
+ * when the close's write loses a race.
  */
-export async function recordClose(store: Store, input: CloseInput, now: number): Promise<RecordCloseResult> {
+export async function recordClose(
+  store: Store,
+  input: CloseInput,
+  now: number,
+  options: RecordCloseOptions = {},
+): Promise<RecordCloseResult> {
   const subjectKey = closeKeyFor(input);
+  let fromCaller = options.read?.keys.has(subjectKey) ?? false;
   return retryOnConflict(async () => {
-    const existing = await store.getClose(subjectKey);
-    const decision = decideCloseWrite(existing, input, now);
+    const existing = fromCaller
+      ? (options.read?.subjects.get(subjectKey) as CloseRecord | undefined)
+      : await store.getClose(subjectKey);
+    fromCaller = false;
+    const decision = decideCloseWrite(existing, input, now, options.claimUntil);
     if (!decision.next) return { subjectKey, action: decision.action, close: existing };
-    await store.putClose(decision.next, existing?.version);
-    if (input.dealId) await store.putDealPointer(input.crm, input.dealId, subjectKey);
+    const pointerKnown = input.dealId !== undefined && options.pointers?.get(input.dealId) === subjectKey;
+    await Promise.all([
+      store.putClose(decision.next, existing?.version),
+      input.dealId && !pointerKnown ? store.putDealPointer(input.crm, input.dealId, subjectKey) : undefined,
+    ]);
     return { subjectKey, action: decision.action, close: decision.next };
   });
 }

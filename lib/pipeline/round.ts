@@ -1,12 +1,13 @@
-import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../domain';
+import { type ConversionSubject, type DeliveryRecord, isClaimed, type LeadRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
-import { type DeliveryRef, deliveryRefKey } from '../store/deliveries';
+import { deliveryRefKey } from '../store/deliveries';
 import type { PipelineContext } from './context';
 import { type DeliveryJob, type DeliveryRun, deliverJobs } from './deliver';
 import { countRecordedDelivery, logGivenUp } from './delivery-metrics';
 import { deliveryAfterOutcome } from './delivery-outcome';
 import { countStatus, type DeliverySummary, emptySummary } from './delivery-summary';
 import { planSubjects, subjectsToMark } from './plan-subjects';
+import { type RoundState, readRoundState, roundStateRequest } from './round-state';
 import { leadKeysOf } from './subject-keys';
 
 /**
@@ -14,8 +15,12 @@ import { leadKeysOf } from './subject-keys';
  * (the subjects not in hand, their stored deliveries, their leads — a close is keyed by its lead ID
  * whenever it has one, so the lead's key is known before the close is read), then plan, deliver, and let
  * the planned subjects leave the due index. The paths differ only in what they give a round:
- * - inline: the subjects just recorded, planned as claimed until just after the call's deadline, so
- *   their subjects can leave the due index while the uploads run;
+ * - inline, by the call that recorded the subjects (`owned`): it holds their claim (CloseRecord.claimedUntil),
+ *   so nothing is written before the uploads; the deliveries' first write is their result, and the subjects
+ *   leave the due index once every delivery is recorded — the reads may come from the caller's own read;
+ * - inline, by anyone else: the subjects not claimed by their recorder, planned as claimed until just after
+ *   the call's deadline (a delivery written before the upload), so they can leave the due index while the
+ *   uploads run;
  * - backfill: a page of the due index — unplanned subjects, planned unclaimed (their subjects leave the
  *   index only once every delivery is recorded) and due deliveries, taken as they are.
  */
@@ -28,6 +33,8 @@ type RoundBase = {
   deadline: number;
   /** Which deliveries already right for their subject's version go out in this round. */
   takeExisting: (job: DeliveryJob, state: { leads: ReadonlyMap<string, LeadRecord>; now: number }) => boolean;
+  /** The round's reads, made earlier by the caller (what they cover is not read again). */
+  prefetched?: RoundState;
 };
 
 export type RoundInput = RoundBase &
@@ -36,9 +43,17 @@ export type RoundInput = RoundBase &
         /** The planned deliveries are written at once, due at this time: this caller owns them until then. */
         claimUntil: number;
         dueDeliveries?: never;
+        owned?: never;
+      }
+    | {
+        /** The caller recorded these subjects and holds their claim: planned unclaimed, as the backfill does. */
+        owned: true;
+        claimUntil?: never;
+        dueDeliveries?: never;
       }
     | {
         claimUntil?: never;
+        owned?: never;
         /** Deliveries read from the due index: each goes out unless its subject moved on or is gone. */
         dueDeliveries: readonly DeliveryRecord[];
       }
@@ -58,21 +73,27 @@ export async function runRound(context: PipelineContext, input: RoundInput): Pro
   const known = input.known ?? new Map<string, ConversionSubject>();
   const allKeys = [...new Set([...keys, ...due.map((delivery) => delivery.subjectKey)])];
   const unread = allKeys.filter((key) => !known.has(key));
-  const refs: DeliveryRef[] = keys.flatMap((subjectKey) =>
-    context.destinations.map((destination) => ({ subjectKey, destination: destination.name })),
+  const needed = roundStateRequest(context.destinations, keys);
+  // One read for all three (BatchGetItem takes any keys): leads are keyed by lead ID, which is the close
+  // key whenever the close has one, so the lead's key is known before the close is read.
+  const state = await readRoundState(
+    context.store,
+    { subjects: unread, deliveries: needed.deliveries ?? [], leads: leadKeysOf(allKeys) },
+    input.prefetched,
   );
-  const [read, stored, leads] = await Promise.all([
-    unread.length > 0
-      ? context.store.getSubjects(unread)
-      : Promise.resolve(new Map<string, ConversionSubject>()),
-    refs.length > 0 ? context.store.getDeliveries(refs) : Promise.resolve(new Map<string, DeliveryRecord>()),
-    context.store.getLeads(leadKeysOf(allKeys)),
-  ]);
+  const read = state.subjects;
+  const stored = state.deliveries;
+  const leads = state.leads;
   const subjectOf = (key: string) => known.get(key) ?? read.get(key);
-  const found = keys.map(subjectOf).filter((subject): subject is ConversionSubject => subject !== undefined);
+  const claimed = input.claimUntil !== undefined;
+  const readAt = context.now();
+  const found = keys
+    .map(subjectOf)
+    .filter((subject): subject is ConversionSubject => subject !== undefined)
+    // A subject its recorder is still dispatching is that call's (only the recorder's own round is `owned`).
+    .filter((subject) => !claimed || !isClaimed(subject, readAt));
   if (found.length === 0 && due.length === 0) return { summary: emptySummary(), subjects: 0, marked: 0 };
 
-  const claimed = input.claimUntil !== undefined;
   const { planned, existing, ready } = await planSubjects(
     context,
     found,

@@ -77,7 +77,9 @@ export function createStateStore(table: TableAccess): StateStore {
         const slot = slots.get(pk);
         if (!slot) continue;
         if (slot.kind === 'receipt') state.receipts.add(slot.id);
-        else if (slot.kind === 'dealPointer') state.dealPointers.set(slot.dealId, toRecord<DealPointer>(item)); else if (slot.kind === 'subject') {
+        else if (slot.kind === 'dealPointer')
+          state.dealPointers.set(slot.dealId, toRecord<DealPointer>(item));
+        else if (slot.kind === 'subject') {
           const subject = toRecord<ConversionSubject>(item);
           state.subjects.set(subject.subjectKey, subject);
         } else if (slot.kind === 'lead') {

@@ -81,7 +81,8 @@ export function withLifecycleReads(
   return [...byDeal.values()];
 }
 
-function changedValues(activity: DealActivity): HubspotProperties {
+/** The values the events carry, by property (the latest of each). */
+export function changedValues(activity: DealActivity): HubspotProperties {
   return Object.fromEntries(Object.entries(activity.changes).map(([name, change]) => [name, change.value]));
 }
 

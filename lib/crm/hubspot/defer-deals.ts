@@ -1,8 +1,11 @@
 import { mapWithConcurrency } from '../../concurrency';
 import type { DeferredDealRecord } from '../../domain';
+import type { RetryableError } from '../../errors';
+import { METRIC_NAMES } from '../../observability/metrics';
 import { retryOnConflict } from '../../store/retry-on-conflict';
 import type { Store } from '../../store/store';
 import type { DealActivity } from './deal-activity';
+import type { HubspotIntakeDeps } from './intake-deps';
 
 /**
  * When HubSpot's API cannot be read within the webhook's answer window, the webhook still answers 200:
@@ -60,4 +63,23 @@ export async function deferDealActivity(
 /** The deal activity a deferred deal stands for, as the webhook's events described it. */
 export function activityOfDeferredDeal(deal: DeferredDealRecord): DealActivity {
   return { dealId: deal.dealId, eventIds: [], latestAt: deal.latestAt, changes: deal.changes };
+}
+
+/** Defers the activity (the webhook still answers 200), says so once, and counts it. */
+export async function deferActivity(
+  activity: readonly DealActivity[],
+  error: RetryableError,
+  deps: Pick<HubspotIntakeDeps, 'store' | 'now' | 'logger' | 'metrics'>,
+): Promise<number> {
+  await deferDealActivity(deps.store, activity, {
+    now: deps.now(),
+    reason: error.code,
+    retryAfterMs: error.retryAfterMs,
+  });
+  deps.logger.warn('HubSpot API unavailable; deals deferred to the backfill', {
+    deals: activity.length,
+    reason: error.code,
+  });
+  deps.metrics?.count(METRIC_NAMES.crmDealsDeferred, { crm: 'hubspot' }, activity.length);
+  return activity.length;
 }

@@ -1,4 +1,5 @@
 import type { MetricsRecorder } from '../../observability/metrics';
+import type { InlineHandoff } from '../../pipeline/inline-dispatch';
 import type { Store } from '../../store/store';
 import type { IntakeLogger } from '../intake';
 import type { CrmIntakeSummary } from '../types';
@@ -21,6 +22,11 @@ export type HubspotIntakeDeps = {
   logger: IntakeLogger;
   /** Counts ClosesRecorded by CRM when given. */
   metrics?: MetricsRecorder;
+  /**
+   * The webhook's hand-over to the destinations: closes are recorded under its claim and dispatched by
+   * the intake as soon as they are durable, beside the receipts' write. The backfill records without one.
+   */
+  inline?: InlineHandoff;
 };
 
 export type HubspotIntakeSummary = CrmIntakeSummary & {

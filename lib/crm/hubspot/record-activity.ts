@@ -1,11 +1,12 @@
 import { mapWithConcurrency } from '../../concurrency';
-import type { CloseDecision, CloseInput, DealPointer } from '../../domain';
+import { type CloseDecision, type CloseInput, closeKeyFor, type DealPointer } from '../../domain';
 import type { RecordCloseResult } from '../../pipeline/record-close';
+import type { RoundState } from '../../pipeline/round-state';
 import type { Store } from '../../store/store';
-import { recordCloses } from '../intake';
-import type { HubspotObject } from './client';
-import { type DealActivity, viewFromActivity, viewFromApi } from './deal-activity';
-import { enrichDeals } from './enrich-deals';
+import { pointerCloseKeys, recordCloses } from '../intake';
+import type { HubspotObject, HubspotProperties } from './client';
+import { changedValues, type DealActivity, viewFromActivity, viewFromApi } from './deal-activity';
+import { firstContactsOf, mayBeClosed, readDeals, readFirstContacts } from './enrich-deals';
 import { type HubspotIntakeDeps, hubspotMappingContext } from './intake-deps';
 import { mapHubspotDeal, revalueRecordedClose } from './map-deal';
 
@@ -13,7 +14,14 @@ import { mapHubspotDeal, revalueRecordedClose } from './map-deal';
  * Deal activity (what webhook events say changed) → recorded closes: read the deals (with a client),
  * decide each, record. A merged deal's old ID is followed to the deal it became: HubSpot answers a read
  * of the old ID with the merged deal, and both IDs' deal pointers lead to the one close (deal-lifecycle.ts).
+ * The reads overlap where they can: the deals' contact IDs beside the deals when an event reports a close,
+ * and, for a webhook that hands over to the destinations, the closes' stored state (close, lead,
+ * deliveries: what recording and the dispatch read) beside the contacts.
  */
+export type EarlyReads = {
+  /** The deals' pointers, read with the webhook's receipts. */
+  pointers: ReadonlyMap<string, DealPointer>;
+};
 const STAGE_PROPERTIES = ['dealstage', 'hs_is_closed', 'hs_is_closed_won'];
 
 /**
@@ -49,7 +57,18 @@ function pointerCloseKey(
   return pointers.get(found.id)?.subjectKey ?? pointers.get(askedId)?.subjectKey;
 }
 
-type Decided = { decisions: CloseDecision[]; closes: CloseInput[]; aliases: Map<string, string> };
+type Decided = {
+  decisions: CloseDecision[];
+  closes: CloseInput[];
+  aliases: Map<string, string>;
+  prefetched?: RoundState;
+};
+
+async function prefetch(deps: HubspotIntakeDeps, subjectKeys: string[]): Promise<RoundState | undefined> {
+  if (!deps.inline || subjectKeys.length === 0) return undefined;
+  const request = deps.inline.stateRequest(subjectKeys);
+  return { request, state: await deps.store.getState(request) };
+}
 
 async function decideFromApi(
   activity: readonly DealActivity[],
@@ -58,36 +77,59 @@ async function decideFromApi(
   deps: HubspotIntakeDeps,
 ): Promise<Decided> {
   const dealIds = activity.map((deal) => deal.dealId);
-  const enrichment = await enrichDeals(client, dealIds, deps);
-  const mapping = hubspotMappingContext(deps, enrichment.pipelines);
-  const missing = dealIds.filter((dealId) => !enrichment.deals.has(dealId)).length;
+  const deadline = deps.apiDeadline;
+  const reads = await readDeals(client, dealIds, {
+    ...deps,
+    withAssociations: activity.some((deal) => mayBeClosed(changedValues(deal))),
+  });
+  const missing = dealIds.filter((dealId) => !reads.deals.has(dealId)).length;
   if (missing > 0) {
     // Deleted since the event, or (with a token for one portal) a deal of another portal.
     deps.logger.warn('deals named by the webhook were not found by the HubSpot API; ignored', {
       deals: missing,
     });
   }
-  const mergedIds = [...enrichment.deals.values()].map((deal) => deal.id).filter((id) => !pointers.has(id));
-  for (const [id, pointer] of await deps.store.getDealPointerRecords('hubspot', mergedIds)) {
-    pointers.set(id, pointer);
-  }
-  const decisions: CloseDecision[] = [];
+  const mergedIds = [...reads.deals.values()].map((deal) => deal.id).filter((id) => !pointers.has(id));
+  const [{ pipelines, firstContact }, mergedPointers] = await Promise.all([
+    firstContactsOf(client, reads.deals, {
+      deadline,
+      ...(reads.associated ? { associated: reads.associated } : {}),
+    }),
+    mergedIds.length > 0
+      ? deps.store.getDealPointerRecords('hubspot', mergedIds)
+      : new Map<string, DealPointer>(),
+  ]);
+  for (const [id, pointer] of mergedPointers) pointers.set(id, pointer);
+  const mapping = hubspotMappingContext(deps, pipelines);
   // Old ID → the merged deal it now reads as: its pointer is written beside the merged deal's.
   const aliases = new Map<string, string>();
-  const decided = new Set<string>();
-  for (const deal of activity) {
-    const found = enrichment.deals.get(deal.dealId);
-    // A deal deleted since the event has nothing left to record; two old IDs of one deal are one deal.
-    if (!found || decided.has(found.id)) continue;
-    decided.add(found.id);
-    if (found.id !== deal.dealId) aliases.set(deal.dealId, found.id);
-    const view = viewFromApi(found, deal, {
-      contact: enrichment.contacts.get(found.id),
-      pointerCloseKey: pointerCloseKey(pointers, found, deal.dealId),
-    });
-    decisions.push(mapHubspotDeal(view, mapping));
-  }
-  return { decisions, closes: [], aliases };
+  const decide = (contacts: ReadonlyMap<string, HubspotProperties>) => {
+    const decisions: CloseDecision[] = [];
+    const decided = new Set<string>();
+    for (const deal of activity) {
+      const found = reads.deals.get(deal.dealId);
+      // A deal deleted since the event has nothing left to record; two old IDs of one deal are one deal.
+      if (!found || decided.has(found.id)) continue;
+      decided.add(found.id);
+      if (found.id !== deal.dealId) aliases.set(deal.dealId, found.id);
+      const view = viewFromApi(found, deal, {
+        contact: contacts.get(found.id),
+        pointerCloseKey: pointerCloseKey(pointers, found, deal.dealId),
+      });
+      decisions.push(mapHubspotDeal(view, mapping));
+    }
+    return decisions;
+  };
+  // Which closes are recorded, and under which key, is known before the contacts (they add identifiers):
+  // their stored state is read beside the contact read. A key that then differs is read when recorded.
+  const expectedKeys = decide(new Map()).flatMap((decision) =>
+    decision.action === 'record' ? [closeKeyFor(decision.close)] : [],
+  );
+  const [contacts, prefetched] = await Promise.all([
+    readFirstContacts(client, firstContact, { deadline }),
+    prefetch(deps, expectedKeys),
+  ]);
+  return { decisions: decide(contacts), closes: [], aliases, ...(prefetched ? { prefetched } : {}) };
 }
 
 async function decideFromPayload(
@@ -121,12 +163,15 @@ async function decideFromPayload(
 export async function recordHubspotActivity(
   activity: readonly DealActivity[],
   deps: HubspotIntakeDeps,
-): Promise<{ results: RecordCloseResult[]; ignored: number }> {
-  const pointers = await deps.store.getDealPointerRecords(
-    'hubspot',
-    activity.map((deal) => deal.dealId),
-  );
-  const { decisions, closes, aliases } = deps.client
+  early?: EarlyReads,
+): Promise<{ results: RecordCloseResult[]; ignored: number; prefetched?: RoundState }> {
+  const pointers = early
+    ? new Map(early.pointers)
+    : await deps.store.getDealPointerRecords(
+        'hubspot',
+        activity.map((deal) => deal.dealId),
+      );
+  const { decisions, closes, aliases, prefetched } = deps.client
     ? await decideFromApi(activity, pointers, deps.client, deps)
     : await decideFromPayload(activity, pointers, deps);
   for (const decision of decisions) if (decision.action === 'record') closes.push(decision.close);
@@ -141,12 +186,19 @@ export async function recordHubspotActivity(
         : 'set HUBSPOT_ACCESS_TOKEN for custom pipelines',
     });
   }
-  const results = await recordCloses(deps.store, closes, deps.now, deps);
+  const results = await recordCloses(deps.store, closes, deps.now, {
+    metrics: deps.metrics,
+    pointers: pointerCloseKeys(pointers),
+    ...(prefetched
+      ? { read: { keys: new Set(prefetched.request.subjects ?? []), subjects: prefetched.state.subjects } }
+      : {}),
+    ...(deps.inline ? { claimUntil: deps.inline.claimUntil } : {}),
+  });
   // An old ID read as its merged deal leads to the close the merged deal has now.
   const closeOfDeal = new Map(results.map((result) => [result.close?.dealId, result.subjectKey]));
   await mapWithConcurrency([...aliases], 10, async ([oldId, mergedId]: [string, string]) => {
     const subjectKey = closeOfDeal.get(mergedId);
     if (subjectKey !== undefined) await deps.store.putDealPointer('hubspot', oldId, subjectKey);
   });
-  return { results, ignored: activity.length - closes.length };
+  return { results, ignored: activity.length - closes.length, ...(prefetched ? { prefetched } : {}) };
 }

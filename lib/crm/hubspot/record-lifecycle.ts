@@ -54,7 +54,11 @@ export async function applyDealLifecycle(
   const pointers = await deps.store.getDealPointerRecords('hubspot', lifecycleDealIds(events));
   const plan = planDealLifecycle(events, pointers, { apiAccess: deps.client !== undefined });
   await writePointers(deps, plan.mergedPointers);
-  const results = await recordCloses(deps.store, await lifecycleCloses(plan, deps), deps.now, deps);
+  const results = await recordCloses(deps.store, await lifecycleCloses(plan, deps), deps.now, {
+    metrics: deps.metrics,
+    // Under the webhook's claim like its other closes: the webhook dispatches them as their owner.
+    ...(deps.inline ? { claimUntil: deps.inline.claimUntil } : {}),
+  });
   await writePointers(deps, plan.pointerWrites);
   const merges = events.filter((event) => event.kind === 'merge').length;
   const deletions = events.filter((event) => event.kind === 'deletion').length;

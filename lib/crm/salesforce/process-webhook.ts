@@ -1,14 +1,17 @@
-import type { CloseDecision } from '../../domain';
+import { type CloseDecision, closeKeyFor } from '../../domain';
 import type { MetricsRecorder } from '../../observability/metrics';
+import type { InlineHandoff } from '../../pipeline/inline-dispatch';
 import type { Store } from '../../store/store';
-import { type IntakeLogger, putReceipts, recordCloses } from '../intake';
+import { changedCloses, type IntakeLogger, pointerCloseKeys, putReceipts, recordCloses } from '../intake';
 import type { CrmIntakeSummary } from '../types';
 import type { SalesforceWebhook } from './flow-payload';
 import { mapSalesforceOpportunity } from './map-opportunity';
 
 /**
- * A verified, validated Salesforce webhook → recorded closes: drop notifications already received, decide
- * per Opportunity (a re-opened one is found through its deal pointer), record, then write the receipts.
+ * A verified, validated Salesforce webhook → recorded closes: one read of the receipts, the deal pointers and
+ * the closes' stored state; drop notifications already received, decide per Opportunity (a re-opened one is
+ * found through its deal pointer), record, then write the receipts and — beside them, when the webhook
+ * hands over to the destinations — dispatch what was recorded.
  */
 export const SALESFORCE_RECEIPT_SOURCE = 'salesforce';
 
@@ -22,6 +25,8 @@ export type SalesforceIntakeDeps = {
   logger: IntakeLogger;
   /** Counts ClosesRecorded by CRM when given. */
   metrics?: MetricsRecorder;
+  /** The webhook's hand-over to the destinations (lib/crm/hubspot/intake-deps.ts says how); none in the backfill. */
+  inline?: InlineHandoff;
 };
 
 export async function processSalesforceWebhook(
@@ -30,24 +35,34 @@ export async function processSalesforceWebhook(
 ): Promise<CrmIntakeSummary> {
   const received = webhook.reports.length + webhook.otherObjects;
   const receiptIds = webhook.reports.flatMap((report) => (report.receiptId ? [report.receiptId] : []));
-  const seen =
-    receiptIds.length > 0
-      ? await deps.store.getReceipts(SALESFORCE_RECEIPT_SOURCE, receiptIds)
-      : new Set<string>();
-  const fresh = webhook.reports.filter((report) => !report.receiptId || !seen.has(report.receiptId));
+  const decide = (pointers: ReadonlyMap<string, string>, reports: typeof webhook.reports) => {
+    const now = deps.now();
+    return reports.map((report) =>
+      mapSalesforceOpportunity(
+        { ...report, pointerCloseKey: pointers.get(report.opportunity.Id) },
+        { ...deps, now },
+      ),
+    );
+  };
+  // The message carries each Opportunity and its lead ID, so every key is known now: the receipts, the
+  // deal pointers and the closes' stored state (a close whose pointer names another key is read when
+  // recorded) in one read.
+  const expectedKeys = decide(new Map(), webhook.reports).flatMap((decision) =>
+    decision.action === 'record' ? [closeKeyFor(decision.close)] : [],
+  );
+  const stateRequest = deps.inline?.stateRequest(expectedKeys) ?? { subjects: expectedKeys };
+  const stored = await deps.store.getState({
+    receipts: { source: SALESFORCE_RECEIPT_SOURCE, ids: receiptIds },
+    dealPointers: { crm: 'salesforce', dealIds: webhook.reports.map((report) => report.opportunity.Id) },
+    ...stateRequest,
+  });
+  const fresh = webhook.reports.filter(
+    (report) => !report.receiptId || !stored.receipts.has(report.receiptId),
+  );
   const duplicates = webhook.reports.length - fresh.length;
   if (fresh.length === 0) return { received, duplicates, ignored: webhook.otherObjects, results: [] };
-  const pointers = await deps.store.getDealPointers(
-    'salesforce',
-    fresh.map((report) => report.opportunity.Id),
-  );
-  const now = deps.now();
-  const decisions: CloseDecision[] = fresh.map((report) =>
-    mapSalesforceOpportunity(
-      { ...report, pointerCloseKey: pointers.get(report.opportunity.Id) },
-      { ...deps, now },
-    ),
-  );
+  const pointers = pointerCloseKeys(stored.dealPointers);
+  const decisions: CloseDecision[] = decide(pointers, fresh);
   const unclassified = decisions.filter(
     (decision) => decision.action === 'ignore' && decision.reason === 'unclassified_stage',
   ).length;
@@ -57,13 +72,25 @@ export async function processSalesforceWebhook(
     });
   }
   const closes = decisions.flatMap((decision) => (decision.action === 'record' ? [decision.close] : []));
-  const results = await recordCloses(deps.store, closes, deps.now, deps);
-  await putReceipts(
-    deps.store,
-    SALESFORCE_RECEIPT_SOURCE,
-    fresh.flatMap((report) => (report.receiptId ? [report.receiptId] : [])),
-    deps.now(),
-  );
+  const results = await recordCloses(deps.store, closes, deps.now, {
+    metrics: deps.metrics,
+    pointers,
+    read: { keys: new Set(expectedKeys), subjects: stored.subjects },
+    ...(deps.inline ? { claimUntil: deps.inline.claimUntil } : {}),
+  });
+  const changed = changedCloses(results);
+  // The receipts only once the closes are durable; the uploads need no receipt, so both go at once.
+  await Promise.all([
+    putReceipts(
+      deps.store,
+      SALESFORCE_RECEIPT_SOURCE,
+      fresh.flatMap((report) => (report.receiptId ? [report.receiptId] : [])),
+      deps.now(),
+    ),
+    deps.inline && changed.size > 0
+      ? deps.inline.dispatch(changed, { request: stateRequest, state: stored })
+      : undefined,
+  ]);
   return {
     received,
     duplicates,
