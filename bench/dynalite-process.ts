@@ -1,22 +1,17 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { EmbeddedDynamo } from '../local/dynalite';
 
 /**
- * dynalite in its own Node process. In the bench's process its work would queue on the handler's event
- * loop and count as the path's own time; DynamoDB's service time is inside the latency model's round
- * trip, so here the table lives elsewhere, as it does for a Lambda.
+ * dynalite in its own Node process, each request held there for DynamoDB's round trip (dynalite-child.ts).
+ * In the bench's process its work, and a proxy's, would queue on the handler's event loop and count as the
+ * path's own time; DynamoDB's service time is inside the latency model's round trip, so the table lives
+ * elsewhere, as it does for a Lambda.
  */
-const SCRIPT = `
-const dynalite = require('dynalite');
-const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
-`;
-
-export function startDynaliteProcess(): Promise<EmbeddedDynamo> {
-  const child = spawn(process.execPath, ['-e', SCRIPT], {
-    cwd: process.cwd(),
+export function startDynaliteProcess(options: { latencyMs: number }): Promise<EmbeddedDynamo> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'dynalite-child.ts')], {
+    cwd: join(__dirname, '..'),
+    env: { ...process.env, BENCH_CHILD_LATENCY_MS: String(options.latencyMs) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -26,7 +21,7 @@ export function startDynaliteProcess(): Promise<EmbeddedDynamo> {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const port = Number(output.trim());
-      if (!output.includes('\n') || !Number.isInteger(port)) return;
+      if (!output.includes('\n') || !Number.isInteger(port) || port <= 0) return;
       child.removeAllListeners('exit');
       resolve({
         endpoint: `http://127.0.0.1:${port}`,

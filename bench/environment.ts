@@ -5,18 +5,14 @@ import { type FakeHubspot, startFakeHubspot } from '../test/support/fakes/hubspo
 import { type Platforms, startPlatforms } from '../test/support/platforms';
 import { type CapacityMeter, meterCapacity } from './capacity-meter';
 import { startDynaliteProcess } from './dynalite-process';
+import { countDynamoCalls } from './dynamo-counter';
 import type { LatencyModel, Service } from './latency-model';
-import {
-  type CallLog,
-  createCallLog,
-  dynamoOperation,
-  type LatencyProxy,
-  startLatencyProxy,
-} from './latency-proxy';
+import { type CallLog, createCallLog, type LatencyProxy, startLatencyProxy } from './latency-proxy';
 
 /**
- * One bench environment: dynalite, the platform fakes and the HubSpot fake, each behind a latency proxy
- * of its service, and two runtimes on the same table — `runtime` (everything through the proxies: what is
+ * One bench environment: dynalite in its own process holding each request for DynamoDB's round trip, the
+ * platform fakes and the HubSpot fake each behind a latency proxy of its service, and two runtimes on the
+ * same table — `runtime` (everything through the proxies: what is
  * measured) and `direct` (straight to dynalite and the fakes, uncounted: to lay out the data a
  * measurement starts from).
  */
@@ -60,7 +56,7 @@ export async function startBenchEnvironment(options: {
   crm?: boolean;
 }): Promise<BenchEnvironment> {
   const log = createCallLog();
-  const dynamo = await startDynaliteProcess();
+  const dynamo = await startDynaliteProcess({ latencyMs: options.latency.dynamodb });
   const platforms = await startPlatforms({
     now: options.now,
     ...(options.extended ? { extended: true } : {}),
@@ -74,14 +70,12 @@ export async function startBenchEnvironment(options: {
       target: origin.origin,
       latencyMs: options.latency[service],
       log,
-      ...(service === 'dynamodb' ? { operationOf: dynamoOperation } : {}),
     });
     proxies.push(started);
     // Keep the target's path (the OAuth token URL has one).
     return `${started.url}${origin.pathname === '/' ? '' : origin.pathname}`;
   };
   const proxied = {
-    dynamodb: await proxy('dynamodb', dynamo.endpoint),
     hubspot: await proxy('hubspot', hubspot.baseUrl),
     oauth: await proxy('oauth', platforms.env.GOOGLE_OAUTH_TOKEN_URL as string),
     datamanager: await proxy('datamanager', platforms.env.GOOGLE_DATAMANAGER_BASE_URL as string),
@@ -92,7 +86,9 @@ export async function startBenchEnvironment(options: {
   };
   const directClient = dynamoClient(dynamo.endpoint);
   await ensureTable(directClient, BENCH_TABLE);
-  const client = dynamoClient(proxied.dynamodb);
+  // DynamoDB's round trip is held in dynalite's own process; the calls are counted on the client.
+  const client = dynamoClient(dynamo.endpoint);
+  countDynamoCalls(client, log);
   const capacity = meterCapacity(client);
   const baseEnv: Record<string, string> = {
     ...platforms.env,

@@ -1,9 +1,17 @@
-import { Agent, createServer, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
+import {
+  Agent,
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * The latency model's moving part: a loopback HTTP proxy in front of one service (dynalite, or a platform
- * fake) that holds every request for that service's round-trip time before forwarding it, and logs each
+ * The latency model's moving part: a loopback HTTP proxy in front of one service (a platform fake) that
+ * holds every request for that service's round-trip time before forwarding it, and logs each
  * call it carried. Everything the code under test sends goes over a real socket, through the SDK's or
  * fetch's own connection pool, so what is measured is what a Lambda would wait for — not a replay.
  */
@@ -53,13 +61,6 @@ export function countCalls(calls: readonly ServiceCall[]): {
     byOperation[name] = (byOperation[name] ?? 0) + 1;
   }
   return { byService, byOperation };
-}
-
-/** DynamoDB's JSON protocol names the action in `X-Amz-Target: DynamoDB_20120810.<Action>`. */
-export function dynamoOperation(headers: IncomingHttpHeaders, _path: string): string {
-  const target = headers['x-amz-target'];
-  const value = Array.isArray(target) ? target[0] : target;
-  return value?.split('.').pop() ?? 'unknown';
 }
 
 export function httpOperation(method: string, path: string): string {
@@ -165,4 +166,27 @@ export async function startLatencyProxy(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The same latency inside a server's own process: every request waits `latencyMs` before the server's
+ * handlers see it (its body stays buffered meanwhile). The bench runs dynalite this way in its own
+ * process (dynalite-process.ts), so DynamoDB's round trip costs the measured process no work at all.
+ */
+export function delayRequests(
+  server: Server,
+  latencyMs: number,
+  delay: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): void {
+  if (latencyMs <= 0) return;
+  const handlers = server.listeners('request') as ((
+    request: IncomingMessage,
+    response: ServerResponse,
+  ) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (incoming: IncomingMessage, response: ServerResponse) => {
+    delay(latencyMs).then(() => {
+      for (const handler of handlers) handler.call(server, incoming, response);
+    });
+  });
 }

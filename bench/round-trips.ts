@@ -49,7 +49,7 @@ export const HUBSPOT_CLOSE_ROUND_TRIPS: readonly RoundTrip[] = [
     id: 'dedupe',
     service: 'dynamodb',
     call: 'BatchGetItem receipts + deal pointer',
-    why: 'HubSpot delivers at least once (a repeated eventId is not processed twice); the pointer names the close the deal already became (a deal keeps its first key)',
+    why: 'HubSpot delivers at least once: a repeated eventId is dropped before it costs an API call (the rate limit is the app’s, and retries come in storms after an outage); the pointer names the close the deal already became (a deal keeps its first key)',
     after: [],
   },
   {
@@ -57,14 +57,14 @@ export const HUBSPOT_CLOSE_ROUND_TRIPS: readonly RoundTrip[] = [
     service: 'hubspot',
     call: 'POST deals/batch/read',
     why: 'the event carries one changed property; amount, currency, stage flags, dates and the lead ID live on the deal',
-    after: [],
+    after: ['dedupe'],
   },
   {
     id: 'associations',
     service: 'hubspot',
     call: 'POST associations/deals/contacts/batch/read',
     why: "the deal's contacts; needs only the deal ID, so it runs beside the deal read",
-    after: [],
+    after: ['dedupe'],
   },
   {
     id: 'contact',

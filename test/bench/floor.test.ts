@@ -62,11 +62,12 @@ describe('the webhook floors', () => {
     const floor = computeFloor(HUBSPOT_CLOSE_ROUND_TRIPS, DEFAULT_LATENCY);
 
     expect(floor.calls).toEqual({ dynamodb: 8, hubspot: 3, datamanager: 1, meta: 1 });
-    expect(floor.waves[0]).toEqual(['dedupe', 'deal', 'associations']);
-    expect(floor.waves[1]).toEqual(['contact', 'state']);
-    // deal ‖ associations → contact → close → Data Manager → its delivery → planned
-    expect(floor.answerMs).toBe(120 + 120 + 5 + 250 + 5 + 5);
-    expect(floor.lastUploadMs).toBe(120 + 120 + 5 + 250);
+    expect(floor.waves[0]).toEqual(['dedupe']);
+    expect(floor.waves[1]).toEqual(['deal', 'associations']);
+    expect(floor.waves[2]).toEqual(['contact', 'state']);
+    // receipts → deal ‖ associations → contact → close → Data Manager → its delivery → planned
+    expect(floor.answerMs).toBe(5 + 120 + 120 + 5 + 250 + 5 + 5);
+    expect(floor.lastUploadMs).toBe(5 + 120 + 120 + 5 + 250);
   });
 
   it('Salesforce: 7 DynamoDB calls, every key read at once', () => {

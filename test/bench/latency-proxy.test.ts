@@ -1,13 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { countDynamoCalls } from '../../bench/dynamo-counter';
 import {
   countCalls,
   createCallLog,
-  dynamoOperation,
+  delayRequests,
   type LatencyProxy,
   startLatencyProxy,
 } from '../../bench/latency-proxy';
+import { createStore } from '../../lib/store/store';
+import { ensureTable, startDynalite } from '../../local/dynalite';
 
 /** A target that answers every request with what it received, and remembers it. */
 async function startEcho() {
@@ -71,10 +75,7 @@ afterEach(async () => {
   cleanups = [];
 });
 
-async function setUp(
-  latencyMs: number,
-  operationOf?: Parameters<typeof startLatencyProxy>[0]['operationOf'],
-) {
+async function setUp(latencyMs: number) {
   const echo = await startEcho();
   const held = heldDelay();
   const log = createCallLog();
@@ -86,7 +87,6 @@ async function setUp(
     log,
     delay: held.delay,
     clock: () => ++tick,
-    ...(operationOf ? { operationOf } : {}),
   });
   cleanups.push(echo.close, proxy.close);
   return { echo, held, log, proxy };
@@ -153,33 +153,69 @@ describe('startLatencyProxy', () => {
   });
 });
 
-describe('the DynamoDB call counter', () => {
-  it('names each call by its X-Amz-Target action and counts them by service and operation', async () => {
-    const { held, log, proxy } = await setUp(0, dynamoOperation);
-    const send = (action: string) =>
-      fetch(proxy.url, {
-        method: 'POST',
-        headers: {
-          'x-amz-target': `DynamoDB_20120810.${action}`,
-          'content-type': 'application/x-amz-json-1.0',
-        },
-        body: '{}',
+describe('delayRequests', () => {
+  it('holds each request for the latency before the server sees it, its body intact', async () => {
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        seen.push(Buffer.concat(chunks).toString('utf8'));
+        response.end('ok');
       });
-
-    for (const action of ['BatchGetItem', 'PutItem', 'PutItem', 'UpdateItem']) await send(action);
-
-    expect(held.asked).toEqual([]);
-    const calls = log.take();
-    expect(calls.map((call) => call.operation)).toEqual(['BatchGetItem', 'PutItem', 'PutItem', 'UpdateItem']);
-    expect(countCalls(calls)).toEqual({
-      byService: { meta: 4 },
-      byOperation: { 'meta BatchGetItem': 1, 'meta PutItem': 2, 'meta UpdateItem': 1 },
     });
-    expect(log.take()).toEqual([]);
-  });
+    const held = heldDelay();
+    delayRequests(server, 8, held.delay);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
 
-  it('reads the action from the header, or says unknown', () => {
-    expect(dynamoOperation({ 'x-amz-target': 'DynamoDB_20120810.Query' }, '/')).toBe('Query');
-    expect(dynamoOperation({}, '/')).toBe('unknown');
+    const answer = fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{"TableName":"t"}' });
+    await until(() => held.pending() === 1);
+    await settle();
+
+    expect(held.asked).toEqual([8]);
+    expect(seen).toEqual([]);
+    held.releaseAll();
+    expect(await (await answer).text()).toBe('ok');
+    expect(seen).toEqual(['{"TableName":"t"}']);
+  });
+});
+
+describe('countDynamoCalls', () => {
+  it('logs every DynamoDB call the client sends, by action, the store’s included', async () => {
+    const dynamo = await startDynalite();
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    cleanups.push(async () => {
+      client.destroy();
+      await dynamo.stop();
+    });
+    await ensureTable(client, 'counted');
+    const log = createCallLog();
+    let tick = 0;
+    countDynamoCalls(client, log, () => ++tick);
+    const store = createStore({ client, tableName: 'counted' });
+
+    await store.putReceipt('hubspot', 'e1', 1);
+    await store.getState({ receipts: { source: 'hubspot', ids: ['e1', 'e2'] }, leads: ['l1'] });
+    await store.getClose('c1');
+
+    const calls = log.take();
+    expect(calls.map((call) => call.operation)).toEqual(['PutItem', 'BatchGetItem', 'GetItem']);
+    expect(calls[0]).toEqual({ service: 'dynamodb', operation: 'PutItem', start: 1, end: 2 });
+    expect(countCalls(calls)).toEqual({
+      byService: { dynamodb: 3 },
+      byOperation: { 'dynamodb PutItem': 1, 'dynamodb BatchGetItem': 1, 'dynamodb GetItem': 1 },
+    });
   });
 });
