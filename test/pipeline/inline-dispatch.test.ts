@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { emptySummary } from '../../lib/pipeline/delivery-summary';
 import type { DispatchCall } from '../../lib/pipeline/dispatch';
+import { INLINE_CLAIM_GRACE_MS } from '../../lib/pipeline/dispatch';
 import {
   createInlineDispatch,
+  createInlineHandoff,
   INLINE_FINISH_MARGIN_MS,
   inlineDispatchDeadline,
 } from '../../lib/pipeline/inline-dispatch';
+import { emptyState } from '../../lib/store/state';
 import { createRecordingLogger } from '../support/recording-logger';
 
 describe('inlineDispatchDeadline', () => {
@@ -70,5 +73,54 @@ describe('createInlineDispatch', () => {
     expect(await dispatchInline(['a'], { remainingMs: 10_000 })).toBeUndefined();
 
     expect(lines).toEqual([expect.stringContaining('inline dispatch failed; the backfill will retry')]);
+  });
+});
+
+describe('createInlineHandoff', () => {
+  const NOW = 1_000_000;
+
+  it('claims until just after the latest deadline the dispatch can get, and dispatches as the owner', async () => {
+    let now = NOW;
+    const calls: { keys: string[]; call: DispatchCall }[] = [];
+    const { logger } = createRecordingLogger();
+    const dispatchInline = createInlineDispatch({
+      dispatchSubjects: async (keys, call) => {
+        calls.push({ keys: [...keys], call });
+        return { subjects: keys.length, ...emptySummary() };
+      },
+      budgetMs: 2500,
+      now: () => now,
+      logger,
+    });
+    const handoff = createInlineHandoff(
+      { dispatchInline, destinations: [{ name: 'meta' }], now: () => now },
+      { remainingMs: 9000, answerBy: NOW + 4000 },
+    );
+    const recorded = new Map([['lead_a', { subjectKey: 'lead_a' } as never]]);
+    const prefetched = { request: handoff.stateRequest(['lead_a']), state: emptyState() };
+
+    now = NOW + 300;
+    await handoff.dispatch(recorded, prefetched);
+
+    expect(handoff.claimUntil).toBe(NOW + 4000 + INLINE_CLAIM_GRACE_MS);
+    expect(handoff.stateRequest(['lead_a'])).toEqual({
+      subjects: ['lead_a'],
+      deliveries: [{ subjectKey: 'lead_a', destination: 'meta' }],
+      leads: ['lead_a'],
+    });
+    // The budget counts from the dispatch, the Lambda's time from the handoff: both bounds hold.
+    expect(calls).toEqual([
+      { keys: ['lead_a'], call: { deadline: NOW + 300 + 2500, subjects: recorded, prefetched, owned: true } },
+    ]);
+    expect(calls[0]?.call.deadline).toBeLessThanOrEqual(handoff.claimUntil - INLINE_CLAIM_GRACE_MS);
+  });
+
+  it('without an answer deadline, claims until Lambda’s own end less the finish margin', () => {
+    const handoff = createInlineHandoff(
+      { dispatchInline: async () => undefined, destinations: [], now: () => NOW },
+      { remainingMs: 9000 },
+    );
+
+    expect(handoff.claimUntil).toBe(NOW + 9000 - INLINE_FINISH_MARGIN_MS + INLINE_CLAIM_GRACE_MS);
   });
 });

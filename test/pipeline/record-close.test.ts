@@ -3,6 +3,7 @@ import type { CloseInput } from '../../lib/domain';
 import { closeFingerprint, decideCloseWrite, recordClose } from '../../lib/pipeline/record-close';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { scanTable } from '../support/table-items';
+import { countCommands } from '../support/write-counter';
 
 const won = (overrides: Partial<CloseInput> = {}): CloseInput => ({
   leadId: 'lead_1',
@@ -119,6 +120,18 @@ describe('decideCloseWrite', () => {
     expect(decision.next).toMatchObject({ subjectKey: 'hubspot-deal:42', leadId: 'lead_late', version: 2 });
   });
 
+  it('writes the recorder’s claim with the version it records, and drops an earlier version’s', () => {
+    const created = decideCloseWrite(undefined, won(), 5, 60_005).next;
+    const revalued = decideCloseWrite(created, won({ value: 5000, sourceUpdatedAt: 2_000 }), 9).next;
+    const reclaimed = decideCloseWrite(created, won({ value: 5000, sourceUpdatedAt: 2_000 }), 9, 70_009).next;
+
+    expect(created?.claimedUntil).toBe(60_005);
+    expect(revalued).toBeDefined();
+    expect(revalued && 'claimedUntil' in revalued).toBe(false);
+    expect(reclaimed?.claimedUntil).toBe(70_009);
+    expect(decideCloseWrite(undefined, won(), 5).next).not.toHaveProperty('claimedUntil');
+  });
+
   it('fingerprints to cents so float noise is not a change', () => {
     expect(closeFingerprint({ outcome: 'won', value: 0.1 + 0.2, currency: 'USD' })).toBe('won|0.30|USD');
   });
@@ -159,5 +172,43 @@ describe('recordClose', () => {
     expect(results.every((result) => result.action === 'updated' || result.action === 'stale')).toBe(true);
     expect(close?.version).toBe(1 + results.filter((result) => result.action === 'updated').length);
     expect(close?.value).toBe(7000);
+  });
+
+  it('takes the close the caller read instead of reading it, and skips a pointer that already names it', async () => {
+    const counter = countCommands(table.client);
+    const input = won({ leadId: 'lead_r', dealId: 'r' });
+
+    const created = await recordClose(table.store, input, 3, {
+      read: { keys: new Set(['lead_r']), subjects: new Map() },
+      pointers: new Map(),
+    });
+    const writesOfCreate = Object.fromEntries(counter.counts);
+    counter.reset();
+    const revalued = await recordClose(table.store, won({ leadId: 'lead_r', dealId: 'r', value: 10 }), 4, {
+      read: {
+        keys: new Set(['lead_r']),
+        subjects: new Map(created.close ? [['lead_r', created.close]] : []),
+      },
+      pointers: new Map([['r', 'lead_r']]),
+    });
+
+    expect(created.action).toBe('created');
+    expect(writesOfCreate).toEqual({ PutItemCommand: 2 });
+    expect(revalued.action).toBe('updated');
+    expect(Object.fromEntries(counter.counts)).toEqual({ PutItemCommand: 1 });
+    expect((await table.store.getClose('lead_r'))?.version).toBe(2);
+    expect(await table.store.getDealPointers('hubspot', ['r'])).toEqual(new Map([['r', 'lead_r']]));
+  });
+
+  it('reads the close again when the one the caller read has moved on', async () => {
+    await recordClose(table.store, won({ leadId: 'lead_s', dealId: 's' }), 1);
+
+    // The caller read "not there", but a concurrent webhook recorded it meanwhile.
+    const result = await recordClose(table.store, won({ leadId: 'lead_s', dealId: 's', value: 1 }), 2, {
+      read: { keys: new Set(['lead_s']), subjects: new Map() },
+    });
+
+    expect(result.action).toBe('updated');
+    expect((await table.store.getClose('lead_s'))?.version).toBe(2);
   });
 });
