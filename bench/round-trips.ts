@@ -90,7 +90,7 @@ export const HUBSPOT_CLOSE_ROUND_TRIPS: readonly RoundTrip[] = [
   {
     id: 'pointer',
     service: 'dynamodb',
-    call: 'PutItem deal pointer',
+    call: 'UpdateItem deal pointer',
     why: 'a new close: a later change of the deal (re-opened, re-valued) must find it',
     after: ['dedupe', 'deal', 'contact', 'state'],
   },
@@ -122,7 +122,7 @@ export const SALESFORCE_CLOSE_ROUND_TRIPS: readonly RoundTrip[] = [
   {
     id: 'pointer',
     service: 'dynamodb',
-    call: 'PutItem deal pointer',
+    call: 'UpdateItem deal pointer',
     why: 'a new close: a later change of the Opportunity must find it',
     after: ['state'],
   },

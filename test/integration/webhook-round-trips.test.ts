@@ -93,7 +93,7 @@ async function expectDelivered(leadId: string) {
 }
 
 describe('the webhook path’s round trips', () => {
-  it('a HubSpot close: 2 BatchGetItem, 5 PutItem, 1 UpdateItem, and 3 HubSpot requests', async () => {
+  it('a HubSpot close: 2 BatchGetItem, 4 PutItem, 2 UpdateItem (the pointer, the planned mark), and 3 HubSpot requests', async () => {
     await captureLead('lead_rt_hs');
     hubspot.deals.set('801', {
       dealstage: 'closedwon',
@@ -130,15 +130,15 @@ describe('the webhook path’s round trips', () => {
     expect(response.status).toBe(200);
     expect(Object.fromEntries(counter.counts)).toEqual({
       BatchGetItemCommand: 2,
-      PutItemCommand: 5,
-      UpdateItemCommand: 1,
+      PutItemCommand: 4,
+      UpdateItemCommand: 2,
     });
     expect(hubspot.requests.length - requestsBefore).toBe(3);
     await expectDelivered('lead_rt_hs');
     expect(await table.store.getReceipts('hubspot', ['88001'])).toEqual(new Set(['88001']));
   });
 
-  it('a Salesforce close: 1 BatchGetItem, 5 PutItem, 1 UpdateItem', async () => {
+  it('a Salesforce close: 1 BatchGetItem, 4 PutItem, 2 UpdateItem', async () => {
     await captureLead('lead_rt_sf');
     const body = outboundMessage({
       organizationId: SF_ORG,
@@ -172,8 +172,8 @@ describe('the webhook path’s round trips', () => {
     expect(response.status).toBe(200);
     expect(Object.fromEntries(counter.counts)).toEqual({
       BatchGetItemCommand: 1,
-      PutItemCommand: 5,
-      UpdateItemCommand: 1,
+      PutItemCommand: 4,
+      UpdateItemCommand: 2,
     });
     await expectDelivered('lead_rt_sf');
     expect(await table.store.getReceipts('salesforce', ['04l5g000000RT01AAA'])).toEqual(

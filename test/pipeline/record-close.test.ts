@@ -193,7 +193,7 @@ describe('recordClose', () => {
     });
 
     expect(created.action).toBe('created');
-    expect(writesOfCreate).toEqual({ PutItemCommand: 2 });
+    expect(writesOfCreate).toEqual({ PutItemCommand: 1, UpdateItemCommand: 1 });
     expect(revalued.action).toBe('updated');
     expect(Object.fromEntries(counter.counts)).toEqual({ PutItemCommand: 1 });
     expect((await table.store.getClose('lead_r'))?.version).toBe(2);

@@ -72,7 +72,8 @@ describe('getState', () => {
 
     expect(Object.fromEntries(counter.counts)).toEqual({ BatchGetItemCommand: 1 });
     expect(state.receipts).toEqual(await store.getReceipts('hubspot', ['evt-1', 'evt-2']));
-    expect(state.dealPointers).toEqual(new Map([['101', 'lead-a']]));
+    expect(state.dealPointers).toEqual(await store.getDealPointerRecords('hubspot', ['101', '102']));
+    expect(state.dealPointers.get('101')?.subjectKey).toBe('lead-a');
     expect(state.subjects).toEqual(await store.getSubjects(['lead-a', 'lead-b']));
     expect(state.leads).toEqual(await store.getLeads(['lead-a', 'lead-b']));
     expect([...state.deliveries.keys()]).toEqual([

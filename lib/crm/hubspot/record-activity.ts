@@ -89,7 +89,9 @@ async function decideFromApi(
       deals: missing,
     });
   }
-  const mergedIds = [...reads.deals.values()].map((deal) => deal.id).filter((id) => !pointers.has(id));
+  // A deal the API answered under another ID (a merge): that ID's pointer was not read with the others.
+  const asked = new Set(dealIds);
+  const mergedIds = [...reads.deals.values()].map((deal) => deal.id).filter((id) => !asked.has(id));
   const [{ pipelines, firstContact }, mergedPointers] = await Promise.all([
     firstContactsOf(client, reads.deals, {
       deadline,
