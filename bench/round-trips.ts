@@ -22,11 +22,18 @@ const uploadAndRecord = (after: readonly string[]): RoundTrip[] => [
     after,
   },
   {
+    id: 'processing-check',
+    service: 'dynamodb',
+    call: 'PutItem processing check (conditional)',
+    why: 'Data Manager only accepts the request; its result is asked for later (requestStatus:retrieve), and the check that will ask is written before the delivery says `accepted`, so an accepted delivery always has one',
+    after: ['upload-datamanager'],
+  },
+  {
     id: 'delivery-datamanager',
     service: 'dynamodb',
     call: 'PutItem delivery (conditional)',
     why: "Google's answer, recorded once: the condition makes a racing processor's second result fail",
-    after: ['upload-datamanager'],
+    after: ['processing-check'],
   },
   {
     id: 'delivery-meta',

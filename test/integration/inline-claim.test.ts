@@ -57,7 +57,7 @@ describe('a close recorded under its recorder’s claim', () => {
     ]);
   });
 
-  it('is uploaded by its owner with no write before the uploads: one result per delivery, then planned', async () => {
+  it('is uploaded by its owner with no write before the uploads: one result per delivery (and Data Manager’s check), then planned', async () => {
     const close = await recordClaimed(nextLeadId());
     counter.reset();
 
@@ -67,10 +67,10 @@ describe('a close recorded under its recorder’s claim', () => {
       owned: true,
     });
 
-    expect(summary.deliveries).toEqual({ 'google-ads': { delivered: 1 }, meta: { delivered: 1 } });
+    expect(summary.deliveries).toEqual({ 'google-ads': { accepted: 1 }, meta: { delivered: 1 } });
     expect(Object.fromEntries(counter.counts)).toEqual({
       BatchGetItemCommand: 1,
-      PutItemCommand: 2,
+      PutItemCommand: 3,
       UpdateItemCommand: 1,
     });
     expect((await runtime.store.getClose(close.subjectKey))?.planned).toBe(true);
@@ -86,7 +86,7 @@ describe('a close recorded under its recorder’s claim', () => {
     expect(await deliveriesOf(runtime, close.subjectKey)).toEqual({});
     clock.advance(CLAIM_MS + 1);
     const after = await dispatchInline(runtime, [close.subjectKey]);
-    expect(after.deliveries).toEqual({ 'google-ads': { delivered: 1 }, meta: { delivered: 1 } });
+    expect(after.deliveries).toEqual({ 'google-ads': { accepted: 1 }, meta: { delivered: 1 } });
     expect(platforms.dataManager.eventsReceived).toBe(1);
   });
 
@@ -100,7 +100,7 @@ describe('a close recorded under its recorder’s claim', () => {
 
     clock.advance(CLAIM_MS);
     const taken = await runBackfill(runtime);
-    expect(taken.deliveries).toEqual({ 'google-ads': { delivered: 1 }, meta: { delivered: 1 } });
+    expect(taken.deliveries).toEqual({ 'google-ads': { accepted: 1 }, meta: { delivered: 1 } });
     expect(platforms.meta.eventsReceived).toBe(1);
   });
 
