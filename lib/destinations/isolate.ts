@@ -1,3 +1,4 @@
+import type { PlatformReceipt } from '../domain';
 import { outcomeForError } from './errors';
 import type { RowOutcome, UploadResult } from './types';
 
@@ -13,6 +14,8 @@ export type BatchAnswer =
   | {
       kind: 'accepted';
       responseId?: string;
+      /** The platform's own count of what the request took (Meta `events_received`). */
+      receipt?: PlatformReceipt;
       /** Per-row results of a partial-failure answer, by position in the request; absent = delivered. */
       rowOutcomes?: (RowOutcome | undefined)[];
     }
@@ -70,6 +73,7 @@ export async function uploadIsolatingInvalidRows<TRow>(
       const delivered: RowOutcome = {
         kind: 'delivered',
         ...(answer.responseId ? { responseId: answer.responseId } : {}),
+        ...(answer.receipt ? { receipt: answer.receipt } : {}),
       };
       group.forEach((index, position) => {
         outcomes[index] = answer.rowOutcomes?.[position] ?? delivered;

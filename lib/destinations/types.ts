@@ -5,6 +5,7 @@ import type {
   HashedIdentity,
   LeadRecord,
   OrderRecord,
+  PlatformReceipt,
 } from '../domain';
 
 /**
@@ -86,7 +87,7 @@ export type RowDecision<TRow> =
 
 /** What happened to one row of an upload. Messages never carry PII or secrets. */
 export type RowOutcome =
-  | { kind: 'delivered'; responseId?: string }
+  | { kind: 'delivered'; responseId?: string; receipt?: PlatformReceipt }
   /** Taken by the platform, which processes it later and says how when asked (`Destination.processing`). */
   | { kind: 'accepted'; responseId: string }
   | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }

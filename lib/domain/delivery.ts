@@ -51,6 +51,8 @@ export type DeliveryRecord = {
   history?: AttemptEntry[];
   /** The platform itself refused or dropped the conversion (as opposed to not sent by the connector). */
   rejectedByPlatform?: boolean;
+  /** What the request that carried this delivery reported receiving (Meta `events_received` of those sent). */
+  platformReceipt?: PlatformReceipt;
   /** What the platform last accepted, so a re-valued or re-opened deal becomes an adjustment. */
   delivered?: {
     version: number;
@@ -73,6 +75,9 @@ export type DeliveryRecord = {
    */
   retrying?: { since: number; fromAttempt: number };
 };
+
+/** A request's own count of what it took, kept on every delivery it carried. */
+export type PlatformReceipt = { eventsReceived: number; eventsSent: number };
 
 export function deliveryState(status: DeliveryStatus): DeliveryState {
   return status.split(':', 1)[0] as DeliveryState;

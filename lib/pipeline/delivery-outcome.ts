@@ -160,6 +160,7 @@ function nextAfterOutcome(
         ...base,
         status: 'delivered',
         platformResponseId: outcome.responseId,
+        ...(outcome.receipt ? { platformReceipt: outcome.receipt } : {}),
         ...(options.accepted ? { delivered: options.accepted } : {}),
       };
     case 'skipped':

@@ -1,10 +1,12 @@
 import * as v from 'valibot';
+import type { PlatformReceipt } from '../../domain';
 import { DestinationRejectedError, RetryableError } from '../../errors';
 import { parseRetryAfter } from '../../http/retry-after';
 import { redactMessage } from '../../observability/redact';
 import { DestinationConfigurationError, toReason } from '../errors';
 import type { HttpResponse } from '../http';
 import type { BatchAnswer } from '../isolate';
+import type { RowOutcome } from '../types';
 
 /**
  * Meta Graph API answers (pure). Success {events_received, messages[], fbtrace_id}; error
@@ -39,11 +41,41 @@ const OBJECT_DOES_NOT_EXIST = 33;
 
 export type MetaVerdict = BatchAnswer | { kind: 'error'; error: Error };
 
-export function classifyMetaResponse(response: HttpResponse, now: number): MetaVerdict {
+function shortfall(
+  receipt: PlatformReceipt,
+  parsed: v.SafeParseResult<typeof SuccessSchema>,
+  traceId: string | undefined,
+): RowOutcome {
+  const trace = traceId ? ` (fbtrace_id ${traceId})` : '';
+  const said = (parsed.success ? (parsed.output.messages ?? []) : []).map((entry) =>
+    typeof entry === 'string' ? entry : JSON.stringify(entry),
+  );
+  const message = redactMessage(
+    `Meta received ${receipt.eventsReceived} of the ${receipt.eventsSent} events of this request${trace}${
+      said.length > 0 ? `: ${said.join('; ')}` : ''
+    }`,
+  );
+  return said.length > 0
+    ? { kind: 'failed', reason: 'not_received', code: 'events_received', message }
+    : { kind: 'retry', code: 'events_not_received', message };
+}
+
+/**
+ * `sent`: the events in the request. Meta answers `events_received`; fewer than sent means some were not
+ * taken, and Meta does not say which — so none of the request counts as delivered: with Meta's `messages`
+ * the rows fail with them, without any they are retried (event_name + event_id de-duplicate the ones Meta
+ * did take, within 48 hours).
+ */
+export function classifyMetaResponse(response: HttpResponse, now: number, sent?: number): MetaVerdict {
   if (response.status >= 200 && response.status < 300) {
     const parsed = v.safeParse(SuccessSchema, response.body ?? {});
     const traceId = parsed.success ? parsed.output.fbtrace_id : undefined;
-    return { kind: 'accepted', ...(traceId ? { responseId: traceId } : {}) };
+    const received = parsed.success ? parsed.output.events_received : undefined;
+    const accepted: BatchAnswer = { kind: 'accepted', ...(traceId ? { responseId: traceId } : {}) };
+    if (sent === undefined || received === undefined) return accepted;
+    const receipt = { eventsReceived: received, eventsSent: sent };
+    if (received >= sent) return { ...accepted, receipt };
+    return { ...accepted, receipt, rowOutcomes: new Array(sent).fill(shortfall(receipt, parsed, traceId)) };
   }
   const parsed = v.safeParse(ErrorSchema, response.body);
   const error = parsed.success ? parsed.output.error : undefined;

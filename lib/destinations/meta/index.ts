@@ -44,7 +44,7 @@ export function createMetaDestination(
         headers: {},
         body: { ...(request.body as object), access_token: config.accessToken },
       }),
-      classify: (response, now) => classifyMetaResponse(response, now),
+      classify: (response, now, rowCount) => classifyMetaResponse(response, now, rowCount),
     }),
   });
 }

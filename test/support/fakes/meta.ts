@@ -13,6 +13,11 @@ export type MetaFake = FakeServer<'events'> & {
   eventsReceived: number;
   /** Requests containing an event matching `predicate` fail with code 100 (Meta does not say which). */
   rejectEvents(predicate: (event: Json) => boolean): void;
+  /**
+   * The next request is answered 200 with `events_received` `missing` short of what it sent (and Meta's
+   * `messages`, if given); its last `missing` events are not taken.
+   */
+  receiveFewer(missing: number, messages?: unknown[]): void;
   /** An error body as Meta sends it. */
   errorReply(code: number, options?: { status?: number; subcode?: number; message?: string }): FakeAnswer;
 };
@@ -115,6 +120,7 @@ export async function createMetaFake(options: {
   const events = new Map<string, Json>();
   const firstSeen = new Map<string, number>();
   const rejections: ((event: Json) => boolean)[] = [];
+  const shortfalls: { missing: number; messages?: unknown[] }[] = [];
   let traces = 0;
   const server = await startFakeServer({
     name: 'Meta',
@@ -155,18 +161,24 @@ export async function createMetaFake(options: {
       if (list.some((event) => rejections.some((predicate) => predicate(event)))) {
         return { status: 400, body: errorBody(100, 'Invalid parameter') };
       }
-      for (const event of list) {
+      const short = shortfalls.shift();
+      const taken = short ? list.slice(0, Math.max(0, list.length - short.missing)) : list;
+      for (const event of taken) {
         const key = `${event.event_name}|${event.event_id}`;
         const seen = firstSeen.get(key);
         if (seen !== undefined && options.now() - seen < DEDUP_WINDOW_MS) continue;
         firstSeen.set(key, options.now());
         events.set(key, event);
       }
-      fake.eventsReceived += list.length;
+      fake.eventsReceived += taken.length;
       traces++;
       return {
         status: 200,
-        body: { events_received: list.length, messages: [], fbtrace_id: `trace-${traces}` },
+        body: {
+          events_received: taken.length,
+          messages: short?.messages ?? [],
+          fbtrace_id: `trace-${traces}`,
+        },
       };
     },
   });
@@ -174,6 +186,9 @@ export async function createMetaFake(options: {
     ...server,
     events,
     eventsReceived: 0,
+    receiveFewer(missing, messages) {
+      shortfalls.push({ missing, ...(messages ? { messages } : {}) });
+    },
     rejectEvents(predicate) {
       rejections.push(predicate);
     },
