@@ -4,6 +4,11 @@
  */
 export type ClickIds = {
   gclid?: string;
+  /**
+   * Google's click cookie `_gcl_aw` as the site's tag wrote it, `GCL.<click time, Unix seconds>.<gclid>`:
+   * the only place an order (or lead) says when its Google click happened (googleClickTime reads it).
+   */
+  gclAw?: string;
   gbraid?: string;
   wbraid?: string;
   fbclid?: string;
@@ -50,3 +55,11 @@ export type HashedIdentity = {
     db?: string;
   };
 };
+
+const GCL_AW_SHAPE = /^GCL\.(\d{10})\.([\x21-\x7e]+)$/;
+
+/** The gclid and click time (ms) of a `_gcl_aw` cookie value, or undefined when it is not one. */
+export function parseGclAw(value: string | undefined): { gclid: string; clickedAt: number } | undefined {
+  const match = value === undefined ? null : GCL_AW_SHAPE.exec(value);
+  return match ? { gclid: match[2] as string, clickedAt: Number(match[1]) * 1000 } : undefined;
+}

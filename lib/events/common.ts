@@ -102,6 +102,8 @@ export const ClickIdsInputSchema = v.object({
   _fbc: v.optional(ClickIdValueSchema),
   _fbp: v.optional(ClickIdValueSchema),
   _ga: v.optional(ClickIdValueSchema),
+  /** Google's click cookie `GCL.<seconds>.<gclid>`: the gclid and when it was clicked. */
+  _gcl_aw: v.optional(ClickIdValueSchema),
   _ttp: v.optional(ClickIdValueSchema),
 });
 export type ClickIdsInput = v.InferOutput<typeof ClickIdsInputSchema>;

@@ -1,7 +1,9 @@
-import type { ClickIds } from '../domain';
+import { type ClickIds, parseGclAw } from '../domain';
 
 /** Values a sender states directly, including raw cookies (`_ga`, `_fbc`, `_fbp`, `_ttp`). */
-export type ExplicitClickIds = Partial<Record<keyof ClickIds | '_ga' | '_fbc' | '_fbp' | '_ttp', string>>;
+export type ExplicitClickIds = Partial<
+  Record<keyof ClickIds | '_ga' | '_fbc' | '_fbp' | '_ttp' | '_gcl_aw', string>
+>;
 
 const URL_PARAMS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'ttclid', 'msclkid'] as const;
 type UrlParam = (typeof URL_PARAMS)[number];
@@ -119,8 +121,13 @@ export function extractClickIds(input: {
   const sources = searchParamsOf(input.url);
   const pick = (name: UrlParam) => cleanId(explicit[name]) ?? firstValue(sources, name);
   const fbclid = pick('fbclid');
+  const gclAw = cleanId(explicit._gcl_aw);
+  const cookie = parseGclAw(gclAw);
+  const gclid = pick('gclid') ?? cookie?.gclid;
   return withoutUndefined({
-    gclid: pick('gclid'),
+    gclid,
+    // Kept only when it speaks of this gclid: a cookie of an earlier click would date the wrong one.
+    gclAw: cookie && cookie.gclid === gclid ? gclAw : undefined,
     gbraid: pick('gbraid'),
     wbraid: pick('wbraid'),
     fbclid,

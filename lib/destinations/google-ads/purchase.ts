@@ -6,7 +6,12 @@ import type { GoogleActions } from './rules';
  * Ads API, on the conversion action GOOGLE_ADS_CONVERSION_ACTION_PURCHASE. `transactionId` / `orderId` is
  * the order ID: Google keeps one conversion per order and action, so a repeat is never counted twice.
  */
-export type GooglePurchaseSettings = { actions: GoogleActions; merchantCenterId: string | undefined };
+export type GooglePurchaseSettings = {
+  actions: GoogleActions;
+  merchantCenterId: string | undefined;
+  /** GOOGLE_ADS_CLICK_WINDOW_DAYS in ms. */
+  clickWindowMs: number;
+};
 
 /**
  * Cart items' unit price "excluding tax, shipping, and any transaction level discounts" (Data Manager Item

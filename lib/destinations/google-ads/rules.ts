@@ -1,4 +1,4 @@
-import type { ClickIds, CloseOutcome } from '../../domain';
+import { type ClickIds, type CloseOutcome, type OrderRecord, parseGclAw } from '../../domain';
 import type { Conversion, LeadClosedConversion, RowDecision } from '../types';
 
 /**
@@ -6,8 +6,9 @@ import type { Conversion, LeadClosedConversion, RowDecision } from '../types';
  * Sources: platform-apis.md §1, §6.
  */
 
-/** Google Ads' longest click-through window: a click older than this at upload can no longer convert. */
-export const CLICK_WINDOW_MS = 90 * 86_400_000;
+/** Google Ads' longest click-through window, the default of GOOGLE_ADS_CLICK_WINDOW_DAYS. */
+export const DEFAULT_CLICK_WINDOW_DAYS = 90;
+export const DAY_MS = 86_400_000;
 /** Google Ads API: conversion adjustments are accepted up to 54 days after the conversion. */
 export const ADJUSTMENT_WINDOW_MS = 54 * 86_400_000;
 
@@ -24,15 +25,55 @@ export function chooseClickId(clickIds: ClickIds | undefined): GoogleClickId | u
   return undefined;
 }
 
-/** The click happened when the lead was captured; past the 90-day window its id no longer attributes. */
-export function usableClickId(conversion: LeadClosedConversion): {
-  clickId?: GoogleClickId;
-  expired: boolean;
-} {
-  const clickId = chooseClickId(conversion.lead?.clickIds);
-  if (!clickId || !conversion.lead) return { expired: false };
-  if (conversion.now - conversion.lead.capturedAt > CLICK_WINDOW_MS) return { expired: true };
+export type ClickCheck = { clickId?: GoogleClickId; expired: boolean; precedesClick?: boolean };
+
+/**
+ * Whether a click can still be credited with this conversion: the conversion action's click-through window
+ * runs from the click to the conversion, not to the upload (platform-apis.md §7), and a conversion before
+ * its click never counts (Data Manager CONVERSION_PRECEDES_CLICK). `clickAt` unknown → nothing to check.
+ */
+export function checkClick(
+  clickId: GoogleClickId | undefined,
+  clickAt: number | undefined,
+  conversionAt: number,
+  windowMs: number,
+): ClickCheck {
+  if (!clickId) return { expired: false };
+  if (clickAt === undefined) return { clickId, expired: false };
+  if (conversionAt < clickAt) return { expired: false, precedesClick: true };
+  if (conversionAt - clickAt > windowMs) return { expired: true };
   return { clickId, expired: false };
+}
+
+/** The click time `_gcl_aw` states for this gclid, when the sender passed the cookie. */
+function cookieClickTime(
+  clickIds: ClickIds | undefined,
+  clickId: GoogleClickId | undefined,
+): number | undefined {
+  const cookie = parseGclAw(clickIds?.gclAw);
+  return clickId?.type === 'gclid' && cookie?.gclid === clickId.value ? cookie.clickedAt : undefined;
+}
+
+/** A close: the click happened when the lead was captured (or when `_gcl_aw` says); the conversion is the close. */
+export function usableClickId(conversion: LeadClosedConversion, windowMs: number): ClickCheck {
+  const { lead } = conversion;
+  const clickId = chooseClickId(lead?.clickIds);
+  const clickAt = cookieClickTime(lead?.clickIds, clickId) ?? lead?.capturedAt;
+  return checkClick(clickId, clickAt, conversion.close.closedAt, windowMs);
+}
+
+/**
+ * An order carries its own click: its time is known only from Google's `_gcl_aw` cookie for the gclid
+ * chosen (`GCL.<seconds>.<gclid>`); otherwise the click came no later than the order and is not checked.
+ */
+export function usableOrderClickId(order: OrderRecord, windowMs: number): ClickCheck {
+  const clickId = chooseClickId(order.clickIds);
+  return checkClick(clickId, cookieClickTime(order.clickIds, clickId), order.occurredAt, windowMs);
+}
+
+/** Google warns and ignores cart data beside a gbraid or wbraid (WARNING_REASON_CART_DATA_NOT_SUPPORTED_WITH_GBRAID_OR_WBRAID). */
+export function takesCartData(clickId: GoogleClickId | undefined): boolean {
+  return clickId?.type !== 'gbraid' && clickId?.type !== 'wbraid';
 }
 
 /** Conversion action IDs: won and lost deals, and orders (`purchase`). Unset → that kind is not sent. */
@@ -80,16 +121,28 @@ export function skipLostNotConfigured(): RowDecision<never> {
   };
 }
 
-export function skipNoIdentifier(clickExpired: boolean): RowDecision<never> {
-  return clickExpired
+export function skipNoIdentifier(check: Pick<ClickCheck, 'expired' | 'precedesClick'>): RowDecision<never> {
+  if (check.precedesClick) {
+    return {
+      kind: 'skip',
+      reason: 'conversion_precedes_click',
+      message: 'the conversion is dated before its click; Google never credits it',
+    };
+  }
+  return check.expired
     ? {
         kind: 'skip',
         reason: 'expired',
-        message: 'the only identifier is a click older than Google’s 90-day window',
+        message: 'the only identifier is a click older than the click-through window at the conversion',
       }
     : {
         kind: 'skip',
         reason: 'no_identifier',
         message: 'no gclid/gbraid/wbraid and no hashed email, phone or address',
       };
+}
+
+/** A conversion before its click is not sent at all, whatever else identifies the person. */
+export function skipIfPrecedesClick(check: ClickCheck): RowDecision<never> | undefined {
+  return check.precedesClick ? skipNoIdentifier(check) : undefined;
 }

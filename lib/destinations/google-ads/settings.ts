@@ -6,8 +6,10 @@ import {
   numericId,
   optionalText,
   optionalUrl,
+  positiveInteger,
   textWithDefault,
 } from '../../settings';
+import { DEFAULT_CLICK_WINDOW_DAYS } from './rules';
 import { GOOGLE_ADS_API_VERSION } from './version';
 
 export type GoogleAdsConfig = {
@@ -28,6 +30,8 @@ export type GoogleAdsConfig = {
   adsApiBaseUrl: string;
   oauthTokenUrl: string;
   developerToken: string | undefined;
+  /** The conversion actions' click-through window in days (≤ 90), from the click to the conversion. */
+  clickWindowDays: number;
   /** GOOGLE_STATUS_CHECK_MINUTES: how long after a Data Manager upload its processing result is asked for. */
   statusCheckMinutes: number;
 };
@@ -88,6 +92,11 @@ export const googleAdsSettings = defineSettings({
     GOOGLE_ADS_API_BASE_URL: optionalUrl('GOOGLE_ADS_API_BASE_URL', 'https://googleads.googleapis.com'),
     GOOGLE_OAUTH_TOKEN_URL: optionalUrl('GOOGLE_OAUTH_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
     GOOGLE_ADS_DEVELOPER_TOKEN: optionalText,
+    GOOGLE_ADS_CLICK_WINDOW_DAYS: positiveInteger(
+      'GOOGLE_ADS_CLICK_WINDOW_DAYS',
+      DEFAULT_CLICK_WINDOW_DAYS,
+      DEFAULT_CLICK_WINDOW_DAYS,
+    ),
     GOOGLE_STATUS_CHECK_MINUTES: statusCheckMinutes,
   },
   build(env, disabled): GoogleAdsConfig | undefined {
@@ -125,6 +134,7 @@ export const googleAdsSettings = defineSettings({
       adsApiBaseUrl: env.GOOGLE_ADS_API_BASE_URL,
       oauthTokenUrl: env.GOOGLE_OAUTH_TOKEN_URL,
       developerToken: env.GOOGLE_ADS_DEVELOPER_TOKEN,
+      clickWindowDays: env.GOOGLE_ADS_CLICK_WINDOW_DAYS,
       statusCheckMinutes: env.GOOGLE_STATUS_CHECK_MINUTES,
     };
   },

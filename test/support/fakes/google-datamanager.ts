@@ -9,6 +9,8 @@ import type { GoogleOAuthFake } from './google-oauth';
  * transactionId, a re-send overwriting value and currency.
  */
 export type StoredEvent = { productDestinationId: string; event: Json };
+/** IngestEventsResponse.field_warnings (processing_errors.proto FieldWarning). */
+export type FieldWarning = { reason: string; description: string; field: string };
 
 /**
  * How Google processed one request, as a test tells it (reasons without `PROCESSING_ERROR_REASON_`, each
@@ -23,6 +25,8 @@ export type DataManagerFake = FakeServer<'ingest' | 'requestStatus'> & {
   conversions: Map<string, StoredEvent>;
   /** Events accepted in total (before de-duplication). */
   eventsReceived: number;
+  /** Every field warning answered (non-blocking: Google takes the request and ignores the field). */
+  fieldWarnings: FieldWarning[];
   /** Events matching `predicate` make their request fail with 400, as a bad row does. */
   rejectEvents(
     predicate: (event: Json) => boolean,
@@ -139,6 +143,7 @@ const DESTINATION_KEYS = new Set([
   'operatingAccount',
   'productDestinationId',
 ]);
+/** Event's fields in google/ads/datamanager/v1/event.proto (proto3 JSON names). */
 const EVENT_KEYS = new Set([
   'destinationReferences',
   'transactionId',
@@ -149,12 +154,20 @@ const EVENT_KEYS = new Set([
   'adIdentifiers',
   'currency',
   'conversionValue',
+  'conversionCount',
   'eventSource',
   'eventDeviceInfo',
   'cartData',
   'customVariables',
   'experimentalFields',
   'userProperties',
+  'eventName',
+  'clientId',
+  'userId',
+  'additionalEventParameters',
+  'thirdPartyUserData',
+  'eventLocation',
+  'appInstanceId',
 ]);
 const EVENT_SOURCES = new Set(['WEB', 'APP', 'IN_STORE', 'PHONE', 'OTHER']);
 const CONSENT = new Set(['CONSENT_GRANTED', 'CONSENT_DENIED', 'CONSENT_STATUS_UNSPECIFIED']);
@@ -176,28 +189,46 @@ const CART_KEYS = new Set([
   'items',
   'couponCodes',
 ]);
+/** Item's fields in cart_data.proto; every one optional. */
 const ITEM_KEYS = new Set([
   'merchantProductId',
   'quantity',
   'unitPrice',
   'itemId',
   'additionalItemParameters',
+  'merchantId',
+  'merchantFeedLabel',
+  'merchantFeedLanguageCode',
+  'conversionValue',
+  'customVariables',
 ]);
 
-/** CartData / Item of the REST reference; int64 fields (merchantId, quantity) are JSON strings. */
-function checkCartData(cart: unknown, path: string, problems: string[]) {
+/** proto3 JSON: an int64 is a decimal string (or a number); a double is a number. */
+const isInt64 = (value: unknown) =>
+  (typeof value === 'string' && /^-?\d+$/.test(value)) || Number.isInteger(value);
+const isString = (value: unknown) => typeof value === 'string';
+
+/**
+ * CartData / Item of cart_data.proto. Every field is optional there; what Google only warns about (an item
+ * without merchantProductId or unitPrice) is a FieldWarning, as the API answers it, not a refusal.
+ */
+function checkCartData(cart: unknown, path: string, problems: string[], warnings: FieldWarning[]) {
   if (!isJsonObject(cart)) {
     problems.push(`${path}: not an object`);
     return;
   }
   for (const key of Object.keys(cart))
     if (!CART_KEYS.has(key)) problems.push(`${path}.${key}: unknown field`);
-  if (cart.merchantId !== undefined && !/^\d+$/.test(String(cart.merchantId)))
-    problems.push(`${path}.merchantId: int64`);
+  for (const key of ['merchantId', 'merchantFeedLabel', 'merchantFeedLanguageCode'])
+    if (cart[key] !== undefined && !isString(cart[key])) problems.push(`${path}.${key}: string`);
   if (cart.transactionDiscount !== undefined && typeof cart.transactionDiscount !== 'number')
     problems.push(`${path}.transactionDiscount: number`);
-  if (cart.couponCodes !== undefined && !Array.isArray(cart.couponCodes))
-    problems.push(`${path}.couponCodes: array`);
+  if (
+    cart.couponCodes !== undefined &&
+    (!Array.isArray(cart.couponCodes) || !cart.couponCodes.every(isString))
+  )
+    problems.push(`${path}.couponCodes: array of strings`);
+  if (cart.items === undefined) return;
   if (!Array.isArray(cart.items)) {
     problems.push(`${path}.items: array`);
     return;
@@ -210,11 +241,29 @@ function checkCartData(cart: unknown, path: string, problems: string[]) {
     }
     for (const key of Object.keys(item))
       if (!ITEM_KEYS.has(key)) problems.push(`${at}.${key}: unknown field`);
-    if (typeof item.merchantProductId !== 'string' || item.merchantProductId === '')
-      problems.push(`${at}.merchantProductId: required`);
-    if (typeof item.quantity !== 'string' || !/^\d+$/.test(item.quantity))
-      problems.push(`${at}.quantity: int64 as a JSON string`);
-    if (typeof item.unitPrice !== 'number' || item.unitPrice < 0) problems.push(`${at}.unitPrice: number`);
+    for (const key of [
+      'merchantProductId',
+      'itemId',
+      'merchantId',
+      'merchantFeedLabel',
+      'merchantFeedLanguageCode',
+    ])
+      if (item[key] !== undefined && !isString(item[key])) problems.push(`${at}.${key}: string`);
+    if (item.quantity !== undefined && !isInt64(item.quantity)) problems.push(`${at}.quantity: int64`);
+    for (const key of ['unitPrice', 'conversionValue'])
+      if (item[key] !== undefined && typeof item[key] !== 'number') problems.push(`${at}.${key}: number`);
+    if (item.merchantProductId === undefined || item.merchantProductId === '')
+      warnings.push({
+        reason: 'WARNING_REASON_CART_DATA_ITEM_MERCHANT_PRODUCT_ID_MISSING',
+        description: 'The merchant product ID is missing in the cart item.',
+        field: `${at}.merchant_product_id`,
+      });
+    if (item.unitPrice === undefined)
+      warnings.push({
+        reason: 'WARNING_REASON_CART_DATA_ITEM_UNIT_PRICE_MISSING',
+        description: 'The unit price is missing in the cart item.',
+        field: `${at}.unit_price`,
+      });
   });
 }
 
@@ -224,6 +273,7 @@ function checkEvent(
   references: Set<string>,
   multiDestination: boolean,
   problems: string[],
+  warnings: FieldWarning[],
 ) {
   if (!isJsonObject(event)) {
     problems.push(`${path}: not an object`);
@@ -274,7 +324,16 @@ function checkEvent(
       }
     }
   }
-  if (event.cartData !== undefined) checkCartData(event.cartData, `${path}.cartData`, problems);
+  if (event.cartData !== undefined) {
+    checkCartData(event.cartData, `${path}.cartData`, problems, warnings);
+    const adIdentifiers = isJsonObject(event.adIdentifiers) ? event.adIdentifiers : {};
+    if (adIdentifiers.gbraid !== undefined || adIdentifiers.wbraid !== undefined)
+      warnings.push({
+        reason: 'WARNING_REASON_CART_DATA_NOT_SUPPORTED_WITH_GBRAID_OR_WBRAID',
+        description: 'The cart data is not supported with gbraid or wbraid.',
+        field: `${path}.cart_data`,
+      });
+  }
   if (event.userData !== undefined) {
     const identifiers = isJsonObject(event.userData) ? event.userData.userIdentifiers : undefined;
     if (!Array.isArray(identifiers) || identifiers.length === 0 || identifiers.length > 10) {
@@ -325,6 +384,7 @@ function checkEvent(
 export function checkIngestContract(
   request: FakeRequest,
   options: { customerId: string; loginCustomerId?: string; productDestinationIds: string[] },
+  warnings: FieldWarning[] = [],
 ): string[] {
   const problems: string[] = [];
   if (request.method !== 'POST') problems.push(`method ${request.method}`);
@@ -370,7 +430,7 @@ export function checkIngestContract(
     problems.push('encoding: HEX required with hashed userData');
   }
   events.forEach((event, index) => {
-    checkEvent(event, `events[${index}]`, references, destinations.length > 1, problems);
+    checkEvent(event, `events[${index}]`, references, destinations.length > 1, problems, warnings);
   });
   problems.push(...plaintextViolations(body));
   return problems;
@@ -477,7 +537,8 @@ export async function createDataManagerFake(options: {
           },
         };
       }
-      const problems = checkIngestContract(request, options);
+      const warnings: FieldWarning[] = [];
+      const problems = checkIngestContract(request, options, warnings);
       if (problems.length > 0) {
         for (const problem of problems) contract.violation(problem);
         return badRequest(
@@ -519,13 +580,18 @@ export async function createDataManagerFake(options: {
       const requestId = `dm-request-${requestCount}`;
       ingested.set(requestId, { destinations: body.destinations, events: body.events });
       fake.ingested.push({ requestId, events: body.events.length });
-      return { status: 200, body: { requestId } };
+      fake.fieldWarnings.push(...warnings);
+      return {
+        status: 200,
+        body: { requestId, ...(warnings.length > 0 ? { fieldWarnings: warnings } : {}) },
+      };
     },
   });
   const fake: DataManagerFake = {
     ...server,
     conversions,
     eventsReceived: 0,
+    fieldWarnings: [],
     rejectEvents(predicate, rule = {}) {
       rejections.push({
         predicate,

@@ -3,7 +3,14 @@ import { sendValidRow } from '../../row-validation';
 import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../../types';
 import { toAdsDateTime } from '../formats';
 import { type GooglePurchaseSettings, netUnitPrice } from '../purchase';
-import { chooseClickId, precheckGoogle, skipActionNotConfigured, skipNoIdentifier } from '../rules';
+import {
+  precheckGoogle,
+  skipActionNotConfigured,
+  skipIfPrecedesClick,
+  skipNoIdentifier,
+  takesCartData,
+  usableOrderClickId,
+} from '../rules';
 import {
   ADS_CONVERSIONS_BATCH,
   type AdsApiRow,
@@ -42,10 +49,14 @@ export function decideAdsApiCheckoutCompleted(
   const actionId = settings.actions.purchase;
   if (!actionId) return skipActionNotConfigured('purchase');
   const { order } = conversion;
-  const clickId = chooseClickId(order.clickIds);
+  const click = usableOrderClickId(order, settings.clickWindowMs);
+  const precedes = skipIfPrecedesClick(click);
+  if (precedes) return precedes;
+  const { clickId } = click;
   const userIdentifiers = adsUserIdentifiers(conversion.identity);
-  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(false);
-  const cartData = adsCartData(order, settings.merchantCenterId);
+  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(click);
+  // Google ignores cart data beside a gbraid or wbraid (the Data Manager warning of that name).
+  const cartData = takesCartData(clickId) ? adsCartData(order, settings.merchantCenterId) : undefined;
   const clickConversion: ClickConversion = {
     ...(clickId ? { [clickId.type]: clickId.value } : {}),
     conversionAction: conversionActionResource(settings.customerId, actionId),

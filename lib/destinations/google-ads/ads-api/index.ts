@@ -2,6 +2,7 @@ import type { DestinationDependencies } from '../../definition';
 import { createJsonUploader } from '../../json-upload';
 import { type Destination, defineDestination } from '../../types';
 import type { GoogleTokenProvider } from '../oauth';
+import { DAY_MS } from '../rules';
 import type { GoogleAdsConfig } from '../settings';
 import { createGoogleTransport, failUnauthenticated } from '../token-transport';
 import { decideAdsApiCheckoutCompleted } from './checkout-completed';
@@ -30,10 +31,12 @@ export function createAdsApiDestination(
     },
     baseUrl: config.adsApiBaseUrl,
     apiVersion: config.apiVersion,
+    clickWindowMs: config.clickWindowDays * DAY_MS,
   };
   const purchase = {
     actions: settings.actions,
     merchantCenterId: config.merchantCenterId,
+    clickWindowMs: settings.clickWindowMs,
     customerId: config.customerId,
   };
   const headers: Record<string, string> = {

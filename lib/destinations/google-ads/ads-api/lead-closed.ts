@@ -8,6 +8,7 @@ import {
   conversionActionFor,
   precheckGoogle,
   skipActionNotConfigured,
+  skipIfPrecedesClick,
   skipNoIdentifier,
   usableClickId,
 } from '../rules';
@@ -101,7 +102,7 @@ function decideAdjustment(
 
 export function decideAdsApiLeadClosed(
   conversion: LeadClosedConversion,
-  settings: Pick<AdsApiSettings, 'customerId' | 'actions'>,
+  settings: Pick<AdsApiSettings, 'customerId' | 'actions' | 'clickWindowMs'>,
 ): RowDecision<AdsApiRow> {
   const precheck = precheckGoogle(conversion);
   if (precheck) return precheck;
@@ -116,9 +117,12 @@ export function decideAdsApiLeadClosed(
   const outcome = close.outcome as 'won' | 'lost';
   const actionId = conversionActionFor(outcome, settings.actions);
   if (!actionId) return skipActionNotConfigured(outcome);
-  const { clickId, expired } = usableClickId(conversion);
+  const click = usableClickId(conversion, settings.clickWindowMs);
+  const precedes = skipIfPrecedesClick(click);
+  if (precedes) return precedes;
+  const { clickId } = click;
   const userIdentifiers = adsUserIdentifiers(conversion.identity);
-  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(expired);
+  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(click);
   const clickConversion: ClickConversion = {
     ...(clickId ? { [clickId.type]: clickId.value } : {}),
     conversionAction: conversionActionResource(settings.customerId, actionId),

@@ -7,6 +7,8 @@ export type AdsApiSettings = {
   actions: GoogleActions;
   baseUrl: string;
   apiVersion: string;
+  /** GOOGLE_ADS_CLICK_WINDOW_DAYS in ms: the conversion actions' click-through window. */
+  clickWindowMs: number;
 };
 
 export function buildAdsApiRequest(

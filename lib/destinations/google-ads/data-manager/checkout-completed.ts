@@ -3,7 +3,14 @@ import { sendValidRow } from '../../row-validation';
 import { acceptedState, type CheckoutCompletedConversion, type RowDecision } from '../../types';
 import { toRfc3339 } from '../formats';
 import { type GooglePurchaseSettings, netUnitPrice } from '../purchase';
-import { chooseClickId, precheckGoogle, skipActionNotConfigured, skipNoIdentifier } from '../rules';
+import {
+  precheckGoogle,
+  skipActionNotConfigured,
+  skipIfPrecedesClick,
+  skipNoIdentifier,
+  takesCartData,
+  usableOrderClickId,
+} from '../rules';
 import {
   consentOf,
   DATA_MANAGER_BATCH,
@@ -37,10 +44,12 @@ export function decideDataManagerCheckoutCompleted(
   if (precheck) return precheck;
   if (!settings.actions.purchase) return skipActionNotConfigured('purchase');
   const { order } = conversion;
-  // The order brought its own click: no lead capture time to measure the click window from.
-  const clickId = chooseClickId(order.clickIds);
+  const click = usableOrderClickId(order, settings.clickWindowMs);
+  const precedes = skipIfPrecedesClick(click);
+  if (precedes) return precedes;
+  const { clickId } = click;
   const userIdentifiers = googleUserIdentifiers(conversion.identity);
-  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(false);
+  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(click);
   const consent = consentOf(conversion.consent);
   const event: DataManagerEvent = {
     destinationReferences: ['purchase'],
@@ -56,7 +65,7 @@ export function decideDataManagerCheckoutCompleted(
       : {}),
     ...(userIdentifiers.length > 0 ? { userData: { userIdentifiers } } : {}),
     ...(consent ? { consent } : {}),
-    cartData: dataManagerCartData(order, settings.merchantCenterId),
+    ...(takesCartData(clickId) ? { cartData: dataManagerCartData(order, settings.merchantCenterId) } : {}),
   };
   return sendValidRow(event, validateDataManagerEvent(event), DATA_MANAGER_BATCH, acceptedState(conversion));
 }

@@ -2,6 +2,7 @@ import type { DestinationDependencies } from '../../definition';
 import { createJsonUploader } from '../../json-upload';
 import { type Destination, defineDestination, type RowOutcome, type UploadResult } from '../../types';
 import type { GoogleTokenProvider } from '../oauth';
+import { DAY_MS } from '../rules';
 import type { GoogleAdsConfig } from '../settings';
 import { createGoogleTransport, failUnauthenticated } from '../token-transport';
 import { decideDataManagerCheckoutCompleted } from './checkout-completed';
@@ -31,8 +32,13 @@ export function createDataManagerDestination(
       purchase: config.conversionActionPurchase,
     },
     baseUrl: config.dataManagerBaseUrl,
+    clickWindowMs: config.clickWindowDays * DAY_MS,
   };
-  const purchase = { actions: settings.actions, merchantCenterId: config.merchantCenterId };
+  const purchase = {
+    actions: settings.actions,
+    merchantCenterId: config.merchantCenterId,
+    clickWindowMs: settings.clickWindowMs,
+  };
   const describe = (rows: readonly DataManagerEvent[]) => buildDataManagerRequest(rows, settings);
   const upload = createJsonUploader({
     now: dependencies.now,

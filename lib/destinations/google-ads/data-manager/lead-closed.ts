@@ -6,6 +6,7 @@ import {
   conversionActionFor,
   precheckGoogle,
   skipActionNotConfigured,
+  skipIfPrecedesClick,
   skipNoIdentifier,
   usableClickId,
 } from '../rules';
@@ -42,7 +43,7 @@ function needsRetraction(conversion: LeadClosedConversion, delivered: DeliveredS
  */
 export function decideDataManagerLeadClosed(
   conversion: LeadClosedConversion,
-  settings: Pick<DataManagerSettings, 'actions'>,
+  settings: Pick<DataManagerSettings, 'actions' | 'clickWindowMs'>,
 ): RowDecision<DataManagerEvent> {
   const precheck = precheckGoogle(conversion);
   if (precheck) return precheck;
@@ -54,9 +55,12 @@ export function decideDataManagerLeadClosed(
   const reference = close.outcome as 'won' | 'lost';
   if (!conversionActionFor(reference, settings.actions)) return skipActionNotConfigured(reference);
 
-  const { clickId, expired } = usableClickId(conversion);
+  const click = usableClickId(conversion, settings.clickWindowMs);
+  const precedes = skipIfPrecedesClick(click);
+  if (precedes) return precedes;
+  const { clickId } = click;
   const userIdentifiers = googleUserIdentifiers(conversion.identity);
-  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(expired);
+  if (!clickId && userIdentifiers.length === 0) return skipNoIdentifier(click);
 
   const consent = consentOf(conversion.consent);
   const event: DataManagerEvent = {

@@ -8,6 +8,8 @@ export type DataManagerSettings = {
   loginCustomerId: string | undefined;
   actions: GoogleActions;
   baseUrl: string;
+  /** GOOGLE_ADS_CLICK_WINDOW_DAYS in ms: the conversion actions' click-through window. */
+  clickWindowMs: number;
 };
 
 function productAccount(accountId: string) {

@@ -17,6 +17,7 @@ const settings = {
   actions: { won: '111111', lost: '222222' },
   baseUrl: 'https://googleads.googleapis.com',
   apiVersion: 'v26',
+  clickWindowMs: 90 * 86_400_000,
 };
 const wonDelivered = {
   version: 1,

@@ -13,6 +13,7 @@ const settings = {
   loginCustomerId: '9876543210',
   actions: { won: '111111', lost: '222222' },
   baseUrl: 'https://datamanager.googleapis.com',
+  clickWindowMs: 90 * 86_400_000,
 };
 
 function sent(decision: ReturnType<typeof decideDataManagerLeadClosed>): DataManagerEvent {
@@ -185,6 +186,7 @@ describe('decideDataManagerLeadClosed', () => {
   it('skips a lost deal when no lost conversion action is configured', () => {
     const close = closeRecord('lead_1', { outcome: 'lost', value: 0 });
     const decision = decideDataManagerLeadClosed(conversionOf(close, leadRecord('lead_1')), {
+      ...settings,
       actions: { won: '111111', lost: undefined },
     });
     expect(decision).toMatchObject({ kind: 'skip', reason: 'lost_not_configured' });
