@@ -10,6 +10,7 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   collect: 10,
   'hubspot-webhook': 10,
   'salesforce-webhook': 25,
+  'salesforce-cdc': 30,
   backfill: 900,
 };
 

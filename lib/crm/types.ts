@@ -23,11 +23,28 @@ export type CrmSource<T extends CrmTypes = CrmTypes> = {
   settings: SettingsSlice<string, v.ObjectEntries, T['settings']>;
   /** Its webhook's routes, each served by its own Lambda function (functions/<functionName>.ts). */
   routes: readonly HttpRoute[];
+  /** Intakes fed by an event bus instead of a route, each its own function, deployed on demand. */
+  eventIntakes?: readonly CrmEventIntake[];
   webhook: CrmWebhook<T>;
   /** One deal, as the webhook or the API showed it, to the close it is now (pure). */
   mapToClose(deal: T['deal'], context: T['mappingContext']): CloseDecision;
   /** The backfill's polling for closes whose webhook never came, deferred work first. */
   poller?: CrmPoller<T['settings']>;
+};
+
+/**
+ * An intake without a public endpoint: a Lambda function (functions/<functionName>.ts) triggered by an
+ * EventBridge rule on an event bus the CRM writes to (Salesforce Event Relay's partner event bus). It is
+ * deployed only when serverless.yml's `busParameter` names the bus; empty, the default, leaves it out.
+ */
+export type CrmEventIntake = {
+  functionName: string;
+  /** The deploy parameter (`--param="<name>=<bus name>"`) naming the bus the rule listens on. */
+  busParameter: string;
+  /** The rule's event pattern: which of the bus's events reach the function. */
+  eventPattern: Readonly<Record<string, unknown>>;
+  /** The source its receipts are kept under: an event delivered again is recognised by it. */
+  receiptSource: string;
 };
 
 /** The types one CRM's members are written in. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES, HTTP_ROUTES } from '../../lib/http/routes';
+import { EVENT_INTAKES, FUNCTION_NAMES, HTTP_ROUTES } from '../../lib/http/routes';
 import { describeTable, TTL_ATTRIBUTE } from '../../lib/store/table';
 
 /**
@@ -131,6 +131,7 @@ describe('serverless package', () => {
       'BackfillRole',
       'CollectRole',
       'HubspotWebhookRole',
+      'SalesforceCdcRole',
       'SalesforceWebhookRole',
     ]);
     for (const [id, role] of roles) {
@@ -160,7 +161,7 @@ describe('serverless package', () => {
           [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')),
         )
         .flatMap((statement) => [statement.Action].flat());
-    for (const role of ['CollectRole', 'HubspotWebhookRole', 'SalesforceWebhookRole']) {
+    for (const role of ['CollectRole', 'HubspotWebhookRole', 'SalesforceWebhookRole', 'SalesforceCdcRole']) {
       expect(tableActions(role)).not.toContain('dynamodb:Query');
       expect(tableActions(role)).not.toContain('dynamodb:Scan');
       expect(tableActions(role)).not.toContain('dynamodb:DeleteItem');
@@ -168,6 +169,61 @@ describe('serverless package', () => {
     expect(tableActions('BackfillRole')).toContain('dynamodb:Query');
     expect(tableActions('BackfillRole')).not.toContain('dynamodb:Scan');
   });
+
+  it.each(EVENT_INTAKES)(
+    'deploys the $functionName intake only on the bus its parameter names: off by default, least privilege',
+    (intake) => {
+      const fn = `${logicalName(intake.functionName)}LambdaFunction`;
+      const conditional = Object.entries(resources).filter(([, resource]) =>
+        JSON.stringify(resource).includes(fn),
+      );
+      const rule = conditional.find(([, resource]) => resource.Type === 'AWS::Events::Rule')?.[1] as Resource;
+      const permission = conditional.find(([, resource]) => resource.Type === 'AWS::Lambda::Permission')?.[1];
+      const roleRef = (resources[fn] as Resource).Properties.Role as { 'Fn::GetAtt': [string] };
+      const role = resources[roleRef['Fn::GetAtt'][0]];
+      const condition = (resource: unknown) => (resource as { Condition?: string }).Condition;
+      // Every resource of the intake shares one condition, false unless the parameter names a bus.
+      const name = condition(resources[fn]) as string;
+      expect(name).toBeDefined();
+      expect(template.Conditions[name]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+      for (const resource of [
+        rule,
+        permission,
+        role,
+        resources[`${logicalName(intake.functionName)}LogGroup`],
+      ]) {
+        expect(condition(resource)).toBe(name);
+      }
+      // The rule: the intake's pattern on the bus the parameter names (empty in the ci stage), to the function.
+      expect(rule.Properties).toMatchObject({ EventBusName: '', State: 'ENABLED' });
+      expect(rule.Properties.EventPattern).toEqual(intake.eventPattern);
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } }),
+      ]);
+      expect(permission?.Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+      });
+      // Its own role: the table's item actions, no index, the stage's parameters, its own log group.
+      const actions = statementsOf(role as Resource).flatMap((statement) => [statement.Action].flat());
+      expect(actions.sort()).toEqual(
+        [
+          'dynamodb:BatchGetItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'ssm:GetParametersByPath',
+        ].sort(),
+      );
+      expect(JSON.stringify(role)).toContain(
+        `log-group:/aws/lambda/crm-conversions-ci-${intake.functionName}:*`,
+      );
+      expect(JSON.stringify(role)).toContain(`arn:\${AWS::Partition}:logs:`);
+    },
+  );
 
   it('reads parameters only under the stage path', () => {
     const ssm = statementsOf(resources.CollectRole as Resource).find((statement) =>

@@ -68,6 +68,40 @@ describe('serverless.yml', () => {
     }
   });
 
+  it("deploys every registered CRM's event intakes on demand: off by default, on the bus their parameter names", () => {
+    const intakes = CRM_SOURCES.flatMap((crm) => crm.eventIntakes ?? []);
+    expect(intakes.length).toBeGreaterThan(0);
+    const resources = serverless.resources.Resources as Record<string, Record<string, unknown>>;
+    const conditions = serverless.resources.Conditions as Record<string, unknown>;
+    for (const intake of intakes) {
+      const fn = functions[intake.functionName] as DeclaredFunction & { condition?: string; role?: string };
+      // Its condition is "the bus parameter is set", and the parameter's default is empty.
+      expect(fn.condition, intake.functionName).toBeDefined();
+      expect(conditions[fn.condition as string]).toEqual({
+        'Fn::Not': [{ 'Fn::Equals': [`\${param:${intake.busParameter}}`, ''] }],
+      });
+      expect(serverless.params.default[intake.busParameter]).toBe('');
+      // No HTTP route reaches it: its trigger is a rule of that condition, on that bus, with the pattern.
+      expect(fn.events ?? []).toEqual([]);
+      const rules = Object.values(resources).filter(
+        (resource) =>
+          resource.Type === 'AWS::Events::Rule' &&
+          JSON.stringify(resource).includes(
+            `${intake.functionName.replace(/^./, (c) => c.toUpperCase()).replace(/-/g, 'Dash')}LambdaFunction`,
+          ),
+      );
+      expect(rules).toHaveLength(1);
+      expect(rules[0]).toMatchObject({
+        Condition: fn.condition,
+        Properties: {
+          EventBusName: `\${param:${intake.busParameter}}`,
+          EventPattern: intake.eventPattern,
+        },
+      });
+      expect(resources[fn.role as string]).toMatchObject({ Condition: fn.condition });
+    }
+  });
+
   it("gives local invocations each function's deployed timeout", () => {
     expect(serverless.provider.timeout).toBe(DEFAULT_TIMEOUT_SECONDS);
     for (const name of FUNCTION_NAMES) {

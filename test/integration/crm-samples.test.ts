@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHubspotWebhookHandler } from '../../functions/hubspot-webhook';
+import { type ChangeEventResult, createSalesforceCdcHandler } from '../../functions/salesforce-cdc';
 import { createSalesforceWebhookHandler } from '../../functions/salesforce-webhook';
 import type { HttpEvent, HttpResult } from '../../lib/http/request';
 import {
@@ -103,16 +104,47 @@ describe('events/hubspot lifecycle samples', () => {
   });
 });
 
+/** Change Data Capture samples (`cdc-*`, `bad-cdc-*`) are EventBridge events for the salesforce-cdc function. */
+const isChangeEvent = (file: string) => /^(bad-)?cdc-/.test(file);
+
+describe('events/salesforce change event samples', () => {
+  it.each(samples('salesforce').filter(isChangeEvent))(
+    '%s is recorded, or refused when bad-*',
+    async (file) => {
+      const table = await createTestTable();
+      const handler = createSalesforceCdcHandler(createTestRuntime(table, LOCAL_ENV));
+      const result = (await handler(
+        load('salesforce', file),
+        createLambdaContext('salesforce-cdc'),
+      )) as ChangeEventResult;
+      const items = await scanTable(table);
+      if (file.startsWith('bad-')) {
+        expect(result).toMatchObject({
+          ok: false,
+          issues: [expect.objectContaining({ field: expect.any(String) })],
+        });
+        expect(items).toEqual([]);
+      } else {
+        expect(result).toMatchObject({ ok: true, recorded: 1 });
+        expect(items.filter((item) => item.type === 'close').length).toBeGreaterThan(0);
+      }
+    },
+  );
+});
+
 describe('events/salesforce samples', () => {
-  it.each(samples('salesforce'))('%s is recorded, or refused when bad-*', async (file) => {
-    const { result, items } = await invoke('salesforce-webhook', file);
-    if (file.startsWith('bad-')) {
-      expect([400, 401, 403]).toContain(result.statusCode);
-      expect(result.body).not.toContain('<Ack>');
-      expect(items).toEqual([]);
-    } else {
-      expect(result.statusCode).toBe(200);
-      expect(items.filter((item) => item.type === 'close').length).toBeGreaterThan(0);
-    }
-  });
+  it.each(samples('salesforce').filter((file) => !isChangeEvent(file)))(
+    '%s is recorded, or refused when bad-*',
+    async (file) => {
+      const { result, items } = await invoke('salesforce-webhook', file);
+      if (file.startsWith('bad-')) {
+        expect([400, 401, 403]).toContain(result.statusCode);
+        expect(result.body).not.toContain('<Ack>');
+        expect(items).toEqual([]);
+      } else {
+        expect(result.statusCode).toBe(200);
+        expect(items.filter((item) => item.type === 'close').length).toBeGreaterThan(0);
+      }
+    },
+  );
 });
