@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../functions/runtime';
 import { createMetricsRecorder, type MetricsRecorder } from '../../lib/observability/metrics';
+import { statusOutput } from '../../local/status-output';
 import { assertSummary, invokeBackfill } from '../support/backfill';
 import { createClock, HOUR, MINUTE, type TestClock } from '../support/clock';
 import { closeInput, storeClose, storeLead } from '../support/conversions';
@@ -46,6 +47,8 @@ async function wonCloses(count: number): Promise<string[]> {
   return ids;
 }
 
+const status = async (...argv: string[]) =>
+  statusOutput(runtime.store, argv, { now: clock.now(), table: 'test' });
 const google = async (leadId: string) => (await deliveriesOf(runtime, leadId))['google-ads'];
 const backfill = async () => assertSummary(await invokeBackfill(runtime, clock));
 const rejections = () =>
@@ -87,6 +90,28 @@ describe('Google Data Manager processing results', () => {
       ['processing', 'processed', 'dm-request-1'],
     ]);
 
+    const story = await status('--subject', leadId as string);
+    expect(story).toContain('google-ads: processed after 1 attempt(s) · request dm-request-1');
+    expect(story).toContain('payload as built → POST');
+    expect(story).toMatch(/userData\.userIdentifiers\[0\]\.emailAddress\s+sha256:[0-9a-f]{12}…/);
+    expect(story).toMatch(/upload\s+accepted · dm-request-1/);
+    expect(story).toMatch(/processing\s+processed · dm-request-1/);
+    expect(story).toContain('processing result: SUCCESS for request dm-request-1 (1 event(s)');
+    expect(story).toContain('meta: delivered after 1 attempt(s)');
+    expect(story).not.toMatch(/[0-9a-f]{64}/);
+    const storyJson = JSON.parse(await status('--subject', leadId as string, '--json'));
+    expect(
+      storyJson.destinations.find((entry: { destination: string }) => entry.destination === 'google-ads'),
+    ).toMatchObject({
+      status: 'processed',
+      processing: { status: 'SUCCESS', requestId: 'dm-request-1' },
+      history: [
+        { kind: 'upload', status: 'accepted' },
+        { kind: 'processing', status: 'processed' },
+      ],
+    });
+    expect(await status('--subject', 'no-such-lead')).toBe('no-such-lead: no close or order recorded');
+
     // Repeating the run asks nothing again: the request's check left the index.
     clock.advance(HOUR);
     await backfill();
@@ -109,6 +134,26 @@ describe('Google Data Manager processing results', () => {
       processing: { status: 'FAILED', errors: [{ reason: 'CLICK_NOT_FOUND', count: 1 }] },
     });
     expect(rejections()).toEqual([{ destination: 'google-ads', reason: 'CLICK_NOT_FOUND', value: 1 }]);
+    const report = JSON.parse(await status('--json'));
+    expect(report.totals['google-ads']).toEqual({ 'failed:CLICK_NOT_FOUND': 1 });
+    expect(report.outcomes['google-ads']).toMatchObject({
+      accepted: 0,
+      processed: 0,
+      failedAtPlatform: { CLICK_NOT_FOUND: 1 },
+      notSent: {},
+    });
+    expect(report.lastFailures).toContainEqual(
+      expect.objectContaining({
+        closeKey: leadId,
+        destination: 'google-ads',
+        status: 'failed:CLICK_NOT_FOUND',
+        lastErrorCode: 'CLICK_NOT_FOUND',
+        lastError: '1 of 1 in this request failed: CLICK_NOT_FOUND',
+      }),
+    );
+    expect(await status()).toContain(
+      'google-ads: accepted 0 · processed 0 · partial_success 0 · failed at the platform: CLICK_NOT_FOUND 1',
+    );
     // Not a transient reason: nothing is uploaded again.
     clock.advance(24 * HOUR);
     await backfill();
@@ -140,6 +185,7 @@ describe('Google Data Manager processing results', () => {
         },
       });
     }
+    expect(JSON.parse(await status('--json')).outcomes['google-ads']).toMatchObject({ partialSuccess: 3 });
     // Counted once for the request, not once per delivery.
     expect(rejections()).toEqual([{ destination: 'google-ads', reason: 'CLICK_NOT_FOUND', value: 1 }]);
   });

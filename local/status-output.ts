@@ -1,0 +1,80 @@
+import { CRM_SOURCES } from '../lib/crm/registry';
+import { DESTINATIONS } from '../lib/destinations/registry';
+import type { DealPointer, DeliveryRecord } from '../lib/domain';
+import type { Store } from '../lib/store/store';
+import { dealLifecycleStatus, formatDealLifecycleStatus } from './lifecycle-status';
+import { formatOutcomeSummary, outcomeSummary } from './outcome-summary';
+import {
+  buildStatusReport,
+  type CheckpointStatus,
+  deferredDealsStatus,
+  formatBackfillStatus,
+  formatStatusReport,
+} from './status-report';
+import { buildSubjectReport, formatSubjectReport } from './subject-report';
+
+/**
+ * What `npm run status` prints, from the store: the whole table's report (text, or `--json`), or with
+ * `--subject <leadId | order:<id>>` one close's or order's whole story (subject-report.ts).
+ */
+export async function statusOutput(
+  store: Store,
+  argv: readonly string[],
+  options: { now: number; table: string },
+): Promise<string> {
+  const subjectAt = argv.indexOf('--subject');
+  if (subjectAt >= 0) {
+    const subjectKey = argv[subjectAt + 1];
+    if (!subjectKey || subjectKey.startsWith('--')) return 'status: --subject needs a lead ID or order:<id>';
+    const [subjects, deliveries] = await Promise.all([
+      store.getSubjects([subjectKey]),
+      store.getDeliveries(DESTINATIONS.map((definition) => ({ subjectKey, destination: definition.name }))),
+    ]);
+    const report = buildSubjectReport(subjectKey, subjects.get(subjectKey), deliveries.values());
+    return argv.includes('--json') ? JSON.stringify(report, null, 2) : formatSubjectReport(report);
+  }
+  const deliveries: DeliveryRecord[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await store.scanDeliveries(cursor);
+    deliveries.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  const pointers: DealPointer[] = [];
+  cursor = undefined;
+  do {
+    const page = await store.scanDealPointers(cursor);
+    pointers.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  const report = buildStatusReport(deliveries);
+  const outcomes = outcomeSummary(deliveries);
+  const lifecycle = dealLifecycleStatus(pointers, deliveries);
+  const polled = CRM_SOURCES.filter((crm) => crm.poller);
+  const checkpoints: CheckpointStatus[] = await Promise.all(
+    polled.map(async ({ name: crm }) => {
+      const checkpoint = await store.getCheckpoint(crm);
+      return checkpoint ? { crm, until: checkpoint.until, updatedAt: checkpoint.updatedAt } : { crm };
+    }),
+  );
+  // Every deferred deal still in the index, whenever it is due (normally none, or a few hundred).
+  const pending = (await store.queryDeferredDeals({ now: Number.MAX_SAFE_INTEGER, limit: 1000 })).deals;
+  if (argv.includes('--json')) {
+    const deferred = deferredDealsStatus(pending);
+    return JSON.stringify({ ...report, outcomes, checkpoints, deferred, lifecycle }, null, 2);
+  }
+  // Per CRM whose webhook defers work to the backfill.
+  const deferred = polled
+    .filter((crm) => crm.poller?.resumeDeferred)
+    .map((crm) => ({
+      displayName: crm.displayName,
+      ...deferredDealsStatus(pending.filter((deal) => deal.crm === crm.name)),
+    }));
+  return [
+    options.table,
+    formatStatusReport(report, options.now),
+    formatOutcomeSummary(outcomes),
+    formatBackfillStatus(report, checkpoints, options.now, deferred),
+    formatDealLifecycleStatus(lifecycle),
+  ].join('\n\n');
+}
