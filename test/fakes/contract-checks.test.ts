@@ -92,6 +92,86 @@ describe('Data Manager fake', () => {
     );
     expect(platforms.dataManager.violations.join('\n')).toContain('1 to 2,000');
   });
+
+  describe('requestStatus:retrieve', () => {
+    const statusUrl = (query: string) => `${platforms.dataManager.baseUrl}/v1/requestStatus:retrieve${query}`;
+    async function ingest(events: unknown[]): Promise<string> {
+      const response = await post(
+        `${platforms.dataManager.baseUrl}/v1/events:ingest`,
+        { destinations: [destination], events, encoding: 'HEX' },
+        { authorization: `Bearer ${await token()}` },
+      );
+      return ((await response.json()) as { requestId: string }).requestId;
+    }
+
+    it('answers with the proto shape: per destination, int64 counts as strings, the reasons prefixed', async () => {
+      const requestId = await ingest([event, { ...event, transactionId: 'lead-2' }]);
+      platforms.dataManager.setOutcome(requestId, {
+        status: 'PARTIAL_SUCCESS',
+        errors: { CLICK_NOT_FOUND: 1 },
+      });
+
+      const response = await fetch(statusUrl(`?requestId=${requestId}`), {
+        headers: { authorization: `Bearer ${await token()}` },
+      });
+
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        requestStatusPerDestination: [
+          {
+            destination,
+            requestStatus: 'PARTIAL_SUCCESS',
+            errorInfo: {
+              errorCounts: [{ recordCount: '1', reason: 'PROCESSING_ERROR_REASON_CLICK_NOT_FOUND' }],
+            },
+            warningInfo: { warningCounts: [] },
+            eventsIngestionStatus: { recordCount: '2' },
+          },
+        ],
+      });
+      expect(platforms.dataManager.violations).toEqual([]);
+    });
+
+    it('answers only the status while PROCESSING, and SUCCESS by default', async () => {
+      const processing = await ingest([event]);
+      const done = await ingest([{ ...event, transactionId: 'lead-3' }]);
+      platforms.dataManager.setOutcome(processing, { status: 'PROCESSING' });
+      const ask = async (id: string) =>
+        (await (
+          await fetch(statusUrl(`?requestId=${id}`), {
+            headers: { authorization: `Bearer ${await token()}` },
+          })
+        ).json()) as { requestStatusPerDestination: Record<string, unknown>[] };
+
+      expect((await ask(processing)).requestStatusPerDestination).toEqual([
+        { destination, requestStatus: 'PROCESSING' },
+      ]);
+      expect((await ask(done)).requestStatusPerDestination[0]).toMatchObject({ requestStatus: 'SUCCESS' });
+    });
+
+    it.each([
+      ['a POST', 'POST', '?requestId=dm-request-1', true, 'must be GET'],
+      ['no requestId', 'GET', '', true, 'requestId: required'],
+      ['an unknown requestId', 'GET', '?requestId=dm-request-999', true, 'no such request'],
+      ['an unknown parameter', 'GET', '?requestId=dm-request-1&request_id=x', true, 'unknown parameter'],
+      ['no bearer token', 'GET', '?requestId=dm-request-1', false, 'no bearer token'],
+    ])('refuses %s and records the violation', async (_name, method, query, withToken, problem) => {
+      await ingest([event]);
+      const response = await fetch(statusUrl(query), {
+        method,
+        headers: withToken ? { authorization: `Bearer ${await token()}` } : {},
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(platforms.dataManager.violations.join('\n')).toContain(problem);
+    });
+
+    it('refuses an outcome with a reason the proto does not define', async () => {
+      const requestId = await ingest([event]);
+      expect(() =>
+        platforms.dataManager.setOutcome(requestId, { status: 'FAILED', errors: { CLICK_MISSING: 1 } }),
+      ).toThrow('no ProcessingErrorReason');
+    });
+  });
 });
 
 describe('Google Ads fake', () => {

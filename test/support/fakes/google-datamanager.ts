@@ -491,8 +491,9 @@ export async function createDataManagerFake(options: {
         if (!options.oauth.isValid(request.headers.authorization)) {
           return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
         }
+        // Google refuses an unknown query parameter ("Unknown name") with 400.
         for (const name of request.query.keys())
-          if (name !== 'requestId') contract.violation(`query ${name}: unknown parameter`);
+          if (name !== 'requestId') return contract.refuse(`query ${name}: unknown parameter`);
         if (request.rawBody !== '') contract.violation('a GET carries no body');
         const requestId = request.query.get('requestId');
         if (!requestId) return contract.refuse('requestId: required');

@@ -54,7 +54,8 @@ function summarise(errors: readonly { reason: string; count: number }[], events:
 
 /** Per-destination statuses folded into one: a request is as final as its least final destination. */
 function combinedStatus(statuses: readonly string[]): string {
-  if (statuses.length === 0) return 'REQUEST_STATUS_UNKNOWN';
+  // No per-destination status yet: not known, so not final.
+  if (statuses.length === 0) return 'PROCESSING';
   if (statuses.some((status) => status === 'PROCESSING' || status === 'REQUEST_STATUS_UNKNOWN'))
     return 'PROCESSING';
   if (statuses.every((status) => status === 'SUCCESS')) return 'SUCCESS';
