@@ -12,6 +12,7 @@ import type { HttpEvent, HttpResult } from '../lib/http/request';
 import { createMetricsRecorder } from '../lib/observability/metrics';
 import { deliveryRefKey } from '../lib/store/deliveries';
 import { closeHeadline, columns, deliveryLines, metricRows } from './demo-print';
+import { showProcessing } from './demo-processing';
 import { DEMO_SALESFORCE_TOKEN, LOST_WEBHOOK_OPPORTUNITY, startSalesforceStandIn } from './demo-salesforce';
 import { ensureTable, startDynalite } from './dynalite';
 import {
@@ -286,7 +287,19 @@ async function main(): Promise<number> {
     );
     out('\n   Metrics the functions published (CloudWatch EMF in Lambda):');
     out(columns([['metric', 'dimensions', 'count'], ...metricRows(published)], '   '));
-    out('\nNothing was sent: with DRY_RUN off and real credentials, the same payloads go to the platforms.');
+    heading(7, "Google's processing result: one close sent for real, to a loopback Data Manager stand-in");
+    const story = await showProcessing({
+      client,
+      endpoint: dynamo.endpoint,
+      clock,
+      sample,
+      leadId: 'lead_abc123',
+      out,
+    });
+    out(`\n   npm run status -- --subject lead_abc123:\n${story.replace(/^(?=.)/gm, '      ')}`);
+    out(
+      '\nNothing left this machine: with DRY_RUN off and real credentials, the same payloads go to the platforms.',
+    );
     out(
       'Next: `npm start` serves these routes on :3000; `npm run invoke -- backfill events/backfill/dry-run.json`.',
     );

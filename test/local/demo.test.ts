@@ -50,12 +50,17 @@ describe('npm run demo', () => {
       '1 close found whose webhook never came → recorded 1',
       'found by the backfill polling Salesforce',
       'Totals',
+      // Google's processing result, against the loopback Data Manager stand-in: accepted, then processed.
+      'right after the webhook: google-ads accepted',
+      '30 minutes later, the backfill asks requestStatus:retrieve (1 call): google-ads processed',
+      'processing result: SUCCESS for request demo-request-1',
     ]) {
       expect(stdout).toContain(line);
     }
     // Identifiers are shown hashed; no plaintext email, phone or token reaches the terminal. The embedded
     // DynamoDB's random port is masked first: a port such as 41517 is not the sample phone's 415.
     expect(stdout).toMatch(/emailAddress\s+sha256:[0-9a-f]{12}…/);
+    expect(stdout).toMatch(/upload\s+accepted · demo-request-1\n.*processing\s+processed · demo-request-1/);
     const shown = stdout.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
     for (const plaintext of [
       'Jane.Doe',
