@@ -3,7 +3,7 @@ import {
   classifyRequestStatusResponse,
   judgeRequestStatus,
   processingReason,
-} from '../../lib/destinations/google-ads/request-status';
+} from '../../lib/destinations/google-ads/data-manager/request-status';
 import type { HttpResponse } from '../../lib/destinations/http';
 
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
