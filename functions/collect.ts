@@ -1,12 +1,13 @@
 import type { Context } from 'aws-lambda';
 import { changedCloseKeys, recordCloses } from '../lib/crm/intake';
 import { closeFromLeadClosedEvent } from '../lib/crm/lead-closed-event';
-import type { CloseInput, OrderRecord } from '../lib/domain';
+import { type CloseInput, MAX_AMOUNT, type OrderRecord, unstorableNumberPaths } from '../lib/domain';
 import { AuthenticationError, PayloadValidationError } from '../lib/errors';
 import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming';
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
 import { secureEqualsAny } from '../lib/http/secure-compare';
 import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
+import type { IdentityOptions } from '../lib/leads/identity';
 import { saveLeadCaptures } from '../lib/leads/save-lead';
 import { METRIC_NAMES } from '../lib/observability/metrics';
 import { orderFromCheckout } from '../lib/orders/capture';
@@ -25,10 +26,25 @@ const SUPPORTED_KINDS: ReadonlySet<IncomingEvent['kind']> = new Set([
   'checkout_completed',
 ]);
 
-function toCapture(incoming: IncomingEvent, receivedAt: number): LeadCapture {
-  if (incoming.kind === 'lead_created') return captureFromReshape(incoming.event, receivedAt);
-  if (incoming.kind === 'croct_lead_generated') return captureFromCroct(incoming.event, receivedAt);
+function toCapture(incoming: IncomingEvent, receivedAt: number, options: IdentityOptions): LeadCapture {
+  if (incoming.kind === 'lead_created') return captureFromReshape(incoming.event, receivedAt, options);
+  if (incoming.kind === 'croct_lead_generated') return captureFromCroct(incoming.event, receivedAt, options);
   throw new Error(`unsupported event kind ${incoming.kind}`);
+}
+
+/**
+ * What the request would store, checked whole before anything is written: a number DynamoDB would refuse
+ * (a line amount converted between currencies can overflow although each input is in range) is a 400
+ * naming the event, never a 500 after the other items were written.
+ */
+function assertStorable(built: { index: number; record: unknown }[], many: boolean): void {
+  const issues = built.flatMap(({ index, record }) =>
+    unstorableNumberPaths(record).map((path) => ({
+      field: many ? `[${index}]` : '(body)',
+      message: `${path} would be ${MAX_AMOUNT} or more (or not a finite number): check the amounts and exchange rates`,
+    })),
+  );
+  if (issues.length > 0) throw new PayloadValidationError(issues.slice(0, 50));
 }
 
 /**
@@ -63,29 +79,36 @@ export function createCollectHandler(source: RuntimeSource) {
     const closes: CloseInput[] = [];
     const orders: OrderRecord[] = [];
     const captures: LeadCapture[] = [];
-    for (const item of incoming) {
+    const built: { index: number; record: unknown }[] = [];
+    const identityOptions: IdentityOptions = { defaultPhoneCountry: runtime.config.defaultPhoneCountry };
+    for (const [index, item] of incoming.entries()) {
       // An order is stored once (a repeated event.id is a duplicate), then fanned out like a close.
       if (item.kind === 'checkout_completed') {
-        orders.push(orderFromCheckout(item.event, receivedAt));
+        const order = orderFromCheckout(item.event, receivedAt, identityOptions);
+        orders.push(order);
+        built.push({ index, record: order });
         accepted.push(item.event.event.id);
         continue;
       }
       // A pushed close is recorded like a CRM's: versioned, order-aware, then handed to the destinations.
       if (item.kind === 'lead_closed') {
-        closes.push(
-          closeFromLeadClosedEvent(item.event, {
-            receivedAt,
-            closureReasonMap: runtime.config.closureReasonMap,
-          }),
-        );
+        const close = closeFromLeadClosedEvent(item.event, {
+          receivedAt,
+          closureReasonMap: runtime.config.closureReasonMap,
+          ...identityOptions,
+        });
+        closes.push(close);
+        built.push({ index, record: close });
         accepted.push(item.event.event.id);
         continue;
       }
-      const capture = toCapture(item, receivedAt);
+      const capture = toCapture(item, receivedAt, identityOptions);
       captures.push(capture);
+      built.push({ index, record: capture });
       accepted.push(capture.leadId);
       leadIds.push(capture.leadId);
     }
+    assertStorable(built, incoming.length > 1);
     // Leads, closes and orders are different items: written side by side, all before the dispatch (which
     // joins a close to its lead).
     const [, recordedCloses, recordedOrders] = await Promise.all([

@@ -59,6 +59,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       client: clientFor(runtime),
       leadIdProperty: settings.leadIdProperty,
       defaultCurrency: runtime.config.defaultCurrency,
+      defaultPhoneCountry: runtime.config.defaultPhoneCountry,
       closureReasonMap: runtime.config.closureReasonMap,
       now: runtime.now,
       apiDeadline: startedAt + API_BUDGET_MS,

@@ -33,6 +33,7 @@ export function createSalesforceCdcHandler(source: RuntimeSource) {
       leadIdField: settings.leadIdField,
       lossReasonField: settings.lossReasonField,
       defaultCurrency: runtime.config.defaultCurrency,
+      defaultPhoneCountry: runtime.config.defaultPhoneCountry,
       closureReasonMap: runtime.config.closureReasonMap,
       now: runtime.now,
       logger: runtime.logger,

@@ -34,6 +34,7 @@ export function createSalesforceWebhookHandler(source: RuntimeSource) {
       leadIdField: settings.leadIdField,
       lossReasonField: settings.lossReasonField,
       defaultCurrency: runtime.config.defaultCurrency,
+      defaultPhoneCountry: runtime.config.defaultPhoneCountry,
       closureReasonMap: runtime.config.closureReasonMap,
       now: runtime.now,
       logger: runtime.logger,

@@ -1,6 +1,8 @@
+import { isSupportedCountry } from 'libphonenumber-js/min';
 import * as v from 'valibot';
 import { CRM_SETTINGS, type CrmConfigs } from './crm/registry';
 import { DESTINATIONS, type DestinationConfigs } from './destinations/registry';
+import { isIsoCurrency } from './domain/money';
 import { ConfigurationError } from './errors';
 import {
   type AnySettingsSlice,
@@ -101,12 +103,20 @@ const pipelineSettings = defineSettings({
     DEFAULT_CURRENCY: v.pipe(
       optionalText,
       v.transform((value) => value?.toUpperCase() ?? 'USD'),
-      v.regex(/^[A-Z]{3}$/, 'DEFAULT_CURRENCY must be an ISO 4217 code like USD'),
+      v.check(isIsoCurrency, 'DEFAULT_CURRENCY must be an ISO 4217 code like USD'),
     ),
     CLOSURE_REASON_MAP: closureReasonMap,
     LEAD_WAIT_HOURS: positiveInteger('LEAD_WAIT_HOURS', 72, 24 * 90),
     LEAD_RETENTION_DAYS: positiveInteger('LEAD_RETENTION_DAYS', 180, 3650),
     INLINE_DISPATCH_BUDGET_MS: positiveInteger('INLINE_DISPATCH_BUDGET_MS', 2500, 60_000),
+    DEFAULT_PHONE_COUNTRY: v.pipe(
+      optionalText,
+      v.transform((value) => value?.toUpperCase()),
+      v.check(
+        (value) => value === undefined || (/^[A-Z]{2}$/.test(value) && isSupportedCountry(value)),
+        'DEFAULT_PHONE_COUNTRY must be an ISO 3166-1 alpha-2 country code like DE',
+      ),
+    ),
   },
   build(env) {
     return {
@@ -116,6 +126,8 @@ const pipelineSettings = defineSettings({
       leadWaitMs: env.LEAD_WAIT_HOURS * 3_600_000,
       leadRetentionDays: env.LEAD_RETENTION_DAYS,
       inlineDispatchBudgetMs: env.INLINE_DISPATCH_BUDGET_MS,
+      /** The country national phone numbers are read in when a lead, contact or buyer names none. */
+      defaultPhoneCountry: env.DEFAULT_PHONE_COUNTRY,
     };
   },
 });

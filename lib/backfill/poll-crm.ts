@@ -198,6 +198,7 @@ export type CrmPollRun<TSettings = unknown> = PollContext &
     settings: TSettings;
     /** How every CRM's closes are mapped (DEFAULT_CURRENCY, CLOSURE_REASON_MAP). */
     defaultCurrency: string;
+    defaultPhoneCountry?: string | undefined;
     closureReasonMap: Readonly<Record<string, string>>;
     summary: CrmPollSummary;
     /** CRM API requests made so far in this run. */
@@ -239,6 +240,7 @@ export async function pollCrm<TSettings>(
   context: PollContext,
   deps: {
     defaultCurrency: string;
+    defaultPhoneCountry?: string | undefined;
     closureReasonMap: Readonly<Record<string, string>>;
     fetch: typeof fetch;
     sleep?: (ms: number) => Promise<void>;
@@ -264,6 +266,7 @@ export async function pollCrm<TSettings>(
     ...api,
     settings,
     defaultCurrency: deps.defaultCurrency,
+    defaultPhoneCountry: deps.defaultPhoneCountry,
     closureReasonMap: deps.closureReasonMap,
     summary,
     requests: counted.count,

@@ -137,6 +137,7 @@ async function pollCrms(
       return [
         pollCrm({ name: crm.name, settings: crmSettings(crm, deps.config), poller: crm.poller }, context, {
           defaultCurrency: deps.config.defaultCurrency,
+          defaultPhoneCountry: deps.config.defaultPhoneCountry,
           closureReasonMap: deps.config.closureReasonMap,
           fetch: deps.fetch,
           ...(deps.sleep ? { sleep: deps.sleep } : {}),

@@ -16,7 +16,12 @@ export const PUSHED_CLOSE_SOURCE = { name: 'api', displayName: 'API' } as const;
  */
 export function closeFromLeadClosedEvent(
   event: LeadClosedEvent,
-  options: { receivedAt: number; closureReasonMap: Readonly<Record<string, string>> },
+  options: {
+    receivedAt: number;
+    closureReasonMap: Readonly<Record<string, string>>;
+    /** DEFAULT_PHONE_COUNTRY: the country of a national phone number when the user has none. */
+    defaultPhoneCountry?: string | undefined;
+  },
 ): CloseInput {
   const properties = event.event.properties ?? {};
   const outcome = properties.close_outcome ?? (event.event.value > 0 ? 'won' : 'lost');
@@ -28,17 +33,20 @@ export function closeFromLeadClosedEvent(
     options.closureReasonMap,
   );
   const user = event.user;
-  const identity = hashIdentity({
-    emails: [user.email],
-    phones: [user.phone],
-    firstName: user.first_name,
-    lastName: user.last_name,
-    street: user.street,
-    city: user.city,
-    region: user.region,
-    postalCode: user.postal_code,
-    country: user.country,
-  });
+  const identity = hashIdentity(
+    {
+      emails: [user.email],
+      phones: [user.phone],
+      firstName: user.first_name,
+      lastName: user.last_name,
+      street: user.street,
+      city: user.city,
+      region: user.region,
+      postalCode: user.postal_code,
+      country: user.country,
+    },
+    { defaultPhoneCountry: options.defaultPhoneCountry },
+  );
   const consent = toConsentRecord(event.consent);
   const close: CloseInput = {
     leadId: event.event.id,

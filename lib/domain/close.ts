@@ -1,5 +1,6 @@
 import type { ConsentRecord } from './consent';
 import type { HashedIdentity } from './identity';
+import type { UnusableClose } from './money';
 
 /**
  * Where a close came from: a CRM's name as lib/crm/registry.ts lists it (`hubspot`, `salesforce`), or `api`
@@ -47,6 +48,8 @@ export type CloseInput = {
   contactIdentity?: HashedIdentity;
   userId?: string;
   consent?: ConsentRecord;
+  /** A value the CRM sent cannot be right: recorded, and skipped with this reason at every destination. */
+  unusable?: UnusableClose;
 };
 
 /** A recorded close: the input plus its key and version history. */

@@ -6,6 +6,7 @@ export * from './delivery';
 export * from './identity';
 export * from './intake';
 export * from './lead';
+export * from './money';
 export * from './order';
 export * from './processing-check';
 export * from './subject';

@@ -6,12 +6,13 @@ import {
   CurrencySchema,
   IdSchema,
   PropertiesSchema,
+  StorableNumberSchema,
   TextSchema,
   TimestampSchema,
   UserSchema,
 } from './common';
 
-const ExchangeRateSchema = v.pipe(v.number(), v.finite(), v.gtValue(0, 'must be greater than 0'));
+const ExchangeRateSchema = v.pipe(StorableNumberSchema, v.gtValue(0, 'must be greater than 0'));
 const TaxPercentSchema = v.pipe(v.number(), v.minValue(0), v.maxValue(50, 'must be between 0 and 50'));
 
 /** Seed "Coupon Object": name required. */
@@ -39,7 +40,10 @@ export const ProductSchema = v.object({
   price: AmountSchema,
   tax_included: v.optional(v.boolean(), true),
   tax_percent: v.optional(TaxPercentSchema),
-  quantity: v.optional(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1)), 1),
+  quantity: v.optional(
+    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1), v.maxValue(1_000_000)),
+    1,
+  ),
   category: v.optional(TextSchema),
   sku: v.optional(TextSchema),
   parent_sku: v.optional(TextSchema),
@@ -50,7 +54,7 @@ export const ProductSchema = v.object({
   type: v.optional(TextSchema),
   stock_status: v.optional(v.boolean()),
   stock_location: v.optional(TextSchema),
-  created_at: v.optional(v.number()),
+  created_at: v.optional(StorableNumberSchema),
   url: v.optional(TextSchema),
   parent_url: v.optional(TextSchema),
   image: v.optional(TextSchema),

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { isIsoCurrency, MAX_AMOUNT } from '../domain/money';
 
 /**
  * Building blocks shared by the DATA Reshape events (reference/seeds/reshape-*.txt) and the Croct
@@ -24,24 +25,41 @@ export const CurrencySchema = v.pipe(
   v.trim(),
   v.toUpperCase(),
   v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD'),
+  // The shape alone lets `ZZZ` or `BTC` through; the platforms take ISO 4217 codes only.
+  v.check(isIsoCurrency, 'must be an ISO 4217 currency code like USD'),
 );
 
 export const AmountSchema = v.pipe(
   v.number('must be a number'),
   v.finite('must be a finite number'),
   v.minValue(0, 'must not be negative'),
+  // Beyond it DynamoDB refuses the number (a 500 after part of a batch was written) and amounts collide.
+  v.maxValue(MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`),
 );
 
-/** Capture or close time: epoch milliseconds or an ISO 8601 date-time (a connector extension). */
+/** Any other number the connector keeps: finite and exactly representable. */
+export const StorableNumberSchema = v.pipe(
+  v.number('must be a number'),
+  v.finite('must be a finite number'),
+  v.minValue(-MAX_AMOUNT, `must be at least -${MAX_AMOUNT}`),
+  v.maxValue(MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`),
+);
+
+// 2000-01-01 … 2100-01-01 UTC: a capture or close outside it is a typo or a placeholder (0000, 9999).
+const MIN_TIMESTAMP = 946_684_800_000;
+const MAX_TIMESTAMP = 4_102_444_800_000;
+
+/** Capture or close time: epoch milliseconds or an ISO 8601 date-time (a connector extension), 2000–2100. */
 export const TimestampSchema = v.pipe(
   v.union(
-    [
-      v.pipe(v.number(), v.integer(), v.minValue(946_684_800_000), v.maxValue(4_102_444_800_000)),
-      v.pipe(v.string(), v.isoTimestamp()),
-    ],
+    [v.pipe(v.number(), v.integer()), v.pipe(v.string(), v.isoTimestamp())],
     'must be epoch milliseconds or an ISO 8601 date-time',
   ),
   v.transform((value) => (typeof value === 'number' ? value : Date.parse(value))),
+  v.check(
+    (ms) => Number.isFinite(ms) && ms >= MIN_TIMESTAMP && ms <= MAX_TIMESTAMP,
+    'must lie between 2000-01-01 and 2100-01-01',
+  ),
 );
 
 /** Seed: consent{analytics, personalization, marketing} required booleans, id optional. */
@@ -73,7 +91,7 @@ export const UserSchema = v.object({
   orders_total_value: v.optional(AmountSchema),
   orders_refunded_value: v.optional(AmountSchema),
   predicted_value: v.optional(AmountSchema),
-  created_at: v.optional(v.number()),
+  created_at: v.optional(StorableNumberSchema),
   properties: v.optional(v.record(v.string(), v.unknown())),
 });
 export type User = v.InferOutput<typeof UserSchema>;

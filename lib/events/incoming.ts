@@ -41,7 +41,8 @@ function parseOne(input: unknown, prefix: string): { event?: IncomingEvent; issu
   if (!isRecord(input)) return { issues: [{ field: prefix || '(body)', message: 'expected a JSON object' }] };
   if ('event' in input) {
     const name = isRecord(input.event) ? input.event.name : undefined;
-    if (typeof name !== 'string' || !(name in RESHAPE_SCHEMAS)) {
+    // `in` would find `toString` or `__proto__` on the prototype: only the schemas' own names count.
+    if (typeof name !== 'string' || !Object.hasOwn(RESHAPE_SCHEMAS, name)) {
       return {
         issues: [
           {

@@ -2,6 +2,7 @@ import { type OrderLine, type OrderRecord, orderSubjectKey } from '../domain';
 import type { CheckoutCompletedEvent, Product } from '../events/checkout-completed';
 import { captureContext, hashUserIdentity } from '../leads/capture';
 import { toConsentRecord } from '../leads/consent';
+import type { IdentityOptions } from '../leads/identity';
 
 /**
  * A DATA Reshape `checkout_completed` as the order the connector stores (pure): identifiers hashed on
@@ -81,7 +82,11 @@ function orderTax(lines: readonly OrderLine[], event: CheckoutCompletedEvent): n
   return known ? roundMoney(tax) : undefined;
 }
 
-export function orderFromCheckout(event: CheckoutCompletedEvent, receivedAt: number): OrderRecord {
+export function orderFromCheckout(
+  event: CheckoutCompletedEvent,
+  receivedAt: number,
+  options: IdentityOptions = {},
+): OrderRecord {
   // Without a time from the sender, arrival is the best estimate; never a time ahead of our clock.
   const occurredAt = Math.min(event.event.timestamp ?? receivedAt, receivedAt);
   const lines = event.products.map((product) => lineOf(product, event.event));
@@ -109,7 +114,7 @@ export function orderFromCheckout(event: CheckoutCompletedEvent, receivedAt: num
       coupons.reduce((sum, coupon) => sum + toOrderCurrency(coupon.value ?? 0, coupon, event.event), 0),
     ),
     ...captureContext(event.context, occurredAt),
-    identity: hashUserIdentity(event.user),
+    identity: hashUserIdentity(event.user, options),
     ...(event.user?.id ? { userId: event.user.id } : {}),
     ...(consent ? { consent } : {}),
     recordedAt: receivedAt,

@@ -15,6 +15,8 @@ export type HubspotIntakeDeps = {
   client: HubspotClient | undefined;
   leadIdProperty: string;
   defaultCurrency: string;
+  /** DEFAULT_PHONE_COUNTRY: the country of a contact's national phone number when the contact names none. */
+  defaultPhoneCountry?: string | undefined;
   closureReasonMap: Readonly<Record<string, string>>;
   now: () => number;
   /** Epoch ms by which the CRM API calls must be done (they share HubSpot's 5-second answer window). */
@@ -36,12 +38,16 @@ export type HubspotIntakeSummary = CrmIntakeSummary & {
 
 /** How deals are mapped in this deployment; shared with the backfill's polling (record-polled-deals.ts). */
 export function hubspotMappingContext(
-  deps: Pick<HubspotIntakeDeps, 'leadIdProperty' | 'defaultCurrency' | 'closureReasonMap' | 'now'>,
+  deps: Pick<
+    HubspotIntakeDeps,
+    'leadIdProperty' | 'defaultCurrency' | 'defaultPhoneCountry' | 'closureReasonMap' | 'now'
+  >,
   pipelines: HubspotPipeline[] | undefined,
 ): HubspotMappingContext {
   return {
     leadIdProperty: deps.leadIdProperty,
     defaultCurrency: deps.defaultCurrency,
+    ...(deps.defaultPhoneCountry ? { defaultPhoneCountry: deps.defaultPhoneCountry } : {}),
     closureReasonMap: deps.closureReasonMap,
     ...(pipelines ? { pipelines } : {}),
     now: deps.now(),

@@ -131,25 +131,33 @@ export type HubspotDealView = {
 export type HubspotMappingContext = {
   leadIdProperty: string;
   defaultCurrency: string;
+  /** DEFAULT_PHONE_COUNTRY: the country of a contact's national phone number when the contact names none. */
+  defaultPhoneCountry?: string | undefined;
   closureReasonMap: Readonly<Record<string, string>>;
   pipelines?: readonly HubspotPipeline[];
   /** Processing time: no close time is placed after it. */
   now: number;
 };
 
-function contactIdentity(contact: HubspotProperties | undefined) {
+function contactIdentity(contact: HubspotProperties | undefined, defaultPhoneCountry: string | undefined) {
   if (!contact) return undefined;
-  const identity = hashIdentity({
-    emails: [contact.email, ...(contact.hs_additional_emails ?? '').split(';').map((email) => email.trim())],
-    phones: [contact.phone, contact.mobilephone],
-    firstName: contact.firstname,
-    lastName: contact.lastname,
-    street: contact.address,
-    city: contact.city,
-    region: contact.state,
-    postalCode: contact.zip,
-    country: contact.country,
-  });
+  const identity = hashIdentity(
+    {
+      emails: [
+        contact.email,
+        ...(contact.hs_additional_emails ?? '').split(';').map((email) => email.trim()),
+      ],
+      phones: [contact.phone, contact.mobilephone],
+      firstName: contact.firstname,
+      lastName: contact.lastname,
+      street: contact.address,
+      city: contact.city,
+      region: contact.state,
+      postalCode: contact.zip,
+      country: contact.country,
+    },
+    { defaultPhoneCountry },
+  );
   return hasAnyIdentifier(identity) ? identity : undefined;
 }
 
@@ -223,7 +231,7 @@ export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingCon
       salesCycleDays: salesCycleDays(dealCreatedAt, closedAt),
       dealType: cleanCrmText(properties.dealtype, 256),
       dealCreatedAt,
-      contactIdentity: contactIdentity(view.contact),
+      contactIdentity: contactIdentity(view.contact, context.defaultPhoneCountry),
     }),
   };
 }

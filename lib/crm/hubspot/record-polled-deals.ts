@@ -17,7 +17,14 @@ import { mapHubspotDeal } from './map-deal';
  */
 export type PolledDealsDeps = Pick<
   HubspotIntakeDeps,
-  'store' | 'leadIdProperty' | 'defaultCurrency' | 'closureReasonMap' | 'now' | 'logger' | 'metrics'
+  | 'store'
+  | 'leadIdProperty'
+  | 'defaultCurrency'
+  | 'defaultPhoneCountry'
+  | 'closureReasonMap'
+  | 'now'
+  | 'logger'
+  | 'metrics'
 > & { client: HubspotClient; apiDeadline: number };
 
 export type PolledDealsResult = {

@@ -11,7 +11,10 @@ const PAGE_SIZE = 100;
 const WRITE_CONCURRENCY = 10;
 
 export type ResumeDeferredDealsDeps = PollContext &
-  Pick<HubspotIntakeDeps, 'leadIdProperty' | 'defaultCurrency' | 'closureReasonMap'> & {
+  Pick<
+    HubspotIntakeDeps,
+    'leadIdProperty' | 'defaultCurrency' | 'defaultPhoneCountry' | 'closureReasonMap'
+  > & {
     client: NonNullable<HubspotIntakeDeps['client']>;
   };
 

@@ -28,6 +28,8 @@ export type SalesforceMappingContext = {
   leadIdField: string;
   lossReasonField: string;
   defaultCurrency: string;
+  /** DEFAULT_PHONE_COUNTRY: the country of a contact's national phone number when the contact names none. */
+  defaultPhoneCountry?: string | undefined;
   closureReasonMap: Readonly<Record<string, string>>;
   now: number;
 };
@@ -36,19 +38,22 @@ function withoutUndefined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
-function contactIdentity(contact: FlowContact | undefined) {
+function contactIdentity(contact: FlowContact | undefined, defaultPhoneCountry: string | undefined) {
   if (!contact) return undefined;
-  const identity = hashIdentity({
-    emails: [contact.Email],
-    phones: [contact.Phone, contact.MobilePhone],
-    firstName: contact.FirstName,
-    lastName: contact.LastName,
-    street: contact.MailingStreet,
-    city: contact.MailingCity,
-    region: contact.MailingState,
-    postalCode: contact.MailingPostalCode,
-    country: contact.MailingCountry,
-  });
+  const identity = hashIdentity(
+    {
+      emails: [contact.Email],
+      phones: [contact.Phone, contact.MobilePhone],
+      firstName: contact.FirstName,
+      lastName: contact.LastName,
+      street: contact.MailingStreet,
+      city: contact.MailingCity,
+      region: contact.MailingState,
+      postalCode: contact.MailingPostalCode,
+      country: contact.MailingCountry,
+    },
+    { defaultPhoneCountry },
+  );
   return hasAnyIdentifier(identity) ? identity : undefined;
 }
 
@@ -114,7 +119,7 @@ export function mapSalesforceOpportunity(
       salesCycleDays: salesCycleDays(opportunity.CreatedDate, closedAt),
       dealType: cleanCrmText(opportunity.Type, 256),
       dealCreatedAt: opportunity.CreatedDate,
-      contactIdentity: contactIdentity(report.contact),
+      contactIdentity: contactIdentity(report.contact, context.defaultPhoneCountry),
     }),
   };
 }

@@ -68,6 +68,7 @@ function salesforceWindowReader(
         leadIdField,
         lossReasonField,
         defaultCurrency: run.defaultCurrency,
+        defaultPhoneCountry: run.defaultPhoneCountry,
         closureReasonMap: run.closureReasonMap,
         now: run.now,
         logger: run.logger,

@@ -20,6 +20,8 @@ export type SalesforceIntakeDeps = {
   leadIdField: string;
   lossReasonField: string;
   defaultCurrency: string;
+  /** DEFAULT_PHONE_COUNTRY: the country of a contact's national phone number when the contact names none. */
+  defaultPhoneCountry?: string | undefined;
   closureReasonMap: Readonly<Record<string, string>>;
   now: () => number;
   logger: IntakeLogger;
