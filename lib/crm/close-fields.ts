@@ -1,3 +1,5 @@
+import { isIsoCurrency, isStorableNumber, MAX_AMOUNT, type UnusableClose } from '../domain';
+
 /**
  * Field-level readers shared by the CRM mappings (pure). CRMs send numbers, dates and flags as text in
  * several formats (HubSpot: epoch-ms strings in webhooks, ISO 8601 in the v3 API; Salesforce: ISO 8601 and
@@ -32,22 +34,88 @@ export function parseCrmTimestamp(value: unknown): number | undefined {
   return undefined;
 }
 
-/** A deal amount: a non-negative finite number, from a number or a decimal string ("1500.50"). */
-export function parseAmount(value: unknown): number | undefined {
-  const number =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)
-        ? Number(value)
-        : Number.NaN;
-  return Number.isFinite(number) && number >= 0 ? number : undefined;
+// Grouped thousands, either convention: "1,500,000.50" / "1.500.000,50" / "1 500 000,50". A lone
+// separator is a decimal point ("1500.5", "1500,50"), except a comma before exactly three digits, which
+// groups ("1,500" is 1500, as both CRMs' English-locale exports write it).
+const PLAIN = /^\d+(\.\d+)?$/;
+const COMMA_GROUPS = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
+const DOT_GROUPS = /^\d{1,3}(\.\d{3})+(,\d+)?$/;
+const SPACE_GROUPS = /^\d{1,3}( \d{3})+([.,]\d+)?$/;
+const COMMA_DECIMAL = /^\d+,\d+$/;
+// A currency symbol or an ISO code before or after the number ("$1,500", "1.500,00 €", "EUR 1500").
+const CURRENCY_MARK = /^(\p{Sc}|[A-Za-z]{3}\b)?\s*(.*?)\s*(\p{Sc}|\b[A-Za-z]{3})?$/u;
+
+function decimalText(text: string): string | undefined {
+  if (PLAIN.test(text)) return text;
+  if (COMMA_GROUPS.test(text)) return text.replace(/,/g, '');
+  if (DOT_GROUPS.test(text)) return text.replace(/\./g, '').replace(',', '.');
+  if (SPACE_GROUPS.test(text)) return text.replace(/ /g, '').replace(',', '.');
+  if (COMMA_DECIMAL.test(text)) return text.replace(',', '.');
+  return undefined;
 }
 
-/** ISO 4217 code, upper case; the configured default when the CRM has none or an invalid one. */
+/**
+ * What a CRM amount says, read the same way for every CRM: absent (nothing, or empty), an amount (a
+ * non-negative number at most `Number.MAX_SAFE_INTEGER`, from a number or a decimal text with grouped
+ * thousands and a currency symbol or code around it), or unreadable — never a silent 0.
+ */
+export type CrmAmount =
+  | { kind: 'absent' }
+  | { kind: 'amount'; value: number }
+  | { kind: 'unreadable'; message: string };
+
+export function readCrmAmount(value: unknown): CrmAmount {
+  if (value === undefined || value === null) return { kind: 'absent' };
+  if (typeof value === 'number') return amountOf(value);
+  if (typeof value !== 'string') return { kind: 'unreadable', message: 'is not a number' };
+  const text = value.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+  if (text === '') return { kind: 'absent' };
+  const unmarked = CURRENCY_MARK.exec(text)?.[2] ?? text;
+  const decimal = decimalText(unmarked);
+  if (decimal === undefined)
+    return {
+      kind: 'unreadable',
+      message: 'is not an amount (digits, one decimal separator, grouped thousands)',
+    };
+  return amountOf(Number(decimal));
+}
+
+function amountOf(number: number): CrmAmount {
+  if (!Number.isFinite(number) || number < 0)
+    return { kind: 'unreadable', message: 'must be a non-negative number' };
+  if (!isStorableNumber(number)) return { kind: 'unreadable', message: `must be at most ${MAX_AMOUNT}` };
+  return { kind: 'amount', value: number };
+}
+
+/** A deal amount as `readCrmAmount` reads it; undefined when absent or unreadable. */
+export function parseAmount(value: unknown): number | undefined {
+  const amount = readCrmAmount(value);
+  return amount.kind === 'amount' ? amount.value : undefined;
+}
+
+/**
+ * What a CRM currency says: its ISO 4217 code (upper case), the configured default when the CRM has
+ * none, or — a code outside ISO 4217 (`BTC`, `ZZZ`, "euro") — the default with the reason the close
+ * cannot be uploaded.
+ */
+export function readCrmCurrency(
+  value: unknown,
+  fallback: string,
+  field: string,
+): { currency: string; unusable?: UnusableClose } {
+  if (value === undefined || value === null) return { currency: fallback };
+  const code = String(value).trim().toUpperCase();
+  if (code === '') return { currency: fallback };
+  if (isIsoCurrency(code)) return { currency: code };
+  return {
+    currency: fallback,
+    unusable: { reason: 'invalid_currency', message: `${field} is not an ISO 4217 currency code` },
+  };
+}
+
+/** ISO 4217 code, upper case; the given fallback when the CRM has none or one outside ISO 4217. */
 export function normaliseCurrency(value: unknown, fallback: string): string {
-  if (typeof value !== 'string') return fallback;
-  const code = value.trim().toUpperCase();
-  return /^[A-Z]{3}$/.test(code) ? code : fallback;
+  return readCrmCurrency(value, fallback, 'currency').currency;
 }
 
 /** `true` / `false` as CRMs write them ("true", "false", booleans); anything else is unknown. */

@@ -1,4 +1,5 @@
 import { ConfigurationError, ConnectorError, RetryableError } from '../errors';
+import { parseJsonExact } from '../http/exact-json';
 import { parseRetryAfter } from '../http/retry-after';
 
 /**
@@ -55,7 +56,8 @@ async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text);
+    // CRM IDs are 64-bit (HubSpot's association `toObjectId` is a JSON number): kept exact.
+    return parseJsonExact(text);
   } catch {
     return undefined;
   }

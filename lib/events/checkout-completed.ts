@@ -41,7 +41,12 @@ export const ProductSchema = v.object({
   tax_included: v.optional(v.boolean(), true),
   tax_percent: v.optional(TaxPercentSchema),
   quantity: v.optional(
-    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1), v.maxValue(1_000_000)),
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number'),
+      v.minValue(1),
+      v.maxValue(1_000_000, 'must be at most 1000000'),
+    ),
     1,
   ),
   category: v.optional(TextSchema),

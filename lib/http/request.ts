@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { PayloadTooLargeError, PayloadValidationError } from '../errors';
+import { parseJsonExact } from './exact-json';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -22,10 +23,11 @@ export function rawBody(event: HttpEvent, maxBytes: number): string {
   return buffer ? buffer.toString('utf8') : body;
 }
 
-export function parseJsonBody(text: string): unknown {
+/** A JSON body; `exactIntegers` keeps integers above 2^53 as exact decimal strings (exact-json.ts). */
+export function parseJsonBody(text: string, options: { exactIntegers?: boolean } = {}): unknown {
   if (text.trim() === '') throw new PayloadValidationError([{ field: '(body)', message: 'required' }]);
   try {
-    return JSON.parse(text);
+    return options.exactIntegers ? parseJsonExact(text) : JSON.parse(text);
   } catch {
     throw new PayloadValidationError([{ field: '(body)', message: 'not valid JSON' }]);
   }

@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from '../concurrency';
 import type { Conversion, DeliveredState, Destination, RowDecision, RowOutcome } from '../destinations/types';
-import type { ConversionSubject, DeliveryRecord, LeadRecord } from '../domain';
+import { type ConversionSubject, type DeliveryRecord, isWithdrawn, type LeadRecord } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
 import { type DeliveryExpectation, deliveryRefKey } from '../store/deliveries';
 import type { PipelineContext } from './context';
@@ -48,6 +48,14 @@ function decide(destination: Destination, conversion: Conversion) {
       reason: 'unsupported_event',
       message: `${destination.name} does not take ${conversion.type}`,
     } as const;
+  }
+  // A value the CRM sent cannot be right (currency, amount, close time): no platform gets a guess.
+  if (
+    conversion.type === 'lead_closed' &&
+    conversion.close.unusable &&
+    !isWithdrawn(conversion.close.outcome)
+  ) {
+    return { kind: 'skip', ...conversion.close.unusable } as const;
   }
   // The mapping is looked up by the conversion's own type, so the pair always matches.
   return (mapping as (input: typeof conversion) => RowDecision<unknown>)(conversion);

@@ -16,8 +16,12 @@ export type RecordCloseResult = {
 };
 
 /** Outcome, value and currency: what the ad platforms were told; a change in any is a new version. */
-export function closeFingerprint(close: Pick<CloseInput, 'outcome' | 'value' | 'currency'>): string {
-  return `${close.outcome}|${close.value.toFixed(2)}|${close.currency}`;
+export function closeFingerprint(
+  close: Pick<CloseInput, 'outcome' | 'value' | 'currency' | 'unusable'>,
+): string {
+  // A close that could not be uploaded and now can (or the reverse) is news for the destinations too.
+  const unusable = close.unusable ? `|unusable:${close.unusable.reason}` : '';
+  return `${close.outcome}|${close.value.toFixed(2)}|${close.currency}${unusable}`;
 }
 
 /**
@@ -60,7 +64,8 @@ export function decideCloseWrite(
   // amount change carries the change's LastModifiedDate, which is not the conversion time (reference §6).
   const sameOutcome = input.outcome === existing.outcome;
   // An earlier version's claim ended with that version.
-  const { claimedUntil: _earlierClaim, ...earlier } = existing;
+  // So is a reason it could not be uploaded: only the new report says whether one still holds.
+  const { claimedUntil: _earlierClaim, unusable: _earlierUnusable, ...earlier } = existing;
   return {
     action: 'updated',
     next: {

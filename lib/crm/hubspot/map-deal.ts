@@ -1,4 +1,10 @@
-import { type CloseDecision, type CloseInput, type CloseRecord, closeKeyFor } from '../../domain';
+import {
+  type CloseDecision,
+  type CloseInput,
+  type CloseRecord,
+  closeKeyFor,
+  type UnusableClose,
+} from '../../domain';
 import { hasAnyIdentifier, hashIdentity } from '../../leads/identity';
 import {
   cleanCrmText,
@@ -7,6 +13,8 @@ import {
   parseCrmTimestamp,
   parseFlag,
   parseLeadId,
+  readCrmAmount,
+  readCrmCurrency,
   salesCycleDays,
 } from '../close-fields';
 import { normaliseClosureReason } from '../closure-reason';
@@ -170,11 +178,27 @@ function withoutUndefined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
+/**
+ * A close time that cannot be right: the webhook did not say when the stage changed and `closedate` is
+ * set but not a date in 2000–2100 (a placeholder such as 9999-12-31). Uploading any other time instead
+ * would place the conversion where it did not happen.
+ */
+function closeTimeProblem(view: HubspotDealView, properties: HubspotProperties): UnusableClose | undefined {
+  if (view.stageChangedAt !== undefined) return undefined;
+  const closedate = properties.closedate?.trim();
+  if (!closedate || parseCrmTimestamp(closedate) !== undefined) return undefined;
+  return { reason: 'invalid_close_time', message: 'closedate is not a date between 2000 and 2100' };
+}
+
 /** Decides what a deal's current state means for its close: record a won / lost / re-opened close, or ignore. */
 export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingContext): CloseDecision {
   const properties = view.properties;
   const outcome = classifyDealStage(properties, context.pipelines);
-  const currency = normaliseCurrency(properties.deal_currency_code, context.defaultCurrency);
+  const { currency, unusable: badCurrency } = readCrmCurrency(
+    properties.deal_currency_code,
+    context.defaultCurrency,
+    'deal_currency_code',
+  );
   const stage = cleanCrmText(properties.dealstage, 256);
   const pipeline = cleanCrmText(properties.pipeline, 256);
   // The conversion time is when the deal reached the stage, never when we process it (reference §6).
@@ -208,6 +232,13 @@ export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingCon
     };
   }
   const dealCreatedAt = parseCrmTimestamp(properties.createdate);
+  const amount = outcome === 'won' ? readCrmAmount(properties.amount) : ({ kind: 'absent' } as const);
+  const unusable: UnusableClose | undefined =
+    badCurrency ??
+    (amount.kind === 'unreadable'
+      ? { reason: 'invalid_amount', message: `amount ${amount.message}` }
+      : undefined) ??
+    closeTimeProblem(view, properties);
   const reason =
     outcome === 'lost'
       ? normaliseClosureReason(properties.closed_lost_reason, context.closureReasonMap)
@@ -220,7 +251,7 @@ export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingCon
       crm: 'hubspot',
       dealId: view.dealId,
       outcome,
-      value: outcome === 'won' ? (parseAmount(properties.amount) ?? 0) : 0,
+      value: amount.kind === 'amount' ? amount.value : 0,
       currency,
       closedAt,
       sourceUpdatedAt,
@@ -232,6 +263,7 @@ export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingCon
       dealType: cleanCrmText(properties.dealtype, 256),
       dealCreatedAt,
       contactIdentity: contactIdentity(view.contact, context.defaultPhoneCountry),
+      unusable,
     }),
   };
 }

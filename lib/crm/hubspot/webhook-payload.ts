@@ -17,7 +17,8 @@ export const DEAL_OBJECT_TYPE_ID = '0-3';
 const HubspotIdSchema = v.pipe(
   v.union(
     [
-      v.pipe(v.number(), v.integer('must be a numeric ID'), v.minValue(0, 'must be a numeric ID')),
+      // A number is exact only up to 2^53; larger IDs arrive as their decimal text (lib/http/exact-json.ts).
+      v.pipe(v.number(), v.safeInteger('must be a numeric ID'), v.minValue(0, 'must be a numeric ID')),
       v.pipe(v.string(), v.trim(), v.regex(/^\d{1,20}$/, 'must be a numeric ID')),
     ],
     'must be a numeric ID',

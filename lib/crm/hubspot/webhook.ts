@@ -27,6 +27,8 @@ export const hubspotWebhook = {
     );
     return { signature: version };
   },
-  parse: (request: WebhookRequest): HubspotWebhook => parseHubspotWebhook(parseJsonBody(request.body())),
+  // HubSpot IDs are 64-bit: read exactly, never rounded to a double (two deals above 2^53 would collide).
+  parse: (request: WebhookRequest): HubspotWebhook =>
+    parseHubspotWebhook(parseJsonBody(request.body(), { exactIntegers: true })),
   record: processHubspotWebhook,
 };

@@ -1,6 +1,6 @@
 import { type CloseDecision, closeKeyFor } from '../../domain';
 import { hasAnyIdentifier, hashIdentity } from '../../leads/identity';
-import { cleanCrmText, normaliseCurrency, parseAmount, parseLeadId, salesCycleDays } from '../close-fields';
+import { cleanCrmText, parseAmount, parseLeadId, readCrmCurrency, salesCycleDays } from '../close-fields';
 import { normaliseClosureReason } from '../closure-reason';
 import type { FlowContact, Opportunity } from './opportunity';
 
@@ -76,7 +76,11 @@ export function mapSalesforceOpportunity(
   );
   // SystemModstamp changes on every write, system ones included: the safest order of two reports.
   const sourceUpdatedAt = opportunity.SystemModstamp ?? opportunity.LastModifiedDate ?? closedAt;
-  const currency = normaliseCurrency(opportunity.CurrencyIsoCode, context.defaultCurrency);
+  const { currency, unusable } = readCrmCurrency(
+    opportunity.CurrencyIsoCode,
+    context.defaultCurrency,
+    'CurrencyIsoCode',
+  );
   const stage = cleanCrmText(opportunity.StageName, 256);
   if (outcome === 'open') {
     if (report.pointerCloseKey === undefined) return { action: 'ignore', reason: 'open' };
@@ -120,6 +124,7 @@ export function mapSalesforceOpportunity(
       dealType: cleanCrmText(opportunity.Type, 256),
       dealCreatedAt: opportunity.CreatedDate,
       contactIdentity: contactIdentity(report.contact, context.defaultPhoneCountry),
+      unusable,
     }),
   };
 }

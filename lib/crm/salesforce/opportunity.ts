@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { type FieldIssue, PayloadValidationError } from '../../errors';
 import { toFieldIssues } from '../../validation';
-import { parseCrmTimestamp } from '../close-fields';
+import { parseCrmTimestamp, readCrmAmount } from '../close-fields';
 import { SALESFORCE_ID_PATTERN } from './record-id';
 
 /**
@@ -28,18 +28,30 @@ const FlagSchema = v.optional(
   ),
 );
 
-const NumberSchema = v.optional(
+// What xsd:double and xsd:decimal values look like in an Outbound Message.
+const SOAP_DOUBLE = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * `Amount`: a number, SOAP's decimal text ("1500.0", "1.0E7"), or text as a Flow may format it ("$1,500.00",
+ * "1.500,00 €") read by the reader HubSpot's amounts go through too (close-fields.ts); anything else, or
+ * more than `Number.MAX_SAFE_INTEGER`, names the field — never a silent 0.
+ */
+const AmountSchema = v.optional(
   v.pipe(
-    v.nullable(
-      v.union(
-        [
-          v.pipe(v.number(), v.finite('must be a number')),
-          v.pipe(v.string(), v.trim(), v.regex(/^(-?\d+(\.\d+)?([eE][+-]?\d+)?)?$/, 'must be a number')),
-        ],
-        'must be a number',
-      ),
-    ),
-    v.transform((value) => (value === null || value === '' ? undefined : Number(value))),
+    v.nullable(v.union([v.number(), v.string()], 'must be a number')),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const value = dataset.value;
+      if (value === null) return undefined;
+      const text = typeof value === 'string' ? value.trim() : value;
+      const amount = readCrmAmount(typeof text === 'string' && SOAP_DOUBLE.test(text) ? Number(text) : text);
+      if (amount.kind === 'absent') return undefined;
+      if (amount.kind === 'amount') return amount.value;
+      addIssue({
+        message:
+          typeof value === 'number' || SOAP_DOUBLE.test(String(text)) ? amount.message : 'must be a number',
+      });
+      return NEVER;
+    }),
   ),
 );
 
@@ -68,7 +80,7 @@ export const OpportunitySchema = v.looseObject({
   StageName: TextSchema,
   IsWon: FlagSchema,
   IsClosed: FlagSchema,
-  Amount: NumberSchema,
+  Amount: AmountSchema,
   CurrencyIsoCode: TextSchema,
   CloseDate: TimestampSchema,
   CreatedDate: TimestampSchema,
