@@ -118,11 +118,19 @@ describe('loadConfig', () => {
     ['SALESFORCE_WEBHOOK_TOKEN', 'short'],
     ['CLOSURE_REASON_MAP', '["price"]'],
     ['DEFAULT_CURRENCY', 'dollars'],
+    ['DEFAULT_CURRENCY', 'BTC'],
+    ['DEFAULT_PHONE_COUNTRY', 'DEU'],
+    ['DEFAULT_PHONE_COUNTRY', 'XX'],
     ['TABLE_NAME', 'a'],
   ])('fails start-up naming %s when it is %j', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.variables).toEqual([name]);
     expect(error.message).toContain(name);
+  });
+
+  it('reads DEFAULT_PHONE_COUNTRY as an upper-case ISO-2 code, unset by default', () => {
+    expect(loadConfig({}).defaultPhoneCountry).toBeUndefined();
+    expect(loadConfig({ DEFAULT_PHONE_COUNTRY: 'de' }).defaultPhoneCountry).toBe('DE');
   });
 
   it('names every invalid variable at once', () => {

@@ -6,6 +6,8 @@ import {
   parseCrmTimestamp,
   parseFlag,
   parseLeadId,
+  readCrmAmount,
+  readCrmCurrency,
   salesCycleDays,
 } from '../../lib/crm/close-fields';
 
@@ -43,6 +45,45 @@ describe('field readers', () => {
     expect(parseAmount('1e3')).toBeUndefined();
     expect(parseAmount('')).toBeUndefined();
     expect(parseAmount(Number.NaN)).toBeUndefined();
+  });
+
+  it.each([
+    ['1,500.50', 1500.5],
+    ['$1,500', 1500],
+    ['1.500,50 €', 1500.5],
+    ['€1.234.567,89', 1234567.89],
+    ['EUR 1500', 1500],
+    ['1 500 000,50', 1500000.5],
+    ['1500,50', 1500.5],
+    ['1.5', 1.5],
+  ])('readCrmAmount reads %j as %d, the same for every CRM', (text, value) => {
+    expect(readCrmAmount(text)).toEqual({ kind: 'amount', value });
+  });
+
+  it.each(['lots', '1e3', '-5', '12,34,567', '1000000000000000000000'])(
+    'readCrmAmount calls %j unreadable, never 0',
+    (text) => {
+      expect(readCrmAmount(text).kind).toBe('unreadable');
+    },
+  );
+
+  it('readCrmAmount: absent is absent; numbers beyond Number.MAX_SAFE_INTEGER or not finite are unreadable', () => {
+    expect(readCrmAmount(undefined)).toEqual({ kind: 'absent' });
+    expect(readCrmAmount(' ')).toEqual({ kind: 'absent' });
+    expect(readCrmAmount(1e21).kind).toBe('unreadable');
+    expect(readCrmAmount(Number.POSITIVE_INFINITY).kind).toBe('unreadable');
+  });
+
+  it('readCrmCurrency names a code outside ISO 4217 as the reason, with the default in its place', () => {
+    expect(readCrmCurrency('eur', 'USD', 'deal_currency_code')).toEqual({ currency: 'EUR' });
+    expect(readCrmCurrency('', 'USD', 'deal_currency_code')).toEqual({ currency: 'USD' });
+    expect(readCrmCurrency('BTC', 'USD', 'deal_currency_code')).toEqual({
+      currency: 'USD',
+      unusable: {
+        reason: 'invalid_currency',
+        message: 'deal_currency_code is not an ISO 4217 currency code',
+      },
+    });
   });
 
   it('normaliseCurrency upper-cases ISO codes and falls back otherwise', () => {
