@@ -79,7 +79,7 @@ export async function showProcessing(options: {
       { source: 'schedule' },
       createLambdaContext('backfill'),
     );
-    const checked = result.ok ? (result.processing?.checked ?? 0) : 0;
+    const checked = result.ok && 'processing' in result ? (result.processing?.checked ?? 0) : 0;
     options.out(
       `   30 minutes later, the backfill asks requestStatus:retrieve (${checked} call): google-ads ${(await delivery())?.status ?? 'no delivery'}`,
     );

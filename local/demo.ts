@@ -200,6 +200,7 @@ async function main(): Promise<number> {
       createLambdaContext('backfill'),
     );
     if (!result.ok) throw new Error(`backfill refused its input: ${JSON.stringify(result.issues)}`);
+    if ('replay' in result) throw new Error('the scheduled backfill answered as a replay');
     const sf = result.crm.salesforce;
     const hs = result.crm.hubspot;
     out(

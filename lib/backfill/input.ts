@@ -1,12 +1,14 @@
 import * as v from 'valibot';
+import { DESTINATIONS } from '../destinations/registry';
 import { type FieldIssue, PayloadValidationError } from '../errors';
 import { toFieldIssues } from '../validation';
+import type { ReplayRequest } from './replay';
 
 /**
  * What starts a backfill (DESIGN.md routes table): the 15-minute schedule — serverless.yml's constant
  * input `{ "source": "schedule" }`, or EventBridge's own scheduled event when the rule carries no input —
- * or a manual invoke `{ since?, until?, dryRun?, retryNow? }`. Anything else is refused with every bad
- * field named; nothing runs.
+ * or a manual invoke `{ since?, until?, dryRun?, retryNow? }`, or a replay `{ replay: { subjects,
+ * destinations? } }` on its own. Anything else is refused with every bad field named; nothing runs.
  */
 export type BackfillRequest = {
   trigger: 'schedule' | 'manual';
@@ -18,7 +20,14 @@ export type BackfillRequest = {
   dryRun: boolean;
   /** Retry every waiting or failed delivery now, ignoring back-off. */
   retryNow: boolean;
+  /** Re-send these subjects' deliveries (lib/backfill/replay.ts) instead of a run: no polling, no due work. */
+  replay?: ReplayRequest;
 };
+
+/** Subjects one replay takes: its reads are one BatchGetItem round, its uploads a few requests. */
+export const REPLAY_MAX_SUBJECTS = 100;
+const SUBJECT_KEY_MAX_LENGTH = 256;
+const DESTINATION_NAMES = DESTINATIONS.map((definition) => definition.name);
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const TIME_MESSAGE = 'must be an ISO 8601 date-time with a zone, like 2026-11-20T00:00:00Z';
@@ -31,6 +40,36 @@ const TimeSchema = v.pipe(
   v.check((ms) => Number.isFinite(ms), TIME_MESSAGE),
 );
 
+const SUBJECT_MESSAGE = 'must be a lead ID, <crm>-deal:<id> or order:<id>';
+
+const ReplaySchema = v.strictObject(
+  {
+    subjects: v.pipe(
+      v.array(
+        v.pipe(
+          v.string(SUBJECT_MESSAGE),
+          v.trim(),
+          v.minLength(1, SUBJECT_MESSAGE),
+          v.maxLength(SUBJECT_KEY_MAX_LENGTH, `must be at most ${SUBJECT_KEY_MAX_LENGTH} characters`),
+        ),
+        'must be a list of subjects (lead IDs, order:<id>)',
+      ),
+      v.minLength(1, 'must name at least one subject'),
+      v.maxLength(REPLAY_MAX_SUBJECTS, `must name at most ${REPLAY_MAX_SUBJECTS} subjects`),
+    ),
+    destinations: v.optional(
+      v.pipe(
+        v.array(
+          v.picklist(DESTINATION_NAMES, `must be one of ${DESTINATION_NAMES.join(', ')}`),
+          'must be a list of destination names',
+        ),
+        v.minLength(1, 'must name at least one destination (or be left out for all)'),
+      ),
+    ),
+  },
+  'unknown field: replay takes subjects and destinations',
+);
+
 const ManualSchema = v.strictObject(
   {
     since: v.optional(TimeSchema),
@@ -40,6 +79,9 @@ const ManualSchema = v.strictObject(
   },
   'unknown field: the backfill takes since, until, dryRun and retryNow',
 );
+
+/** A replay is its own run: nothing else beside it. */
+const ReplayInputSchema = v.strictObject({ replay: ReplaySchema }, 'a replay runs alone: leave this out');
 
 /** serverless.yml's schedule input. */
 const ScheduleInputSchema = v.strictObject({ source: v.literal('schedule') }, 'unknown field');
@@ -75,6 +117,18 @@ export function parseBackfillInput(input: unknown): BackfillRequest {
   if (input.source === 'aws.events' || 'detail-type' in input) {
     parse(ScheduledEventSchema, input);
     return { trigger: 'schedule', dryRun: false, retryNow: false };
+  }
+  if ('replay' in input) {
+    const { replay } = parse(ReplayInputSchema, input);
+    return {
+      trigger: 'manual',
+      dryRun: false,
+      retryNow: false,
+      replay: {
+        subjects: replay.subjects,
+        ...(replay.destinations ? { destinations: replay.destinations } : {}),
+      },
+    };
   }
   const manual = parse(ManualSchema, input);
   if (manual.since !== undefined && manual.until !== undefined && manual.since >= manual.until) {

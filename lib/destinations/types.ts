@@ -155,6 +155,12 @@ export type Destination<TRow = unknown> = {
   upload(rows: readonly TRow[], batch: string, context: UploadContext): Promise<UploadResult>;
   /** Present when uploads are processed later: rows answered `accepted` are checked here. */
   readonly processing?: ProcessingStatusSource;
+  /**
+   * How long after the platform accepted an event a re-send with the same IDs is still taken as that
+   * event (its de-duplication window), by event type; `Infinity`: for good. An event type absent here is
+   * not de-duplicated by the platform, so a replay (lib/backfill/replay.ts) never re-sends it once accepted.
+   */
+  readonly deduplicationWindowMs?: Partial<Record<ConversionEventType, number>>;
 };
 
 /** Lets destinations of different row types sit in one list; each keeps its own types inside. */

@@ -42,3 +42,21 @@ function joinedIdentity(close: CloseRecord, lead: LeadRecord | undefined) {
   if (!lead) return close.contactIdentity;
   return close.contactIdentity ? mergeHashedIdentity(close.contactIdentity, lead.identity) : lead.identity;
 }
+
+/**
+ * What a replay tells the mapping the platform holds. A conversion the platform holds as it stands now is
+ * re-sent as first built — same transactionId, orderId, event_id — which the platform takes as the same
+ * conversion; anything else (a re-valued, flipped or retracted one) is left to the mapping's own rules.
+ */
+export function deliveredForReplay(
+  subject: ConversionSubject,
+  delivered: DeliveredState | undefined,
+): DeliveredState | undefined {
+  if (!delivered || delivered.retracted) return delivered;
+  const outcome = isOrderSubject(subject) ? 'purchased' : subject.outcome;
+  const same =
+    delivered.outcome === outcome &&
+    delivered.value === subject.value &&
+    delivered.currency === subject.currency;
+  return same ? undefined : delivered;
+}

@@ -4,7 +4,7 @@ import { type ConversionSubject, type DeliveryRecord, isWithdrawn, type LeadReco
 import { ConcurrentUpdateError } from '../errors';
 import { type DeliveryExpectation, deliveryRefKey } from '../store/deliveries';
 import type { PipelineContext } from './context';
-import { conversionFor } from './conversion';
+import { conversionFor, deliveredForReplay } from './conversion';
 import { countLeadJoinMisses, countRecordedDelivery, logGivenUp } from './delivery-metrics';
 import { deliveryAfterOutcome, shouldWaitForLead, waitingDelivery } from './delivery-outcome';
 import { countStatus, type DeliverySummary, emptySummary } from './delivery-summary';
@@ -21,6 +21,8 @@ export type DeliveryJob = {
   delivery: DeliveryRecord;
   /** The stored state this job read: the final write is conditional on it (undefined: must not exist). */
   expected: DeliveryExpectation | undefined;
+  /** A manual replay (lib/backfill/replay.ts): what the platform already holds is sent again, same IDs. */
+  replay?: boolean;
 };
 
 /** Parallel conditional writes: enough to hide DynamoDB latency, few enough not to throttle. */
@@ -40,7 +42,8 @@ type Result = { job: DeliveryJob; next: DeliveryRecord } | { job: DeliveryJob; n
 /** A run's summary, and the deliveries whose result is recorded (by delivery key). */
 export type DeliveryRun = { summary: DeliverySummary; recorded: Set<string> };
 
-function decide(destination: Destination, conversion: Conversion) {
+/** The destination mapping's verdict for one conversion (an event type it does not map is skipped). */
+export function decideRow(destination: Destination, conversion: Conversion) {
   const mapping = destination.mappings[conversion.type];
   if (!mapping) {
     return {
@@ -176,9 +179,15 @@ export async function deliverJobs(
       results.push({ job, next: unchanged ? undefined : next });
       continue;
     }
-    const decision = decide(
+    const decision = decideRow(
       destination,
-      conversionFor(job.subject, lead, job.delivery.delivered, now, context.crmDisplayNames),
+      conversionFor(
+        job.subject,
+        lead,
+        job.replay ? deliveredForReplay(job.subject, job.delivery.delivered) : job.delivery.delivered,
+        now,
+        context.crmDisplayNames,
+      ),
     );
     if (decision.kind === 'skip') {
       record(job, {

@@ -452,7 +452,7 @@ describe('fuzzing every input surface (seeded)', () => {
           return;
         }
         outcomes.ran++;
-        if (result.dryRun) {
+        if ('dryRun' in result && result.dryRun) {
           outcomes.dryRuns++;
           // A rehearsal reads and builds, and writes nothing.
           expect(counter.writes()).toBe(0);

@@ -233,6 +233,7 @@ async function backfill(options: BackfillHandlerOptions = {}, remainingMs = 15 *
   });
   const result = await handler({ source: 'schedule' }, clockContext(clock.now, remainingMs));
   if (!result.ok) throw new Error(`backfill refused: ${JSON.stringify(result.issues)}`);
+  if ('replay' in result) throw new Error('a scheduled run answered as a replay');
   runs.push(result);
   return result;
 }

@@ -41,6 +41,7 @@ export async function invokeBackfill(
 
 export function assertSummary(result: BackfillResult): BackfillSummary {
   if (!result.ok) throw new Error(`backfill refused: ${JSON.stringify(result.issues)}`);
+  if ('replay' in result) throw new Error('a replay answered where a backfill run was expected');
   return result;
 }
 

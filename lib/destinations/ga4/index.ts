@@ -33,6 +33,9 @@ export function createGa4Destination(config: Ga4Config, dependencies: Destinatio
       checkout_completed: (conversion) => decideGa4CheckoutCompleted(conversion, settings),
     },
     maxBatchSize: () => GA4_MAX_EVENTS,
+    // Only purchases are de-duplicated, on transaction_id for the same user (support.google.com/analytics/
+    // answer/12313109); the lead events are not, so a close GA4 took is never replayed there.
+    deduplicationWindowMs: { checkout_completed: Number.POSITIVE_INFINITY },
     describe,
     upload: createJsonUploader({
       now: dependencies.now,

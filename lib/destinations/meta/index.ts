@@ -9,6 +9,7 @@ import { type MetaConfig, type MetaSettings, metaSettings } from './settings';
 
 export const META_DESTINATION = 'meta';
 const META_REQUEST_TIMEOUT_MS = 30_000;
+const META_DEDUPLICATION_MS = 48 * 3_600_000;
 
 /**
  * Meta Conversions API: `POST {graph}/{version}/{pixel}/events`. The access token travels in the JSON
@@ -34,6 +35,8 @@ export function createMetaDestination(
       checkout_completed: (conversion) => decideMetaCheckoutCompleted(conversion),
     },
     maxBatchSize: () => META_MAX_EVENTS,
+    // Meta drops a repeat of event_name + event_id within 48 hours; after that it counts twice.
+    deduplicationWindowMs: { lead_closed: META_DEDUPLICATION_MS, checkout_completed: META_DEDUPLICATION_MS },
     describe,
     upload: createJsonUploader({
       now: dependencies.now,

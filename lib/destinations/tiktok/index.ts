@@ -10,6 +10,7 @@ import { type TiktokConfig, type TiktokSettings, tiktokSettings } from './settin
 
 export const TIKTOK_DESTINATION = 'tiktok';
 const TIKTOK_REQUEST_TIMEOUT_MS = 30_000;
+const TIKTOK_DEDUPLICATION_MS = 48 * 3_600_000;
 
 /** TikTok Events API 2.0: `POST {TIKTOK_BASE_URL}/open_api/v1.3/event/track/`, header `Access-Token`. */
 export function createTiktokDestination(
@@ -33,6 +34,12 @@ export function createTiktokDestination(
       checkout_completed: (conversion) => decideTiktokCheckoutCompleted(conversion, settings),
     },
     maxBatchSize: () => TIKTOK_MAX_EVENTS,
+    // Events API events with the same event + event_id within 48 hours are de-duplicated
+    // (ads.tiktok.com/help/article/event-deduplication); after that they count twice.
+    deduplicationWindowMs: {
+      lead_closed: TIKTOK_DEDUPLICATION_MS,
+      checkout_completed: TIKTOK_DEDUPLICATION_MS,
+    },
     describe,
     upload: createJsonUploader({
       now: dependencies.now,

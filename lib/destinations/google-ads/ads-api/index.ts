@@ -51,6 +51,11 @@ export function createAdsApiDestination(
       checkout_completed: (conversion) => decideAdsApiCheckoutCompleted(conversion, purchase),
     },
     maxBatchSize: () => ADS_MAX_OPERATIONS,
+    // The orderId stays taken: a re-upload is answered CLICK_CONVERSION_ALREADY_EXISTS / ORDER_ID_ALREADY_IN_USE.
+    deduplicationWindowMs: {
+      lead_closed: Number.POSITIVE_INFINITY,
+      checkout_completed: Number.POSITIVE_INFINITY,
+    },
     describe,
     upload: createJsonUploader({
       now: dependencies.now,

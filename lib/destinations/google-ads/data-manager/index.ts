@@ -54,6 +54,11 @@ export function createDataManagerDestination(
       checkout_completed: (conversion) => decideDataManagerCheckoutCompleted(conversion, purchase),
     },
     maxBatchSize: () => DATA_MANAGER_MAX_EVENTS,
+    // A transactionId already counted is PROCESSING_ERROR_REASON_DUPLICATE_TRANSACTION_ID (processing_errors.proto).
+    deduplicationWindowMs: {
+      lead_closed: Number.POSITIVE_INFINITY,
+      checkout_completed: Number.POSITIVE_INFINITY,
+    },
     describe,
     upload: async (rows, batch, context) => acceptedUntilProcessed(await upload(rows, batch, context)),
     processing: createRequestStatusSource({
