@@ -12,7 +12,14 @@ import { getDefaultRuntime } from './runtime';
  * with the fields named, never thrown.
  */
 export type BackfillRefusal = { ok: false; error: string; issues: FieldIssue[] };
-export type ReplayResult = { ok: true; trigger: 'manual'; replay: ReplaySummary; durationMs: number };
+export type ReplayResult = {
+  ok: true;
+  trigger: 'manual';
+  replay: ReplaySummary;
+  /** Some chosen delivery was not recorded (no time left, or a concurrent write): replay it again. */
+  more: boolean;
+  durationMs: number;
+};
 export type BackfillResult = BackfillSummary | ReplayResult | BackfillRefusal;
 
 /** Kept after the run's deadline for its last writes, the summary log and the metrics flush. */
@@ -61,6 +68,7 @@ export function createBackfillHandler(source: RuntimeSource, options: BackfillHa
         ok: true,
         trigger: 'manual',
         replay,
+        more: replay.more,
         durationMs: runtime.now() - startedAt,
       };
       // Subject keys are lead or order IDs (no PII); the statuses and counts say what happened.

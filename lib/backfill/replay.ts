@@ -40,6 +40,8 @@ export type ReplaySummary = {
   subjects: SubjectReplay[];
   /** Platform requests made, per destination. */
   requests: Record<string, number>;
+  /** Some chosen delivery was not recorded (no time left, or a concurrent write): replay it again. */
+  more: boolean;
 };
 
 function heldByPlatform(delivery: DeliveryRecord | undefined): boolean {
@@ -149,6 +151,7 @@ export async function replaySubjects(
         : [],
     })),
     requests: run.summary.requests,
+    more: [...answers.values()].some((answer) => answer.reason === 'not_recorded'),
   };
 }
 

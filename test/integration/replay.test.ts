@@ -81,6 +81,7 @@ describe('backfill replay', () => {
         },
       ],
       requests: { meta: 1 },
+      more: false,
     });
     const after = await deliveriesOf(runtime, leadId);
     expect(after['google-ads']).toEqual(before['google-ads']);
