@@ -2,6 +2,7 @@ import { CRM_SOURCES } from '../lib/crm/registry';
 import { DESTINATIONS } from '../lib/destinations/registry';
 import type { DealPointer, DeliveryRecord } from '../lib/domain';
 import type { Store } from '../lib/store/store';
+import { deliveriesCsv } from './delivery-csv';
 import { dealLifecycleStatus, formatDealLifecycleStatus } from './lifecycle-status';
 import { formatOutcomeSummary, outcomeSummary } from './outcome-summary';
 import {
@@ -15,7 +16,8 @@ import { buildSubjectReport, formatSubjectReport } from './subject-report';
 
 /**
  * What `npm run status` prints, from the store: the whole table's report (text, or `--json`), or with
- * `--subject <leadId | order:<id>>` one close's or order's whole story (subject-report.ts).
+ * `--subject <leadId | order:<id>>` one close's or order's whole story (subject-report.ts), or with `--csv`
+ * one row per delivery (delivery-csv.ts).
  */
 export async function statusOutput(
   store: Store,
@@ -40,6 +42,7 @@ export async function statusOutput(
     deliveries.push(...page.items);
     cursor = page.cursor;
   } while (cursor);
+  if (argv.includes('--csv')) return deliveriesCsv(deliveries);
   const pointers: DealPointer[] = [];
   cursor = undefined;
   do {

@@ -5,7 +5,7 @@ import { applyLocalDefaults } from './env';
 import { statusOutput } from './status-output';
 
 /**
- * `npm run status [-- --json] [-- --subject <leadId | order:<id>>]` (status-output.ts): deliveries by destination and status, what became of them, the oldest waiting ones and the
+ * `npm run status [-- --json] [-- --csv] [-- --subject <leadId | order:<id>>]` (status-output.ts): deliveries by destination and status, what became of them, the oldest waiting ones and the
  * last failures, the CRM deals merged, deleted and restored (lifecycle-status.ts), from DYNAMODB_ENDPOINT (e.g. the one `npm start` prints), else from the AWS table
  * TABLE_NAME with the shell's AWS credentials, else from the local default endpoint.
  */
@@ -20,12 +20,12 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig(env);
   const client = createDynamoClient(config);
   const store = createStore({ client, tableName: config.tableName });
-  console.log(
-    await statusOutput(store, argv, {
-      now: Date.now(),
-      table: `table ${config.tableName} at ${config.dynamodbEndpoint ?? `AWS ${config.awsRegion}`}`,
-    }),
-  );
+  const output = await statusOutput(store, argv, {
+    now: Date.now(),
+    table: `table ${config.tableName} at ${config.dynamodbEndpoint ?? `AWS ${config.awsRegion}`}`,
+  });
+  // The CSV ends its own lines (CRLF); everything else gets one.
+  process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
   client.destroy();
 }
 
