@@ -61,6 +61,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       defaultCurrency: runtime.config.defaultCurrency,
       defaultPhoneCountry: runtime.config.defaultPhoneCountry,
       closureReasonMap: runtime.config.closureReasonMap,
+      stages: runtime.config.conversionStages,
       now: runtime.now,
       apiDeadline: startedAt + API_BUDGET_MS,
       logger: runtime.logger,
@@ -68,6 +69,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       inline,
     });
     const recorded = changedCloseKeys(summary.results).length;
+    const stages = (summary.stages ?? []).filter((stage) => stage.created).length;
     runtime.logger.info('hubspot webhook processed', {
       kind: webhook.kind,
       ...verified,
@@ -76,6 +78,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       ignored: summary.ignored,
       deferred: summary.deferred,
       recorded,
+      stages,
     });
     return jsonResult(200, {
       received: summary.received,
@@ -83,6 +86,8 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       duplicates: summary.duplicates,
       ignored: summary.ignored,
       deferred: summary.deferred,
+      // New funnel stages, in a deployment that has CONVERSION_STAGES.
+      ...(runtime.config.conversionStages.length > 0 ? { stages } : {}),
     });
   });
 }

@@ -1,7 +1,9 @@
 import { isSupportedCountry } from 'libphonenumber-js/min';
 import * as v from 'valibot';
+import { conversionStagesSetting } from './conversion-stages';
 import { CRM_SETTINGS, type CrmConfigs } from './crm/registry';
 import { DESTINATIONS, type DestinationConfigs } from './destinations/registry';
+import type { StageDefinition } from './domain';
 import { isIsoCurrency } from './domain/money';
 import { ConfigurationError } from './errors';
 import {
@@ -117,6 +119,7 @@ const pipelineSettings = defineSettings({
         'DEFAULT_PHONE_COUNTRY must be an ISO 3166-1 alpha-2 country code like DE',
       ),
     ),
+    CONVERSION_STAGES: conversionStagesSetting,
   },
   build(env) {
     return {
@@ -128,6 +131,8 @@ const pipelineSettings = defineSettings({
       inlineDispatchBudgetMs: env.INLINE_DISPATCH_BUDGET_MS,
       /** The country national phone numbers are read in when a lead, contact or buyer names none. */
       defaultPhoneCountry: env.DEFAULT_PHONE_COUNTRY,
+      /** Funnel stages in funnel order (empty: closes only). */
+      conversionStages: env.CONVERSION_STAGES as readonly StageDefinition[],
     };
   },
 });

@@ -3,6 +3,7 @@ import type { CrmPoller } from '../backfill/poll-crm';
 import type { CloseDecision, CrmName } from '../domain';
 import type { HttpRoute } from '../http/match-route';
 import type { RecordCloseResult } from '../pipeline/record-close';
+import type { RecordStageResult } from '../pipeline/record-stages';
 import type { SettingsSlice } from '../settings';
 
 /**
@@ -76,6 +77,8 @@ export type CrmIntakeSummary = {
   duplicates: number;
   ignored: number;
   results: RecordCloseResult[];
+  /** Funnel stages the call reported (`created`: new, dispatched; else already recorded). */
+  stages?: RecordStageResult[];
 };
 
 export type CrmWebhook<T extends CrmTypes = CrmTypes> = {

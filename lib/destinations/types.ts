@@ -6,6 +6,7 @@ import type {
   LeadRecord,
   OrderRecord,
   PlatformReceipt,
+  StageRecord,
 } from '../domain';
 
 /**
@@ -17,8 +18,11 @@ import type {
  * and no other destination — only lib/destinations/registry.ts, which lists them.
  */
 
-/** Event types a destination may map: a CRM close, and an order pushed as `checkout_completed`. */
-export type ConversionEventType = 'lead_closed' | 'checkout_completed';
+/**
+ * Event types a destination may map: a CRM close, an order pushed as `checkout_completed`, and a funnel
+ * stage a lead reached (`lead_stage`, CONVERSION_STAGES).
+ */
+export type ConversionEventType = 'lead_closed' | 'checkout_completed' | 'lead_stage';
 
 /** What was last accepted by the platform for this delivery, so a changed close becomes an adjustment. */
 export type DeliveredState = NonNullable<DeliveryRecord['delivered']>;
@@ -48,7 +52,16 @@ export type CheckoutCompletedConversion = {
   now: number;
 };
 
-export type Conversion = LeadClosedConversion | CheckoutCompletedConversion;
+/**
+ * A funnel stage: joined to its lead like a close (the same identity and consent rules), its destination's
+ * part of the stage entry recorded with it (`stage.targets`), its platform ID `<leadKey>:<stage>`.
+ */
+export type LeadStageConversion = Omit<LeadClosedConversion, 'type' | 'close'> & {
+  type: 'lead_stage';
+  stage: StageRecord;
+};
+
+export type Conversion = LeadClosedConversion | CheckoutCompletedConversion | LeadStageConversion;
 
 /** What the platform holds once it accepts this version of the conversion (`RowDecision.accepted`). */
 export function acceptedState(conversion: Conversion): DeliveredState {
@@ -61,6 +74,17 @@ export function acceptedState(conversion: Conversion): DeliveredState {
       currency: close.currency,
       at: conversion.now,
       conversionAt: close.closedAt,
+    };
+  }
+  if (conversion.type === 'lead_stage') {
+    const { stage } = conversion;
+    return {
+      version: stage.version,
+      outcome: 'reached',
+      value: stage.value ?? 0,
+      currency: stage.currency ?? '',
+      at: conversion.now,
+      conversionAt: stage.reachedAt,
     };
   }
   const { order } = conversion;

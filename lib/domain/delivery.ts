@@ -56,8 +56,8 @@ export type DeliveryRecord = {
   /** What the platform last accepted, so a re-valued or re-opened deal becomes an adjustment. */
   delivered?: {
     version: number;
-    /** The close's outcome; `purchased` for an order. */
-    outcome: CloseOutcome | 'purchased';
+    /** The close's outcome; `purchased` for an order; `reached` for a funnel stage. */
+    outcome: CloseOutcome | 'purchased' | 'reached';
     value: number;
     currency: string;
     at: number;

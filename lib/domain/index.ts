@@ -9,4 +9,5 @@ export * from './lead';
 export * from './money';
 export * from './order';
 export * from './processing-check';
+export * from './stage';
 export * from './subject';

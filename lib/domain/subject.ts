@@ -1,11 +1,21 @@
 import type { CloseRecord } from './close';
 import type { OrderRecord } from './order';
+import type { StageRecord } from './stage';
 
-/** What the delivery pipeline delivers: a CRM close or an order. */
-export type ConversionSubject = CloseRecord | OrderRecord;
+/** What the delivery pipeline delivers: a CRM close, an order, or a funnel stage a lead reached. */
+export type ConversionSubject = CloseRecord | OrderRecord | StageRecord;
 
 export function isOrderSubject(subject: ConversionSubject): subject is OrderRecord {
   return (subject as OrderRecord).kind === 'order';
+}
+
+export function isStageSubject(subject: ConversionSubject): subject is StageRecord {
+  return (subject as StageRecord).kind === 'stage';
+}
+
+/** A close: neither an order nor a stage. */
+export function isCloseSubject(subject: ConversionSubject): subject is CloseRecord {
+  return !isOrderSubject(subject) && !isStageSubject(subject);
 }
 
 /**

@@ -6,6 +6,7 @@
 export const METRIC_NAMES = {
   leadsCaptured: 'LeadsCaptured',
   closesRecorded: 'ClosesRecorded',
+  stagesRecorded: 'StagesRecorded',
   deliveries: 'Deliveries',
   deliveriesGivenUp: 'DeliveriesGivenUp',
   leadJoinMisses: 'LeadJoinMisses',

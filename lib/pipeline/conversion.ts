@@ -1,10 +1,17 @@
 import type { Conversion, DeliveredState } from '../destinations/types';
-import { type CloseRecord, type ConversionSubject, isOrderSubject, type LeadRecord } from '../domain';
+import {
+  type CloseRecord,
+  type ConversionSubject,
+  isOrderSubject,
+  isStageSubject,
+  type LeadRecord,
+  type StageRecord,
+} from '../domain';
 import { mergeHashedIdentity } from '../leads/identity';
 
 /**
  * What a destination's mapping is given for one delivery (pure). The pipeline plans, batches, uploads
- * and records closes and orders alike; only here do they part: a close is joined to its lead (whose
+ * and records closes, stages and orders alike; only here do they part: a close is joined to its lead (whose
  * identity is completed with the CRM contact's), an order brings its own click IDs, identity and consent.
  */
 export function conversionFor(
@@ -24,6 +31,18 @@ export function conversionFor(
       now,
     };
   }
+  if (isStageSubject(subject)) {
+    return {
+      type: 'lead_stage',
+      stage: subject,
+      crmDisplayName: crmDisplayNames[subject.crm] ?? subject.crm,
+      lead,
+      identity: joinedIdentity(subject, lead),
+      consent: lead?.consent ?? subject.consent,
+      delivered,
+      now,
+    };
+  }
   return {
     type: 'lead_closed',
     close: subject,
@@ -37,8 +56,11 @@ export function conversionFor(
   };
 }
 
-/** The lead's identity completed with the CRM contact's (the lead's own values win). */
-function joinedIdentity(close: CloseRecord, lead: LeadRecord | undefined) {
+/** The lead's identity completed with the CRM contact's (the lead's own values win); stages alike. */
+function joinedIdentity(
+  close: Pick<CloseRecord | StageRecord, 'contactIdentity'>,
+  lead: LeadRecord | undefined,
+) {
   if (!lead) return close.contactIdentity;
   return close.contactIdentity ? mergeHashedIdentity(close.contactIdentity, lead.identity) : lead.identity;
 }
@@ -53,10 +75,18 @@ export function deliveredForReplay(
   delivered: DeliveredState | undefined,
 ): DeliveredState | undefined {
   if (!delivered || delivered.retracted) return delivered;
-  const outcome = isOrderSubject(subject) ? 'purchased' : subject.outcome;
+  const now = heldState(subject);
   const same =
-    delivered.outcome === outcome &&
-    delivered.value === subject.value &&
-    delivered.currency === subject.currency;
+    delivered.outcome === now.outcome && delivered.value === now.value && delivered.currency === now.currency;
   return same ? undefined : delivered;
+}
+
+/** Outcome, value and currency of a subject as acceptedState records them (a stage: `reached`). */
+function heldState(subject: ConversionSubject): Pick<DeliveredState, 'outcome' | 'value' | 'currency'> {
+  if (isOrderSubject(subject))
+    return { outcome: 'purchased', value: subject.value, currency: subject.currency };
+  if (isStageSubject(subject)) {
+    return { outcome: 'reached', value: subject.value ?? 0, currency: subject.currency ?? '' };
+  }
+  return { outcome: subject.outcome, value: subject.value, currency: subject.currency };
 }

@@ -4,7 +4,7 @@ import {
   type ConversionSubject,
   type DeliveryRecord,
   failureReason,
-  isOrderSubject,
+  isCloseSubject,
   isWithdrawn,
   withAttempt,
 } from '../domain';
@@ -61,7 +61,7 @@ export function shouldWaitForLead(
   now: number,
   leadWaitMs: number,
 ): boolean {
-  if (!isOrderSubject(subject) && isWithdrawn(subject.outcome)) return false;
+  if (isCloseSubject(subject) && isWithdrawn(subject.outcome)) return false;
   return !leadFound && Boolean(subject.leadId) && now < leadWaitEndsAt(subject, leadWaitMs);
 }
 

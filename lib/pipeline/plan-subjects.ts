@@ -1,5 +1,5 @@
 import { mapWithConcurrency } from '../concurrency';
-import type { ConversionSubject, DeliveryRecord } from '../domain';
+import { type ConversionSubject, type DeliveryRecord, isStageSubject, stageGoesTo } from '../domain';
 import { ConcurrentUpdateError } from '../errors';
 import { deliveryRefKey } from '../store/deliveries';
 import type { PipelineContext } from './context';
@@ -38,6 +38,8 @@ export async function planSubjects(
   const blocked = new Set<string>();
   for (const subject of subjects) {
     for (const destination of context.destinations) {
+      // A destination a stage's entry does not name gets nothing for it: no delivery at all.
+      if (isStageSubject(subject) && !stageGoesTo(subject, destination.name)) continue;
       const current = stored.get(
         deliveryRefKey({ subjectKey: subject.subjectKey, destination: destination.name }),
       );

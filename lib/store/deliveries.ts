@@ -86,9 +86,14 @@ export function createDeliveryStore(table: TableAccess): DeliveryStore {
     async queryDue({ now, limit, cursor }) {
       const page = await table.queryShard(DUE_SHARD, { now, limit, cursor });
       const items: DueItem[] = [];
-      // The due partition holds unplanned subjects (closes and orders, lib/store/subjects.ts) beside deliveries.
+      // The due partition holds unplanned subjects (closes, orders, stages: lib/store/subjects.ts) beside
+      // deliveries.
       for (const item of page.items) {
-        if (item.type === ITEM_TYPES.close || item.type === ITEM_TYPES.order) {
+        if (
+          item.type === ITEM_TYPES.close ||
+          item.type === ITEM_TYPES.order ||
+          item.type === ITEM_TYPES.stage
+        ) {
           items.push({ type: 'subject', subject: toRecord<ConversionSubject>(item) });
         } else if (item.type === ITEM_TYPES.delivery) {
           items.push({ type: 'delivery', delivery: toRecord<DeliveryRecord>(item) });

@@ -11,6 +11,7 @@ export const ITEM_TYPES = {
   checkpoint: 'checkpoint',
   deal: 'deal',
   order: 'order',
+  stage: 'stage',
   deferredDeal: 'deferred_deal',
   processingCheck: 'processing_check',
 } as const;
@@ -45,6 +46,8 @@ export const keys = {
   checkpoint: (source: string) => `CHECKPOINT#${source}`,
   deal: (crm: string, dealId: string) => `DEAL#${crm}#${dealId}`,
   order: (orderId: string) => `ORDER#${orderId}`,
+  /** A funnel stage a lead reached: one per lead key (the close's key) and stage name. */
+  stage: (leadKey: string, stage: string) => `STAGE#${leadKey}#${stage}`,
   deferredDeal: (crm: string, dealId: string) => `DEFERRED#${crm}#${dealId}`,
   processingCheck: (destination: string, requestId: string) => `REQUEST#${destination}#${requestId}`,
 } as const;

@@ -5,6 +5,8 @@ import {
   type DealPointer,
   type OrderRecord,
   orderIdOfSubjectKey,
+  parseStageSubjectKey,
+  type StageRecord,
   subjectDueAt,
 } from '../domain';
 import { DUE_SHARD, ITEM_TYPES, keys } from './keys';
@@ -33,6 +35,11 @@ export type SubjectStore = {
    * concurrent delivery of the same push). An unplanned order enters the due index.
    */
   putOrder(order: OrderRecord): Promise<boolean>;
+  /**
+   * Writes a stage a lead reached; false when it is already stored (reached or reported before, or a
+   * concurrent delivery of the same change): a stage is recorded once. An unplanned stage enters the due index.
+   */
+  putStage(stage: StageRecord): Promise<boolean>;
   /** Closes and orders by subject key (a close key, or `order:<id>`), in one BatchGetItem per 100. */
   getSubjects(subjectKeys: readonly string[]): Promise<Map<string, ConversionSubject>>;
   /**
@@ -59,16 +66,21 @@ export type SubjectStore = {
   scanDealPointers(cursor?: PageCursor): Promise<{ items: DealPointer[]; cursor?: PageCursor }>;
 };
 
-/** The item of a subject key: `ORDER#<id>` for `order:<id>`, else `CLOSE#<subjectKey>`. */
+/**
+ * The item of a subject key: `ORDER#<id>` for `order:<id>`, `STAGE#<leadKey>#<stage>` for
+ * `stage:<stage>:<leadKey>`, else `CLOSE#<subjectKey>`.
+ */
 export function subjectPk(subjectKey: string): string {
   const orderId = orderIdOfSubjectKey(subjectKey);
-  return orderId === undefined ? keys.close(subjectKey) : keys.order(orderId);
+  if (orderId !== undefined) return keys.order(orderId);
+  const stage = parseStageSubjectKey(subjectKey);
+  return stage === undefined ? keys.close(subjectKey) : keys.stage(stage.leadKey, stage.stage);
 }
 
 /** A subject item as written: an unplanned one enters the due index, by when it becomes due (subjectDueAt). */
 function subjectItem(
   pk: string,
-  type: typeof ITEM_TYPES.close | typeof ITEM_TYPES.order,
+  type: typeof ITEM_TYPES.close | typeof ITEM_TYPES.order | typeof ITEM_TYPES.stage,
   subject: ConversionSubject,
 ) {
   const item: Item = withType(type, pk, subject);
@@ -114,6 +126,10 @@ export function createSubjectStore(table: TableAccess): SubjectStore {
 
     async putOrder(order) {
       return table.putIfAbsent(subjectItem(keys.order(order.orderId), ITEM_TYPES.order, order));
+    },
+
+    async putStage(stage) {
+      return table.putIfAbsent(subjectItem(keys.stage(stage.leadKey, stage.stage), ITEM_TYPES.stage, stage));
     },
 
     async getSubjects(subjectKeys) {

@@ -1,5 +1,7 @@
+import type { StageDefinition } from '../../domain';
 import type { HubspotClient, HubspotObject, HubspotPipeline, HubspotProperties } from './client';
 import { CONTACT_PROPERTIES, classifyDealStage, dealProperties } from './map-deal';
+import { dealStageProperties } from './map-deal-stages';
 
 /**
  * What the CRM API adds to deals before they are mapped, shared by the webhook (deals named by events)
@@ -25,11 +27,17 @@ export type DealReads = { deals: Map<string, HubspotObject>; associated?: Associ
 export async function readDeals(
   client: HubspotClient,
   dealIds: readonly string[],
-  options: { leadIdProperty: string; apiDeadline: number; withAssociations: boolean },
+  options: {
+    leadIdProperty: string;
+    apiDeadline: number;
+    withAssociations: boolean;
+    stages?: readonly StageDefinition[] | undefined;
+  },
 ): Promise<DealReads> {
   const deadline = options.apiDeadline;
+  const properties = [...dealProperties(options.leadIdProperty), ...dealStageProperties(options.stages)];
   const [deals, contactIds] = await Promise.all([
-    client.readDeals(dealIds, { properties: dealProperties(options.leadIdProperty), deadline }),
+    client.readDeals(dealIds, { properties, deadline }),
     options.withAssociations ? client.readDealContactIds(dealIds, { deadline }) : undefined,
   ]);
   return contactIds ? { deals, associated: { asked: new Set(dealIds), contactIds } } : { deals };

@@ -1,3 +1,4 @@
+import type { StageDefinition } from '../../domain';
 import type { MetricsRecorder } from '../../observability/metrics';
 import type { InlineHandoff } from '../../pipeline/inline-dispatch';
 import type { Store } from '../../store/store';
@@ -22,6 +23,8 @@ export type HubspotIntakeDeps = {
   /** Epoch ms by which the CRM API calls must be done (they share HubSpot's 5-second answer window). */
   apiDeadline: number;
   logger: IntakeLogger;
+  /** CONVERSION_STAGES: deals reaching one are recorded as stages beside their closes (empty: closes only). */
+  stages?: readonly StageDefinition[];
   /** Counts ClosesRecorded by CRM when given. */
   metrics?: MetricsRecorder;
   /**
@@ -40,7 +43,7 @@ export type HubspotIntakeSummary = CrmIntakeSummary & {
 export function hubspotMappingContext(
   deps: Pick<
     HubspotIntakeDeps,
-    'leadIdProperty' | 'defaultCurrency' | 'defaultPhoneCountry' | 'closureReasonMap' | 'now'
+    'leadIdProperty' | 'defaultCurrency' | 'defaultPhoneCountry' | 'closureReasonMap' | 'now' | 'stages'
   >,
   pipelines: HubspotPipeline[] | undefined,
 ): HubspotMappingContext {
@@ -51,5 +54,6 @@ export function hubspotMappingContext(
     closureReasonMap: deps.closureReasonMap,
     ...(pipelines ? { pipelines } : {}),
     now: deps.now(),
+    ...(deps.stages && deps.stages.length > 0 ? { stages: deps.stages } : {}),
   };
 }

@@ -3,6 +3,7 @@ import {
   type CloseInput,
   type CloseRecord,
   closeKeyFor,
+  type StageDefinition,
   type UnusableClose,
 } from '../../domain';
 import { hasAnyIdentifier, hashIdentity } from '../../leads/identity';
@@ -145,9 +146,15 @@ export type HubspotMappingContext = {
   pipelines?: readonly HubspotPipeline[];
   /** Processing time: no close time is placed after it. */
   now: number;
+  /** CONVERSION_STAGES: the funnel stages deals and contacts may reach (map-deal-stages.ts). */
+  stages?: readonly StageDefinition[];
 };
 
-function contactIdentity(contact: HubspotProperties | undefined, defaultPhoneCountry: string | undefined) {
+/** A contact's identifiers, hashed; undefined when it has none. */
+export function contactIdentityOf(
+  contact: HubspotProperties | undefined,
+  defaultPhoneCountry: string | undefined,
+) {
   if (!contact) return undefined;
   const identity = hashIdentity(
     {
@@ -262,7 +269,7 @@ export function mapHubspotDeal(view: HubspotDealView, context: HubspotMappingCon
       salesCycleDays: salesCycleDays(dealCreatedAt, closedAt),
       dealType: cleanCrmText(properties.dealtype, 256),
       dealCreatedAt,
-      contactIdentity: contactIdentity(view.contact, context.defaultPhoneCountry),
+      contactIdentity: contactIdentityOf(view.contact, context.defaultPhoneCountry),
       unusable,
     }),
   };

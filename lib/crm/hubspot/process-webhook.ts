@@ -1,5 +1,7 @@
+import type { ConversionSubject } from '../../domain';
 import { RetryableError } from '../../errors';
 import type { RecordCloseResult } from '../../pipeline/record-close';
+import { createdStages, type RecordStageResult } from '../../pipeline/record-stages';
 import type { RoundState } from '../../pipeline/round-state';
 import { changedCloses, putReceipts } from '../intake';
 import { collectDealActivity, type DealActivity, withLifecycleReads } from './deal-activity';
@@ -20,7 +22,13 @@ import type { HubspotWebhook } from './webhook-payload';
  * stored for the backfill, which reads them and records them through `recordHubspotActivity`
  * (record-activity.ts), as here.
  */
-type Recorded = { results: RecordCloseResult[]; ignored: number; deferred: number; prefetched?: RoundState };
+type Recorded = {
+  results: RecordCloseResult[];
+  stages: RecordStageResult[];
+  ignored: number;
+  deferred: number;
+  prefetched?: RoundState;
+};
 
 /**
  * Records the activity, or, when HubSpot's API cannot be read in time, defers it to the backfill: the
@@ -31,12 +39,12 @@ async function recordOrDefer(
   deps: HubspotIntakeDeps,
   early?: EarlyReads,
 ): Promise<Recorded> {
-  if (activity.length === 0) return { results: [], ignored: 0, deferred: 0 };
+  if (activity.length === 0) return { results: [], stages: [], ignored: 0, deferred: 0 };
   try {
     return { ...(await recordHubspotActivity(activity, deps, early)), deferred: 0 };
   } catch (error) {
     if (!(error instanceof RetryableError) || !deps.client) throw error;
-    return { results: [], ignored: 0, deferred: await deferActivity(activity, error, deps) };
+    return { results: [], stages: [], ignored: 0, deferred: await deferActivity(activity, error, deps) };
   }
 }
 
@@ -76,7 +84,9 @@ async function processSubscription(
     deps,
   );
   const results = [...before.results, ...applied.results, ...after.results];
-  const changed = changedCloses(results);
+  const stages = [...before.stages, ...after.stages];
+  // New closes and new stages: what the destinations have something new to do for.
+  const changed = new Map<string, ConversionSubject>([...changedCloses(results), ...createdStages(stages)]);
   // The receipts only once the closes are durable; the uploads need no receipt, so both go at once.
   await Promise.all([
     putReceipts(
@@ -95,6 +105,7 @@ async function processSubscription(
     ignored: ignoredEventIds.length + before.ignored + after.ignored,
     deferred: before.deferred + after.deferred,
     results,
+    stages,
   };
 }
 

@@ -1,4 +1,6 @@
+import type { ConversionSubject } from '../../domain';
 import { RetryableError } from '../../errors';
+import { createdStages, recordStages } from '../../pipeline/record-stages';
 import { changedCloses, recordCloses } from '../intake';
 import type { HubspotPipeline, HubspotProperties } from './client';
 import { type DealActivity, viewFromApi, viewFromWorkflow } from './deal-activity';
@@ -6,6 +8,7 @@ import { deferActivity } from './defer-deals';
 import { enrichReadDeals, mayBeClosed, readDeals } from './enrich-deals';
 import { type HubspotIntakeDeps, type HubspotIntakeSummary, hubspotMappingContext } from './intake-deps';
 import { type HubspotDealView, mapHubspotDeal } from './map-deal';
+import { mapHubspotDealStages } from './map-deal-stages';
 import type { WorkflowDeal } from './webhook-payload';
 
 /**
@@ -70,19 +73,36 @@ export async function processWorkflow(
       { contact: enrichment.contacts.get(deal.dealId) ?? fromPayload.contact, pointerCloseKey },
     );
   }
-  const decision = mapHubspotDeal(view, hubspotMappingContext(deps, pipelines));
+  const mapping = hubspotMappingContext(deps, pipelines);
+  const decision = mapHubspotDeal(view, mapping);
+  const stageInputs = mapHubspotDealStages(view, mapping);
   if (decision.action === 'ignore') {
     if (decision.reason === 'unclassified_stage') {
       deps.logger.warn('deal stage could not be classified; ignored', { deals: 1 });
     }
-    return ignored;
+    if (stageInputs.length === 0) return ignored;
   }
-  const results = await recordCloses(deps.store, [decision.close], deps.now, {
-    metrics: deps.metrics,
-    pointers,
-    ...(deps.inline ? { claimUntil: deps.inline.claimUntil } : {}),
-  });
-  const changed = changedCloses(results);
+  const [results, stages] = await Promise.all([
+    decision.action === 'record'
+      ? recordCloses(deps.store, [decision.close], deps.now, {
+          metrics: deps.metrics,
+          pointers,
+          ...(deps.inline ? { claimUntil: deps.inline.claimUntil } : {}),
+        })
+      : [],
+    recordStages(deps.store, stageInputs, deps.now, {
+      metrics: deps.metrics,
+      claimUntil: deps.inline?.claimUntil,
+    }),
+  ]);
+  const changed = new Map<string, ConversionSubject>([...changedCloses(results), ...createdStages(stages)]);
   if (deps.inline && changed.size > 0) await deps.inline.dispatch(changed);
-  return { received: 1, duplicates: 0, ignored: 0, deferred: 0, results };
+  return {
+    received: 1,
+    duplicates: 0,
+    ignored: decision.action === 'record' ? 0 : 1,
+    deferred: 0,
+    results,
+    stages,
+  };
 }

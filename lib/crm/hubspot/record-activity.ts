@@ -1,6 +1,13 @@
 import { mapWithConcurrency } from '../../concurrency';
-import { type CloseDecision, type CloseInput, closeKeyFor, type DealPointer } from '../../domain';
+import {
+  type CloseDecision,
+  type CloseInput,
+  closeKeyFor,
+  type DealPointer,
+  type StageInput,
+} from '../../domain';
 import type { RecordCloseResult } from '../../pipeline/record-close';
+import { type RecordStageResult, recordStages } from '../../pipeline/record-stages';
 import type { RoundState } from '../../pipeline/round-state';
 import type { Store } from '../../store/store';
 import { pointerCloseKeys, recordCloses } from '../intake';
@@ -9,6 +16,7 @@ import { changedValues, type DealActivity, viewFromActivity, viewFromApi } from 
 import { firstContactsOf, mayBeClosed, readDeals, readFirstContacts } from './enrich-deals';
 import { type HubspotIntakeDeps, hubspotMappingContext } from './intake-deps';
 import { mapHubspotDeal, revalueRecordedClose } from './map-deal';
+import { mapHubspotDealStages } from './map-deal-stages';
 
 /**
  * Deal activity (what webhook events say changed) → recorded closes: read the deals (with a client),
@@ -59,6 +67,8 @@ function pointerCloseKey(
 
 type Decided = {
   decisions: CloseDecision[];
+  /** The funnel stages the deals have reached (recording keeps only the new ones). */
+  stages: StageInput[];
   closes: CloseInput[];
   aliases: Map<string, string>;
   prefetched?: RoundState;
@@ -107,6 +117,7 @@ async function decideFromApi(
   const aliases = new Map<string, string>();
   const decide = (contacts: ReadonlyMap<string, HubspotProperties>) => {
     const decisions: CloseDecision[] = [];
+    const stages: StageInput[] = [];
     const decided = new Set<string>();
     for (const deal of activity) {
       const found = reads.deals.get(deal.dealId);
@@ -119,19 +130,20 @@ async function decideFromApi(
         pointerCloseKey: pointerCloseKey(pointers, found, deal.dealId),
       });
       decisions.push(mapHubspotDeal(view, mapping));
+      stages.push(...mapHubspotDealStages(view, mapping));
     }
-    return decisions;
+    return { decisions, stages };
   };
   // Which closes are recorded, and under which key, is known before the contacts (they add identifiers):
   // their stored state is read beside the contact read. A key that then differs is read when recorded.
-  const expectedKeys = decide(new Map()).flatMap((decision) =>
+  const expectedKeys = decide(new Map()).decisions.flatMap((decision) =>
     decision.action === 'record' ? [closeKeyFor(decision.close)] : [],
   );
   const [contacts, prefetched] = await Promise.all([
     readFirstContacts(client, firstContact, { deadline }),
     prefetch(deps, expectedKeys),
   ]);
-  return { decisions: decide(contacts), closes: [], aliases, ...(prefetched ? { prefetched } : {}) };
+  return { ...decide(contacts), closes: [], aliases, ...(prefetched ? { prefetched } : {}) };
 }
 
 async function decideFromPayload(
@@ -141,6 +153,7 @@ async function decideFromPayload(
 ): Promise<Decided> {
   const mapping = hubspotMappingContext(deps, undefined);
   const decisions: CloseDecision[] = [];
+  const stages: StageInput[] = [];
   const revalueCandidates: { activity: DealActivity; pointerCloseKey: string }[] = [];
   for (const deal of activity) {
     const pointer = pointers.get(deal.dealId);
@@ -152,9 +165,16 @@ async function decideFromPayload(
       if (closeKey !== undefined) revalueCandidates.push({ activity: deal, pointerCloseKey: closeKey });
       continue;
     }
-    decisions.push(mapHubspotDeal(viewFromActivity(deal, closeKey), mapping));
+    const view = viewFromActivity(deal, closeKey);
+    decisions.push(mapHubspotDeal(view, mapping));
+    stages.push(...mapHubspotDealStages(view, mapping));
   }
-  return { decisions, closes: await revaluesFromPayload(deps.store, revalueCandidates), aliases: new Map() };
+  return {
+    decisions,
+    stages,
+    closes: await revaluesFromPayload(deps.store, revalueCandidates),
+    aliases: new Map(),
+  };
 }
 
 /**
@@ -166,14 +186,19 @@ export async function recordHubspotActivity(
   activity: readonly DealActivity[],
   deps: HubspotIntakeDeps,
   early?: EarlyReads,
-): Promise<{ results: RecordCloseResult[]; ignored: number; prefetched?: RoundState }> {
+): Promise<{
+  results: RecordCloseResult[];
+  stages: RecordStageResult[];
+  ignored: number;
+  prefetched?: RoundState;
+}> {
   const pointers = early
     ? new Map(early.pointers)
     : await deps.store.getDealPointerRecords(
         'hubspot',
         activity.map((deal) => deal.dealId),
       );
-  const { decisions, closes, aliases, prefetched } = deps.client
+  const { decisions, stages, closes, aliases, prefetched } = deps.client
     ? await decideFromApi(activity, pointers, deps.client, deps)
     : await decideFromPayload(activity, pointers, deps);
   for (const decision of decisions) if (decision.action === 'record') closes.push(decision.close);
@@ -188,19 +213,31 @@ export async function recordHubspotActivity(
         : 'set HUBSPOT_ACCESS_TOKEN for custom pipelines',
     });
   }
-  const results = await recordCloses(deps.store, closes, deps.now, {
-    metrics: deps.metrics,
-    pointers: pointerCloseKeys(pointers),
-    ...(prefetched
-      ? { read: { keys: new Set(prefetched.request.subjects ?? []), subjects: prefetched.state.subjects } }
-      : {}),
-    ...(deps.inline ? { claimUntil: deps.inline.claimUntil } : {}),
-  });
+  // Stages and closes are separate items: written side by side, both durable before the receipts.
+  const [results, recordedStages] = await Promise.all([
+    recordCloses(deps.store, closes, deps.now, {
+      metrics: deps.metrics,
+      pointers: pointerCloseKeys(pointers),
+      ...(prefetched
+        ? { read: { keys: new Set(prefetched.request.subjects ?? []), subjects: prefetched.state.subjects } }
+        : {}),
+      ...(deps.inline ? { claimUntil: deps.inline.claimUntil } : {}),
+    }),
+    recordStages(deps.store, stages, deps.now, {
+      metrics: deps.metrics,
+      claimUntil: deps.inline?.claimUntil,
+    }),
+  ]);
   // An old ID read as its merged deal leads to the close the merged deal has now.
   const closeOfDeal = new Map(results.map((result) => [result.close?.dealId, result.subjectKey]));
   await mapWithConcurrency([...aliases], 10, async ([oldId, mergedId]: [string, string]) => {
     const subjectKey = closeOfDeal.get(mergedId);
     if (subjectKey !== undefined) await deps.store.putDealPointer('hubspot', oldId, subjectKey);
   });
-  return { results, ignored: activity.length - closes.length, ...(prefetched ? { prefetched } : {}) };
+  return {
+    results,
+    stages: recordedStages,
+    ignored: activity.length - closes.length,
+    ...(prefetched ? { prefetched } : {}),
+  };
 }

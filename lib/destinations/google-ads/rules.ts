@@ -56,10 +56,18 @@ function cookieClickTime(
 
 /** A close: the click happened when the lead was captured (or when `_gcl_aw` says); the conversion is the close. */
 export function usableClickId(conversion: LeadClosedConversion, windowMs: number): ClickCheck {
-  const { lead } = conversion;
+  return usableLeadClickId(conversion.lead, conversion.close.closedAt, windowMs);
+}
+
+/** A lead's click for a conversion at `conversionAt` (a close, or a funnel stage it reached). */
+export function usableLeadClickId(
+  lead: LeadClosedConversion['lead'],
+  conversionAt: number,
+  windowMs: number,
+): ClickCheck {
   const clickId = chooseClickId(lead?.clickIds);
   const clickAt = cookieClickTime(lead?.clickIds, clickId) ?? lead?.capturedAt;
-  return checkClick(clickId, clickAt, conversion.close.closedAt, windowMs);
+  return checkClick(clickId, clickAt, conversionAt, windowMs);
 }
 
 /**

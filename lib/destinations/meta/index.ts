@@ -4,6 +4,7 @@ import { type Destination, defineDestination } from '../types';
 import { decideMetaCheckoutCompleted, type MetaPurchaseEvent } from './checkout-completed';
 import { classifyMetaResponse } from './errors';
 import { decideMetaLeadClosed, type MetaServerEvent } from './lead-closed';
+import { decideMetaLeadStage, type MetaStageEvent } from './lead-stage';
 import { buildMetaRequest, META_MAX_EVENTS } from './request';
 import { type MetaConfig, type MetaSettings, metaSettings } from './settings';
 
@@ -28,11 +29,12 @@ export function createMetaDestination(
     apiVersion: config.apiVersion,
   };
   const describe = (rows: readonly unknown[]) => buildMetaRequest(rows, settings);
-  return defineDestination<MetaServerEvent | MetaPurchaseEvent>({
+  return defineDestination<MetaServerEvent | MetaPurchaseEvent | MetaStageEvent>({
     name: META_DESTINATION,
     mappings: {
       lead_closed: (conversion) => decideMetaLeadClosed(conversion, settings),
       checkout_completed: (conversion) => decideMetaCheckoutCompleted(conversion),
+      lead_stage: (conversion) => decideMetaLeadStage(conversion),
     },
     maxBatchSize: () => META_MAX_EVENTS,
     // Meta drops a repeat of event_name + event_id within 48 hours; after that it counts twice.

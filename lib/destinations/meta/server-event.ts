@@ -79,7 +79,10 @@ export function metaMatchFields(
   ) as MetaMatchFields;
 }
 
-export function buildMetaUserData(conversion: LeadClosedConversion, leadKey: string): MetaUserData {
+export function buildMetaUserData(
+  conversion: Pick<LeadClosedConversion, 'lead' | 'identity'>,
+  leadKey: string,
+): MetaUserData {
   const lead = conversion.lead;
   const leadId = metaLeadIdOf(lead);
   return {

@@ -63,8 +63,12 @@ function checkConversion(row: unknown, path: string, customerId: string, problem
   if (!ADS_DATE_TIME.test(String(row.conversionDateTime)))
     problems.push(`${path}.conversionDateTime: yyyy-mm-dd hh:mm:ss+hh:mm`);
   if (typeof row.orderId !== 'string' || row.orderId === '') problems.push(`${path}.orderId: required`);
-  if (!/^[A-Z]{3}$/.test(String(row.currencyCode))) problems.push(`${path}.currencyCode: ISO 4217`);
-  if (typeof row.conversionValue !== 'number') problems.push(`${path}.conversionValue: number`);
+  // ClickConversion (google/ads/googleads/v26/services/conversion_upload_service.proto): conversion_value and
+  // currency_code are `optional`; without them the conversion action's default value counts. Both or neither.
+  if (row.currencyCode !== undefined || row.conversionValue !== undefined) {
+    if (!/^[A-Z]{3}$/.test(String(row.currencyCode))) problems.push(`${path}.currencyCode: ISO 4217`);
+    if (typeof row.conversionValue !== 'number') problems.push(`${path}.conversionValue: number`);
+  }
   const identifiers = row.userIdentifiers;
   if (identifiers !== undefined) {
     if (!Array.isArray(identifiers) || identifiers.length > 5)

@@ -26,8 +26,9 @@ export type ClickConversion = {
   wbraid?: string;
   conversionAction: string;
   conversionDateTime: string;
-  conversionValue: number;
-  currencyCode: string;
+  /** Optional in ClickConversion: a stage without a value counts the conversion action's default value. */
+  conversionValue?: number;
+  currencyCode?: string;
   orderId: string;
   userIdentifiers?: AdsUserIdentifier[];
   consent?: { adUserData: 'GRANTED' | 'DENIED' };
@@ -77,8 +78,8 @@ const ClickConversionSchema = v.pipe(
     wbraid: v.optional(v.pipe(v.string(), v.minLength(1))),
     conversionAction: RESOURCE,
     conversionDateTime: ADS_DATE_TIME,
-    conversionValue: v.pipe(v.number(), v.finite(), v.minValue(0)),
-    currencyCode: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
+    conversionValue: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+    currencyCode: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/))),
     orderId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
     userIdentifiers: v.optional(
       v.pipe(

@@ -9,6 +9,7 @@ import { decideAdsApiCheckoutCompleted } from './checkout-completed';
 import { ADS_MAX_OPERATIONS, type AdsApiRow } from './conversion';
 import { classifyAdsResponse } from './errors';
 import { decideAdsApiLeadClosed } from './lead-closed';
+import { decideAdsApiLeadStage } from './lead-stage';
 import { type AdsApiSettings, buildAdsApiRequest } from './request';
 
 /**
@@ -49,6 +50,7 @@ export function createAdsApiDestination(
     mappings: {
       lead_closed: (conversion) => decideAdsApiLeadClosed(conversion, settings),
       checkout_completed: (conversion) => decideAdsApiCheckoutCompleted(conversion, purchase),
+      lead_stage: (conversion) => decideAdsApiLeadStage(conversion, settings),
     },
     maxBatchSize: () => ADS_MAX_OPERATIONS,
     // The orderId stays taken: a re-upload is answered CLICK_CONVERSION_ALREADY_EXISTS / ORDER_ID_ALREADY_IN_USE.

@@ -30,13 +30,14 @@ export type DataManagerCartData = {
 };
 
 export type DataManagerEvent = {
-  /** Which destination of the request the event is for (`won` / `lost` / `purchase`). */
+  /** Which destination of the request the event is for (`won` / `lost` / `purchase` / a stage's action). */
   destinationReferences: [DestinationReference];
   transactionId: string;
   eventTimestamp: string;
   lastUpdatedTimestamp: string;
-  conversionValue: number;
-  currency: string;
+  /** Optional in event.proto: a stage without a value leaves it to the conversion action's default. */
+  conversionValue?: number;
+  currency?: string;
   /** OTHER for a CRM close; WEB for an order placed on the website. */
   eventSource: 'OTHER' | 'WEB';
   adIdentifiers?: { gclid: string } | { gbraid: string } | { wbraid: string };
@@ -45,7 +46,21 @@ export type DataManagerEvent = {
   cartData?: DataManagerCartData;
 };
 
-export type DestinationReference = 'won' | 'lost' | 'purchase';
+/** A funnel stage's conversion action is a destination of its own: `action-<conversion action ID>`. */
+export type DestinationReference = 'won' | 'lost' | 'purchase' | `action-${string}`;
+
+const STAGE_REFERENCE_PREFIX = 'action-';
+
+export function stageDestinationReference(conversionAction: string): DestinationReference {
+  return `${STAGE_REFERENCE_PREFIX}${conversionAction}`;
+}
+
+/** The conversion action of a stage's reference, or undefined for won / lost / purchase. */
+export function actionOfReference(reference: string): string | undefined {
+  return reference.startsWith(STAGE_REFERENCE_PREFIX)
+    ? reference.slice(STAGE_REFERENCE_PREFIX.length)
+    : undefined;
+}
 
 /** Data Manager: at most 2,000 events a request. */
 export const DATA_MANAGER_MAX_EVENTS = 2000;
@@ -118,12 +133,14 @@ const CartDataSchema = v.strictObject({
 });
 
 export const DataManagerEventSchema = v.object({
-  destinationReferences: v.tuple([v.picklist(['won', 'lost', 'purchase'])]),
+  destinationReferences: v.tuple([
+    v.union([v.picklist(['won', 'lost', 'purchase']), v.pipe(v.string(), v.regex(/^action-\d+$/))]),
+  ]),
   transactionId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   eventTimestamp: v.pipe(v.string(), v.isoTimestamp('must be RFC 3339')),
   lastUpdatedTimestamp: v.pipe(v.string(), v.isoTimestamp('must be RFC 3339')),
-  conversionValue: v.pipe(v.number(), v.finite(), v.minValue(0)),
-  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')),
+  conversionValue: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'))),
   eventSource: v.picklist(['OTHER', 'WEB']),
   adIdentifiers: v.optional(
     v.union(

@@ -9,6 +9,7 @@ import { decideDataManagerCheckoutCompleted } from './checkout-completed';
 import { classifyDataManagerResponse } from './errors';
 import { DATA_MANAGER_MAX_EVENTS, type DataManagerEvent } from './event';
 import { decideDataManagerLeadClosed } from './lead-closed';
+import { decideDataManagerLeadStage } from './lead-stage';
 import { buildDataManagerRequest, type DataManagerSettings } from './request';
 import { createRequestStatusSource } from './request-status-client';
 
@@ -52,6 +53,7 @@ export function createDataManagerDestination(
     mappings: {
       lead_closed: (conversion) => decideDataManagerLeadClosed(conversion, settings),
       checkout_completed: (conversion) => decideDataManagerCheckoutCompleted(conversion, purchase),
+      lead_stage: (conversion) => decideDataManagerLeadStage(conversion, settings),
     },
     maxBatchSize: () => DATA_MANAGER_MAX_EVENTS,
     // A transactionId already counted is PROCESSING_ERROR_REASON_DUPLICATE_TRANSACTION_ID (processing_errors.proto).

@@ -1,7 +1,7 @@
 import type { RequestDescription } from '../../types';
 import { conversionActionFor, type GoogleActions } from '../rules';
 import { DATA_MANAGER_API_VERSION } from '../version';
-import type { DataManagerEvent } from './event';
+import { actionOfReference, type DataManagerEvent } from './event';
 
 export type DataManagerSettings = {
   customerId: string;
@@ -27,16 +27,20 @@ export function buildDataManagerRequest(
   settings: DataManagerSettings,
 ): RequestDescription {
   const references = new Set(events.map((event) => event.destinationReferences[0]));
-  const destinations = (['won', 'lost', 'purchase'] as const)
-    .filter((reference) => references.has(reference))
-    .map((reference) => ({
-      reference,
-      operatingAccount: productAccount(settings.customerId),
-      ...(settings.loginCustomerId ? { loginAccount: productAccount(settings.loginCustomerId) } : {}),
-      productDestinationId: (reference === 'purchase'
-        ? settings.actions.purchase
-        : conversionActionFor(reference, settings.actions)) as string,
-    }));
+  // A stage's own action goes in a request of its own stage rows (its batch), so ≤ 10 destinations hold.
+  const stageReferences = [...references].filter((reference) => actionOfReference(reference) !== undefined);
+  const destinations = [
+    ...(['won', 'lost', 'purchase'] as const).filter((reference) => references.has(reference)),
+    ...stageReferences,
+  ].map((reference) => ({
+    reference,
+    operatingAccount: productAccount(settings.customerId),
+    ...(settings.loginCustomerId ? { loginAccount: productAccount(settings.loginCustomerId) } : {}),
+    productDestinationId: (reference === 'purchase'
+      ? settings.actions.purchase
+      : (actionOfReference(reference) ??
+        conversionActionFor(reference as 'won' | 'lost', settings.actions))) as string,
+  }));
   return {
     method: 'POST',
     url: `${settings.baseUrl}/${DATA_MANAGER_API_VERSION}/events:ingest`,

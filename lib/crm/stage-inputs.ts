@@ -1,0 +1,50 @@
+import {
+  type ConsentRecord,
+  type CrmName,
+  type HashedIdentity,
+  type StageInput,
+  type StageOrigin,
+  type StageReach,
+  stageTargetsOf,
+  stageValue,
+} from '../domain';
+
+/**
+ * What every CRM's stage mapping shares (pure): the stages a record reached (lib/domain/stage.ts
+ * reachedStages) → the stages to record, each with its value (a fixed one, or a share of the deal's
+ * amount in the deal's currency), its destinations' part of its entry, and no time after `now`.
+ */
+export type StageRecordContext = {
+  leadKey: string;
+  leadId?: string | undefined;
+  crm: CrmName;
+  origin: StageOrigin;
+  recordId?: string | undefined;
+  amount?: number | undefined;
+  currency?: string | undefined;
+  contactIdentity?: HashedIdentity | undefined;
+  consent?: ConsentRecord | undefined;
+  now: number;
+};
+
+export function stageInputsOf(reaches: readonly StageReach[], context: StageRecordContext): StageInput[] {
+  return reaches.map((reach) => {
+    const value = stageValue(reach.definition.value, context);
+    return {
+      leadKey: context.leadKey,
+      ...(context.leadId === undefined ? {} : { leadId: context.leadId }),
+      stage: reach.definition.name,
+      crm: context.crm,
+      origin: context.origin,
+      ...(context.recordId === undefined ? {} : { recordId: context.recordId }),
+      ...(reach.crmValue === undefined ? {} : { crmValue: reach.crmValue }),
+      implied: reach.implied,
+      // A record stamped ahead of our clock would be refused as a future event.
+      reachedAt: Math.min(reach.at, context.now),
+      ...(value ?? {}),
+      targets: stageTargetsOf(reach.definition),
+      ...(context.contactIdentity ? { contactIdentity: context.contactIdentity } : {}),
+      ...(context.consent ? { consent: context.consent } : {}),
+    };
+  });
+}
