@@ -94,6 +94,7 @@ describe('createStore', () => {
       'putOrder',
       'putProcessingCheck',
       'putReceipt',
+      'putStage',
       'queryDeferredDeals',
       'queryDue',
       'queryFailed',

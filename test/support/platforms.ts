@@ -20,6 +20,9 @@ export const ACCOUNTS = {
   tiktokPixel: 'CTESTPIXEL123',
   tiktokCrmEventSet: 'CTESTCRMSET456',
   tiktokToken: 'tiktok-test-access-token',
+  /** Conversion actions of funnel stages (CONVERSION_STAGES' google.conversionAction). */
+  stageQualified: '777000111',
+  stageProposal: '777000222',
 } as const;
 
 export type Platforms = {
@@ -56,7 +59,13 @@ export async function startPlatforms(options: {
     oauth,
     customerId: ACCOUNTS.customerId,
     ...(loginCustomerId ? { loginCustomerId } : {}),
-    productDestinationIds: [ACCOUNTS.won, ACCOUNTS.lost, ACCOUNTS.purchase],
+    productDestinationIds: [
+      ACCOUNTS.won,
+      ACCOUNTS.lost,
+      ACCOUNTS.purchase,
+      ACCOUNTS.stageQualified,
+      ACCOUNTS.stageProposal,
+    ],
   });
   const ads = await createGoogleAdsFake({
     oauth,
