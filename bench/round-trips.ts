@@ -22,18 +22,11 @@ const uploadAndRecord = (after: readonly string[]): RoundTrip[] => [
     after,
   },
   {
-    id: 'processing-check',
-    service: 'dynamodb',
-    call: 'PutItem processing check (conditional)',
-    why: 'Data Manager only accepts the request; its result is asked for later (requestStatus:retrieve), and the check that will ask is written before the delivery says `accepted`, so an accepted delivery always has one',
-    after: ['upload-datamanager'],
-  },
-  {
     id: 'delivery-datamanager',
     service: 'dynamodb',
-    call: 'PutItem delivery (conditional)',
-    why: "Google's answer, recorded once: the condition makes a racing processor's second result fail",
-    after: ['processing-check'],
+    call: 'PutItem delivery (conditional), carrying its processing check',
+    why: "Google's answer, recorded once: the condition makes a racing processor's second result fail; Data Manager only accepts the request, so the same item carries the check that asks for its result later (requestStatus:retrieve) — an accepted delivery always has one, in one write",
+    after: ['upload-datamanager'],
   },
   {
     id: 'delivery-meta',

@@ -47,6 +47,11 @@ export type DeliveryRecord = {
   platformResponseId?: string;
   /** The platform's processing result of the request that carried the upload (Google Data Manager). */
   processing?: ProcessingResult;
+  /**
+   * While `accepted`: the processing check of a request that carried this delivery alone (the webhook's
+   * case), kept on the delivery so that one write records both; a larger request has its own check item.
+   */
+  processingCheck?: EmbeddedProcessingCheck;
   /** The last attempts and results, newest last, at most ATTEMPT_HISTORY_SIZE (`npm run status -- --subject`). */
   history?: AttemptEntry[];
   /** The platform itself refused or dropped the conversion (as opposed to not sent by the connector). */
@@ -74,6 +79,16 @@ export type DeliveryRecord = {
    * manual `retryNow` gets a fresh budget.
    */
   retrying?: { since: number; fromAttempt: number };
+};
+
+/** A processing check kept on the one delivery its request carried (see `DeliveryRecord.processingCheck`). */
+export type EmbeddedProcessingCheck = {
+  /** When the status call is due (ms). */
+  checkAt: number;
+  /** Status calls made so far. */
+  checks: number;
+  /** The last non-final answer. */
+  lastAnswer?: string;
 };
 
 /** A request's own count of what it took, kept on every delivery it carried. */

@@ -17,4 +17,6 @@ export type ProcessingCheckRecord = {
   subjectKeys: string[];
   /** The last non-final answer (`PROCESSING`, or why the status call failed). */
   lastAnswer?: string;
+  /** The check is kept on its request's only delivery (`DeliveryRecord.processingCheck`), not its own item. */
+  onDelivery?: true;
 };

@@ -1,5 +1,5 @@
 import { type ConversionSubject, type DeliveryRecord, failureReason, isAwaitingAttempt } from '../domain';
-import { DUE_SHARD, FAILED_SHARD, ITEM_TYPES, keys } from './keys';
+import { DUE_SHARD, FAILED_SHARD, ITEM_TYPES, keys, PROCESSING_SHARD } from './keys';
 import { DUE_INDEX } from './table';
 import {
   type Item,
@@ -20,7 +20,8 @@ export type DeliveryStore = {
   getDeliveries(refs: readonly DeliveryRef[]): Promise<Map<string, DeliveryRecord>>;
   /**
    * Writes a delivery if it is still at `expected` (subjectVersion and attempts as read; undefined: must not
-   * exist). Pending, retrying and waiting deliveries enter the due index at `nextAttemptAt`.
+   * exist). Pending, retrying and waiting deliveries enter the due index at `nextAttemptAt`; an accepted
+   * one that carries its request's processing check enters the processing partition at its `checkAt`.
    */
   putDelivery(delivery: DeliveryRecord, expected: DeliveryExpectation | undefined): Promise<void>;
   /** Due work, oldest first, from the sparse index only. */
@@ -58,12 +59,18 @@ export function createDeliveryStore(table: TableAccess): DeliveryStore {
     },
 
     async putDelivery(delivery, expected) {
+      const { processingCheck, ...rest } = delivery;
+      // A check lives only while its delivery is accepted: any later status ends it with the same write.
+      const check = delivery.status === 'accepted' ? processingCheck : undefined;
       const item: Item = withType(
         ITEM_TYPES.delivery,
         keys.delivery(delivery.subjectKey, delivery.destination),
-        delivery,
+        check ? { ...rest, processingCheck: check } : rest,
       );
-      if (isAwaitingAttempt(delivery.status) && delivery.nextAttemptAt !== undefined) {
+      if (check) {
+        item[DUE_INDEX.partition] = PROCESSING_SHARD;
+        item[DUE_INDEX.sort] = check.checkAt;
+      } else if (isAwaitingAttempt(delivery.status) && delivery.nextAttemptAt !== undefined) {
         item[DUE_INDEX.partition] = DUE_SHARD;
         item[DUE_INDEX.sort] = delivery.nextAttemptAt;
       } else if (failureReason(delivery.status) !== undefined) {

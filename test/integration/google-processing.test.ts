@@ -9,6 +9,7 @@ import { createTestTable, type TestTable } from '../support/dynamo';
 import { deliveriesOf, dispatchInline } from '../support/pipeline';
 import { type Platforms, startPlatforms } from '../support/platforms';
 import { createTestRuntime } from '../support/runtime';
+import { dueItems } from '../support/table-items';
 
 let table: TestTable;
 let platforms: Platforms;
@@ -238,25 +239,55 @@ describe('Google Data Manager processing results', () => {
   });
 
   it('never lets an old request result overwrite a delivery uploaded again meanwhile', async () => {
-    const [leadId] = await wonCloses(1);
-    await dispatchInline(runtime, [leadId as string]);
-    // The deal is re-valued: version 2 is uploaded under a new request before the first one's check.
-    await storeClose(runtime.store, closeInput(leadId as string, { value: 5200 }));
+    // Two closes in one request: its check is an item of its own, outliving the re-upload below.
+    const [leadId, other] = (await wonCloses(2)) as [string, string];
+    await dispatchInline(runtime, [leadId, other]);
+    // One deal is re-valued: version 2 is uploaded under a new request before the first one's check.
+    await storeClose(runtime.store, closeInput(leadId, { value: 5200 }));
     clock.advance(2 * MINUTE);
-    await dispatchInline(runtime, [leadId as string]);
-    expect(await google(leadId as string)).toMatchObject({
-      status: 'accepted',
-      platformResponseId: 'dm-request-2',
-    });
-    platforms.dataManager.setOutcome('dm-request-1', { status: 'FAILED', errors: { CLICK_NOT_FOUND: 1 } });
+    await dispatchInline(runtime, [leadId]);
+    expect(await google(leadId)).toMatchObject({ status: 'accepted', platformResponseId: 'dm-request-2' });
+    platforms.dataManager.setOutcome('dm-request-1', { status: 'FAILED', errors: { CLICK_NOT_FOUND: 2 } });
 
     clock.advance(29 * MINUTE);
     await backfill();
 
     expect(platforms.dataManager.count('requestStatus')).toBe(1);
-    expect(await google(leadId as string)).toMatchObject({
-      status: 'accepted',
-      platformResponseId: 'dm-request-2',
+    expect(await google(leadId)).toMatchObject({ status: 'accepted', platformResponseId: 'dm-request-2' });
+    // The other delivery the old request carried takes its result.
+    expect(await google(other)).toMatchObject({
+      status: 'failed:CLICK_NOT_FOUND',
+      platformResponseId: 'dm-request-1',
     });
+  });
+
+  it('keeps the check of a one-event request on its delivery: the re-upload that replaces it ends it', async () => {
+    const [leadId] = (await wonCloses(1)) as [string];
+    await dispatchInline(runtime, [leadId]);
+    expect((await google(leadId))?.processingCheck).toMatchObject({ checks: 0 });
+    expect(await dueItems(table, 'PROCESSING')).toHaveLength(1);
+    await storeClose(runtime.store, closeInput(leadId, { value: 5200 }));
+    clock.advance(2 * MINUTE);
+    await dispatchInline(runtime, [leadId]);
+    platforms.dataManager.setOutcome('dm-request-1', { status: 'FAILED', errors: { CLICK_NOT_FOUND: 1 } });
+
+    clock.advance(29 * MINUTE);
+    await backfill();
+
+    // Only the new request's check is left (due at 32 minutes): the old one is never asked for.
+    expect(platforms.dataManager.count('requestStatus')).toBe(0);
+    const due = await dueItems(table, 'PROCESSING');
+    expect(due.map((item) => [item.type, (item.processingCheck as { checks: number }).checks])).toEqual([
+      ['delivery', 0],
+    ]);
+    expect(await google(leadId)).toMatchObject({ status: 'accepted', platformResponseId: 'dm-request-2' });
+
+    platforms.dataManager.setOutcome('dm-request-2', { status: 'SUCCESS' });
+    clock.advance(2 * MINUTE);
+    await backfill();
+    const processed = await google(leadId);
+    expect(processed).toMatchObject({ status: 'processed', platformResponseId: 'dm-request-2' });
+    expect(processed?.processingCheck).toBeUndefined();
+    expect(await dueItems(table, 'PROCESSING')).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCollectHandler } from '../../functions/collect';
 import { createHubspotWebhookHandler } from '../../functions/hubspot-webhook';
 import { createSalesforceWebhookHandler } from '../../functions/salesforce-webhook';
+import { deliveryRefKey } from '../../lib/store/deliveries';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
 import { createClock, MINUTE, type TestClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
@@ -16,7 +17,7 @@ import { countCommands } from '../support/write-counter';
 
 /**
  * Issue 19: a close costs the round trips the path must make (docs/performance.md names each) and no more,
- * counted on the runtime's own DynamoDB client — HubSpot 9 DynamoDB calls and 5 requests, Salesforce 8 and 2
+ * counted on the runtime's own DynamoDB client — HubSpot 8 DynamoDB calls and 5 requests, Salesforce 7 and 2
  * — with everything the path guarantees still true afterwards: one conversion at each platform, each
  * delivery recorded, the close out of the due index, the receipt kept.
  */
@@ -88,6 +89,11 @@ async function expectDelivered(leadId: string) {
     { subjectKey: leadId, destination: 'meta' },
   ]);
   // Data Manager takes the request for processing; its check asks for the result later.
+  const google = deliveries.get(deliveryRefKey({ subjectKey: leadId, destination: 'google-ads' }));
+  expect(google?.processingCheck).toEqual({ checkAt: expect.any(Number), checks: 0 });
+  // The request carried this delivery alone: its check is the delivery itself, in the processing partition.
+  const checks = await dueItems(table, 'PROCESSING');
+  expect(checks.map((item) => [item.type, item.pk])).toEqual([['delivery', `DELIVERY#${leadId}#google-ads`]]);
   expect(
     Object.fromEntries([...deliveries.values()].map((delivery) => [delivery.destination, delivery.status])),
   ).toEqual({
@@ -99,7 +105,7 @@ async function expectDelivered(leadId: string) {
 }
 
 describe('the webhook path’s round trips', () => {
-  it('a HubSpot close: 2 BatchGetItem, 5 PutItem (close, receipt, Data Manager check, 2 deliveries), 2 UpdateItem (pointer, planned), 3 HubSpot requests', async () => {
+  it('a HubSpot close: 2 BatchGetItem, 4 PutItem (close, receipt, 2 deliveries, the Data Manager one carrying its processing check), 2 UpdateItem (pointer, planned), 3 HubSpot requests', async () => {
     await captureLead('lead_rt_hs');
     hubspot.deals.set('801', {
       dealstage: 'closedwon',
@@ -136,7 +142,7 @@ describe('the webhook path’s round trips', () => {
     expect(response.status).toBe(200);
     expect(Object.fromEntries(counter.counts)).toEqual({
       BatchGetItemCommand: 2,
-      PutItemCommand: 5,
+      PutItemCommand: 4,
       UpdateItemCommand: 2,
     });
     expect(hubspot.requests.length - requestsBefore).toBe(3);
@@ -144,7 +150,7 @@ describe('the webhook path’s round trips', () => {
     expect(await table.store.getReceipts('hubspot', ['88001'])).toEqual(new Set(['88001']));
   });
 
-  it('a Salesforce close: 1 BatchGetItem, 5 PutItem, 2 UpdateItem', async () => {
+  it('a Salesforce close: 1 BatchGetItem, 4 PutItem, 2 UpdateItem', async () => {
     await captureLead('lead_rt_sf');
     const body = outboundMessage({
       organizationId: SF_ORG,
@@ -178,7 +184,7 @@ describe('the webhook path’s round trips', () => {
     expect(response.status).toBe(200);
     expect(Object.fromEntries(counter.counts)).toEqual({
       BatchGetItemCommand: 1,
-      PutItemCommand: 5,
+      PutItemCommand: 4,
       UpdateItemCommand: 2,
     });
     await expectDelivered('lead_rt_sf');

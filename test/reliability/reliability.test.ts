@@ -516,6 +516,11 @@ describe(`reliability: ${scenario.closes.length} closes through duplicates, diso
     expect(checks.length).toBeGreaterThan(0);
     expect(checks.filter((item) => !ingested.has(String(item.requestId)))).toEqual([]);
     expect(checks.filter((item) => item.resolvedAt === undefined || item.dueShard !== undefined)).toEqual([]);
+    // A one-event request's check rides on its delivery: each ended with its result, none left behind.
+    const deliveryItems = items.filter((item) => item.type === 'delivery');
+    expect(
+      deliveryItems.filter((item) => item.processingCheck !== undefined || item.dueShard === 'PROCESSING'),
+    ).toEqual([]);
     expect(byType).toEqual({
       processing_check: checks.length,
       deferred_deal: deferredDeals.length,
