@@ -76,7 +76,12 @@ async function captureLeads(environment: BenchEnvironment, prefix: string, count
   const collect = createCollectHandler(environment.direct);
   for (let index = 0; index < count; index++) {
     const body = JSON.stringify({
-      event: { name: 'lead_created', id: `${prefix}_${index}` },
+      // Clicked an hour before: the deals close (a minute before their webhook) after their click.
+      event: {
+        name: 'lead_created',
+        id: `${prefix}_${index}`,
+        timestamp: new Date(Date.now() - 3_600_000).toISOString(),
+      },
       context: {
         url: `https://example.com/?gclid=bench-gclid-${prefix}-${index}&fbclid=bench-fbclid-${index}`,
         ip: '203.0.113.7',
@@ -247,7 +252,9 @@ export async function measureWebhookPath(
     const total = run.iterations + run.warmup;
     const { dataManager, meta } = environment.platforms;
     if (dataManager.conversions.size !== 2 * total || meta.events.size !== 2 * total) {
-      throw new Error('not every close reached both platforms');
+      throw new Error(
+        `not every close reached both platforms: ${dataManager.conversions.size} and ${meta.events.size} of ${2 * total}`,
+      );
     }
     return figures;
   } finally {
