@@ -57,7 +57,7 @@ describe('a close recorded under its recorder’s claim', () => {
     ]);
   });
 
-  it('is uploaded by its owner with no write before the uploads: one result per delivery (and Data Manager’s check), then planned', async () => {
+  it('is uploaded by its owner with no write before the uploads: one result per delivery (Data Manager’s carrying its check), then planned', async () => {
     const close = await recordClaimed(nextLeadId());
     counter.reset();
 
@@ -70,9 +70,10 @@ describe('a close recorded under its recorder’s claim', () => {
     expect(summary.deliveries).toEqual({ 'google-ads': { accepted: 1 }, meta: { delivered: 1 } });
     expect(Object.fromEntries(counter.counts)).toEqual({
       BatchGetItemCommand: 1,
-      PutItemCommand: 3,
+      PutItemCommand: 2,
       UpdateItemCommand: 1,
     });
+    expect((await dueItems(table, 'PROCESSING')).map((item) => item.type)).toEqual(['delivery']);
     expect((await runtime.store.getClose(close.subjectKey))?.planned).toBe(true);
     expect(await dueItems(table)).toEqual([]);
   });
