@@ -1,4 +1,4 @@
-import { type Checkpoint, closeWriteChanged } from '../domain';
+import { type Checkpoint, closeWriteChanged, type StageDefinition } from '../domain';
 import { ConfigurationError, RetryableError } from '../errors';
 import type { MetricsRecorder } from '../observability/metrics';
 import type { RecordCloseResult } from '../pipeline/record-close';
@@ -200,6 +200,8 @@ export type CrmPollRun<TSettings = unknown> = PollContext &
     defaultCurrency: string;
     defaultPhoneCountry?: string | undefined;
     closureReasonMap: Readonly<Record<string, string>>;
+    /** CONVERSION_STAGES: the funnel stages polled records may have reached. */
+    stages?: readonly StageDefinition[];
     summary: CrmPollSummary;
     /** CRM API requests made so far in this run. */
     requests: () => number;
@@ -242,6 +244,7 @@ export async function pollCrm<TSettings>(
     defaultCurrency: string;
     defaultPhoneCountry?: string | undefined;
     closureReasonMap: Readonly<Record<string, string>>;
+    stages?: readonly StageDefinition[];
     fetch: typeof fetch;
     sleep?: (ms: number) => Promise<void>;
     tuning?: PollTuning;
@@ -268,6 +271,7 @@ export async function pollCrm<TSettings>(
     defaultCurrency: deps.defaultCurrency,
     defaultPhoneCountry: deps.defaultPhoneCountry,
     closureReasonMap: deps.closureReasonMap,
+    ...(deps.stages ? { stages: deps.stages } : {}),
     summary,
     requests: counted.count,
     countRecorded: (results) => countRecorded(summary, results, context.recordedCloseKeys, seen),

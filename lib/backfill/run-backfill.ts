@@ -139,6 +139,7 @@ async function pollCrms(
           defaultCurrency: deps.config.defaultCurrency,
           defaultPhoneCountry: deps.config.defaultPhoneCountry,
           closureReasonMap: deps.config.closureReasonMap,
+          stages: deps.config.conversionStages,
           fetch: deps.fetch,
           ...(deps.sleep ? { sleep: deps.sleep } : {}),
           ...(tuning ? { tuning } : {}),

@@ -8,6 +8,7 @@ import { createRequestSpacer } from '../../backfill/request-spacing';
 import { halveWindow, type PollWindow } from '../../backfill/windows';
 import { createHubspotClient, HUBSPOT_SEARCH_LIMIT, type HubspotClient } from './client';
 import { dealProperties } from './map-deal';
+import { dealStageProperties } from './map-deal-stages';
 import { recordPolledHubspotDeals } from './record-polled-deals';
 import { resumeDeferredHubspotDeals } from './resume-deferred-deals';
 import type { HubspotConfig } from './settings';
@@ -48,7 +49,7 @@ function hubspotWindowReader(
     now: run.now,
     sleep: run.sleep ?? defaultSleep,
   });
-  const properties = dealProperties(leadIdProperty);
+  const properties = [...dealProperties(leadIdProperty), ...dealStageProperties(run.stages)];
   const reads = new Map<string, number>();
 
   return async (window) => {
@@ -90,12 +91,15 @@ function hubspotWindowReader(
         defaultCurrency: run.defaultCurrency,
         defaultPhoneCountry: run.defaultPhoneCountry,
         closureReasonMap: run.closureReasonMap,
+        ...(run.stages ? { stages: run.stages } : {}),
         now: run.now,
         logger: run.logger,
         apiDeadline: run.deadline,
         ...(run.metrics ? { metrics: run.metrics } : {}),
       });
       run.countRecorded(recorded.results);
+      // New stages are this run's to deliver, as its closes are (not left to a webhook's inline dispatch).
+      for (const stage of recorded.stages) if (stage.created) run.recordedCloseKeys.add(stage.subjectKey);
       read += page.deals.length;
       summary.requests = run.requests();
       if (lastTotal !== undefined && page.total < lastTotal) shrank = true;
@@ -134,6 +138,7 @@ export const hubspotPoller: CrmPoller<HubspotConfig, HubspotClient> = {
       defaultCurrency: run.defaultCurrency,
       defaultPhoneCountry: run.defaultPhoneCountry,
       closureReasonMap: run.closureReasonMap,
+      ...(run.stages ? { stages: run.stages } : {}),
     }),
   windowReader: hubspotWindowReader,
 };

@@ -1,11 +1,13 @@
-import type { CloseInput } from '../../domain';
+import type { CloseInput, StageInput } from '../../domain';
 import type { RecordCloseResult } from '../../pipeline/record-close';
+import { type RecordStageResult, recordStages } from '../../pipeline/record-stages';
 import { recordCloses } from '../intake';
 import type { HubspotClient, HubspotObject } from './client';
 import { viewFromApi } from './deal-activity';
 import { enrichReadDeals } from './enrich-deals';
 import { type HubspotIntakeDeps, hubspotMappingContext } from './intake-deps';
 import { mapHubspotDeal } from './map-deal';
+import { mapHubspotDealStages } from './map-deal-stages';
 
 /**
  * Deals the backfill found by searching HubSpot → the webhook path's enrichment, views, mapping and
@@ -22,6 +24,7 @@ export type PolledDealsDeps = Pick<
   | 'defaultCurrency'
   | 'defaultPhoneCountry'
   | 'closureReasonMap'
+  | 'stages'
   | 'now'
   | 'logger'
   | 'metrics'
@@ -29,6 +32,8 @@ export type PolledDealsDeps = Pick<
 
 export type PolledDealsResult = {
   results: RecordCloseResult[];
+  /** Funnel stages the deals reached (created: new ones, left due for this run's delivery round). */
+  stages: RecordStageResult[];
   /** Deals that are (or were) closes: won, lost, or re-opened after a recorded close. */
   closes: number;
   /** Open deals never seen closed, and stages that could not be classified. */
@@ -39,7 +44,7 @@ export async function recordPolledHubspotDeals(
   deals: readonly HubspotObject[],
   deps: PolledDealsDeps,
 ): Promise<PolledDealsResult> {
-  if (deals.length === 0) return { results: [], closes: 0, ignored: 0 };
+  if (deals.length === 0) return { results: [], stages: [], closes: 0, ignored: 0 };
   const enrichment = await enrichReadDeals(deps.client, new Map(deals.map((deal) => [deal.id, deal])), {
     deadline: deps.apiDeadline,
   });
@@ -51,6 +56,7 @@ export async function recordPolledHubspotDeals(
   );
   const mapping = hubspotMappingContext(deps, enrichment.pipelines);
   const closes: CloseInput[] = [];
+  const stageInputs: StageInput[] = [];
   let unclassified = 0;
   for (const deal of deals) {
     const pointerCloseKey = pointers.get(deal.id);
@@ -60,6 +66,7 @@ export async function recordPolledHubspotDeals(
       ...(pointerCloseKey ? { pointerCloseKey } : {}),
     });
     const decision = mapHubspotDeal(view, mapping);
+    stageInputs.push(...mapHubspotDealStages(view, mapping));
     if (decision.action === 'record') closes.push(decision.close);
     else if (decision.reason === 'unclassified_stage') unclassified++;
   }
@@ -69,6 +76,10 @@ export async function recordPolledHubspotDeals(
       hint: 'stage missing from the pipelines API',
     });
   }
-  const results = await recordCloses(deps.store, closes, deps.now, deps);
-  return { results, closes: closes.length, ignored: deals.length - closes.length };
+  // A stage the webhook recorded already is left as it is: the poll only fills what was missed.
+  const [results, stages] = await Promise.all([
+    recordCloses(deps.store, closes, deps.now, deps),
+    recordStages(deps.store, stageInputs, deps.now, { metrics: deps.metrics }),
+  ]);
+  return { results, stages, closes: closes.length, ignored: deals.length - closes.length };
 }

@@ -13,7 +13,7 @@ const WRITE_CONCURRENCY = 10;
 export type ResumeDeferredDealsDeps = PollContext &
   Pick<
     HubspotIntakeDeps,
-    'leadIdProperty' | 'defaultCurrency' | 'defaultPhoneCountry' | 'closureReasonMap'
+    'leadIdProperty' | 'defaultCurrency' | 'defaultPhoneCountry' | 'closureReasonMap' | 'stages'
   > & {
     client: NonNullable<HubspotIntakeDeps['client']>;
   };
@@ -43,8 +43,9 @@ export async function resumeDeferredHubspotDeals(
     for (const deal of deals) attempted.add(deal.dealId);
     summary.read += deals.length;
     let results: Awaited<ReturnType<typeof recordHubspotActivity>>['results'];
+    let stages: Awaited<ReturnType<typeof recordHubspotActivity>>['stages'];
     try {
-      ({ results } = await recordHubspotActivity(deals.map(activityOfDeferredDeal), {
+      ({ results, stages } = await recordHubspotActivity(deals.map(activityOfDeferredDeal), {
         ...deps,
         apiDeadline: deps.deadline,
       }));
@@ -57,6 +58,7 @@ export async function resumeDeferredHubspotDeals(
       });
       break;
     }
+    for (const stage of stages) if (stage.created) deps.recordedCloseKeys.add(stage.subjectKey);
     for (const result of results) {
       if (closeWriteChanged(result.action)) {
         summary.recorded++;
