@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decideGa4LeadStage } from '../../lib/destinations/ga4/lead-stage';
 import { decideAdsApiLeadStage } from '../../lib/destinations/google-ads/ads-api/lead-stage';
 import {
   decideDataManagerLeadStage,
@@ -6,6 +7,7 @@ import {
 } from '../../lib/destinations/google-ads/data-manager/lead-stage';
 import { buildDataManagerRequest } from '../../lib/destinations/google-ads/data-manager/request';
 import { decideMetaLeadStage } from '../../lib/destinations/meta/lead-stage';
+import { decideTiktokLeadStage } from '../../lib/destinations/tiktok/lead-stage';
 import type { LeadStageConversion } from '../../lib/destinations/types';
 import { type LeadRecord, type StageRecord, stageSubjectKey } from '../../lib/domain';
 import { sha256Hex } from '../../lib/leads/hash';
@@ -17,7 +19,12 @@ const LEAD: LeadRecord = {
   capturedAt: T0 - 10 * DAY,
   updatedAt: T0 - 10 * DAY,
   revision: 1,
-  clickIds: { gclid: 'EAIaIQobChMI-stage', fbc: `fb.1.${T0 - 10 * DAY}.IwAR-stage` },
+  clickIds: {
+    gclid: 'EAIaIQobChMI-stage',
+    fbc: `fb.1.${T0 - 10 * DAY}.IwAR-stage`,
+    gaClientId: '1234567890.1700000000',
+    ttclid: 'E.C.P.stage-ttclid',
+  },
   identity: {
     google: { emails: [sha256Hex('a@example.com')], phones: [] },
     meta: { em: [sha256Hex('a@example.com')], ph: [] },
@@ -44,7 +51,12 @@ function conversion(overrides: Partial<StageRecord> = {}, now = T0): LeadStageCo
     reachedAt: T0 - 2 * HOUR,
     value: 250,
     currency: 'USD',
-    targets: { google: { conversionAction: '777000111' }, meta: { eventName: 'LeadQualified' } },
+    targets: {
+      google: { conversionAction: '777000111' },
+      meta: { eventName: 'LeadQualified' },
+      ga4: { eventName: 'qualify_lead' },
+      tiktok: { eventName: 'Contact' },
+    },
     version: 1,
     recordedAt: T0 - HOUR,
     updatedAt: T0 - HOUR,
@@ -174,6 +186,55 @@ describe('decideAdsApiLeadStage', () => {
       orderId: 'lead_9:qualified',
       userIdentifiers: [{ hashedEmail: sha256Hex('a@example.com') }],
       consent: { adUserData: 'GRANTED' },
+    });
+  });
+});
+
+describe('decideGa4LeadStage', () => {
+  it('sends the configured lead event with transaction_id <lead>:<stage> at the stage time', () => {
+    const decision = decideGa4LeadStage(conversion({ reachedAt: T0 - 2 * HOUR }), {
+      clientIdFallback: 'none',
+    });
+
+    expect(decision).toMatchObject({ kind: 'send' });
+    expect(decision.kind === 'send' && decision.row).toEqual({
+      client_id: '1234567890.1700000000',
+      consent: { ad_user_data: 'GRANTED', ad_personalization: 'DENIED' },
+      event: {
+        name: 'qualify_lead',
+        params: {
+          currency: 'USD',
+          value: 250,
+          transaction_id: 'lead_9:qualified',
+          lead_source: 'Salesforce',
+          funnel_stage: 'qualified',
+        },
+        timestamp_micros: (T0 - 2 * HOUR) * 1000,
+      },
+    });
+  });
+});
+
+describe('decideTiktokLeadStage', () => {
+  it('sends the stage to the CRM Event Set under its own event name, event_id <lead>:<stage>', () => {
+    const decision = decideTiktokLeadStage(conversion(), { crmEventSetId: 'CTESTCRMSET456' });
+
+    expect(decision).toMatchObject({ kind: 'send', batch: 'crm' });
+    expect(decision.kind === 'send' && decision.row).toEqual({
+      event: 'Contact',
+      event_time: Math.floor((T0 - 2 * HOUR) / 1000),
+      event_id: 'lead_9:qualified',
+      user: {
+        email: [sha256Hex('a@example.com')],
+        external_id: [sha256Hex('lead_9')],
+        ttclid: 'E.C.P.stage-ttclid',
+      },
+      properties: { value: 250, currency: 'USD', funnel_stage: 'qualified', lead_event_source: 'Salesforce' },
+      lead: { lead_event_source: 'Salesforce' },
+    });
+    expect(decideTiktokLeadStage(conversion(), { crmEventSetId: undefined })).toMatchObject({
+      kind: 'skip',
+      reason: 'not_configured',
     });
   });
 });

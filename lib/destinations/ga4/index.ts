@@ -5,6 +5,7 @@ import { decideGa4CheckoutCompleted } from './checkout-completed';
 import { classifyGa4Response } from './errors';
 import type { Ga4Row } from './event';
 import { decideGa4LeadClosed } from './lead-closed';
+import { decideGa4LeadStage } from './lead-stage';
 import { buildGa4Request } from './request';
 import { splitByBodySize } from './request-size';
 import { type Ga4Config, type Ga4Settings, ga4Settings } from './settings';
@@ -31,6 +32,7 @@ export function createGa4Destination(config: Ga4Config, dependencies: Destinatio
     mappings: {
       lead_closed: (conversion) => decideGa4LeadClosed(conversion, settings),
       checkout_completed: (conversion) => decideGa4CheckoutCompleted(conversion, settings),
+      lead_stage: (conversion) => decideGa4LeadStage(conversion, settings),
     },
     maxBatchSize: () => GA4_MAX_EVENTS,
     // Only purchases are de-duplicated, on transaction_id for the same user (support.google.com/analytics/

@@ -38,7 +38,11 @@ export function createMetaDestination(
     },
     maxBatchSize: () => META_MAX_EVENTS,
     // Meta drops a repeat of event_name + event_id within 48 hours; after that it counts twice.
-    deduplicationWindowMs: { lead_closed: META_DEDUPLICATION_MS, checkout_completed: META_DEDUPLICATION_MS },
+    deduplicationWindowMs: {
+      lead_closed: META_DEDUPLICATION_MS,
+      checkout_completed: META_DEDUPLICATION_MS,
+      lead_stage: META_DEDUPLICATION_MS,
+    },
     describe,
     upload: createJsonUploader({
       now: dependencies.now,

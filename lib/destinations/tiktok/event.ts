@@ -46,8 +46,9 @@ export type TiktokEvent = {
   /** CRM events only. */
   lead?: { lead_event_source: string };
   properties: {
-    value: number;
-    currency: string;
+    /** Absent only for a funnel stage without a value. */
+    value?: number;
+    currency?: string;
     content_type?: 'product';
     contents?: TiktokContent[];
     order_id?: string;
@@ -55,6 +56,8 @@ export type TiktokEvent = {
     closure_reason?: string;
     sales_cycle_days?: number;
     lead_event_source?: string;
+    /** The CONVERSION_STAGES name of a stage event. */
+    funnel_stage?: string;
   };
   page?: { url: string };
 };
@@ -101,8 +104,8 @@ const TiktokEventSchema = v.object({
   }),
   lead: v.optional(v.object({ lead_event_source: v.pipe(v.string(), v.minLength(1)) })),
   properties: v.object({
-    value: v.pipe(v.number(), v.finite(), v.minValue(0)),
-    currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
+    value: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+    currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/))),
     content_type: v.optional(v.literal('product')),
     contents: v.optional(
       v.array(
@@ -119,6 +122,7 @@ const TiktokEventSchema = v.object({
     closure_reason: v.optional(v.string()),
     sales_cycle_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
     lead_event_source: v.optional(v.string()),
+    funnel_stage: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_]{1,40}$/))),
   }),
   page: v.optional(v.object({ url: v.pipe(v.string(), v.url()) })),
 });

@@ -5,6 +5,7 @@ import { decideTiktokCheckoutCompleted } from './checkout-completed';
 import { classifyTiktokResponse } from './errors';
 import type { TiktokEvent } from './event';
 import { decideTiktokLeadClosed } from './lead-closed';
+import { decideTiktokLeadStage } from './lead-stage';
 import { buildTiktokRequest, TIKTOK_MAX_EVENTS } from './request';
 import { type TiktokConfig, type TiktokSettings, tiktokSettings } from './settings';
 
@@ -32,6 +33,7 @@ export function createTiktokDestination(
     mappings: {
       lead_closed: (conversion) => decideTiktokLeadClosed(conversion, settings),
       checkout_completed: (conversion) => decideTiktokCheckoutCompleted(conversion, settings),
+      lead_stage: (conversion) => decideTiktokLeadStage(conversion, settings),
     },
     maxBatchSize: () => TIKTOK_MAX_EVENTS,
     // Events API events with the same event + event_id within 48 hours are de-duplicated
@@ -39,6 +41,7 @@ export function createTiktokDestination(
     deduplicationWindowMs: {
       lead_closed: TIKTOK_DEDUPLICATION_MS,
       checkout_completed: TIKTOK_DEDUPLICATION_MS,
+      lead_stage: TIKTOK_DEDUPLICATION_MS,
     },
     describe,
     upload: createJsonUploader({

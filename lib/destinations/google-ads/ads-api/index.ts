@@ -57,6 +57,7 @@ export function createAdsApiDestination(
     deduplicationWindowMs: {
       lead_closed: Number.POSITIVE_INFINITY,
       checkout_completed: Number.POSITIVE_INFINITY,
+      lead_stage: Number.POSITIVE_INFINITY,
     },
     describe,
     upload: createJsonUploader({

@@ -60,6 +60,7 @@ export function createDataManagerDestination(
     deduplicationWindowMs: {
       lead_closed: Number.POSITIVE_INFINITY,
       checkout_completed: Number.POSITIVE_INFINITY,
+      lead_stage: Number.POSITIVE_INFINITY,
     },
     describe,
     upload: async (rows, batch, context) => acceptedUntilProcessed(await upload(rows, batch, context)),
