@@ -35,6 +35,7 @@ export function createSalesforceCdcHandler(source: RuntimeSource) {
       defaultCurrency: runtime.config.defaultCurrency,
       defaultPhoneCountry: runtime.config.defaultPhoneCountry,
       closureReasonMap: runtime.config.closureReasonMap,
+      stages: runtime.config.conversionStages,
       now: runtime.now,
       logger: runtime.logger,
       metrics: runtime.metrics,

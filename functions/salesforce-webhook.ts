@@ -36,6 +36,7 @@ export function createSalesforceWebhookHandler(source: RuntimeSource) {
       defaultCurrency: runtime.config.defaultCurrency,
       defaultPhoneCountry: runtime.config.defaultPhoneCountry,
       closureReasonMap: runtime.config.closureReasonMap,
+      stages: runtime.config.conversionStages,
       now: runtime.now,
       logger: runtime.logger,
       metrics: runtime.metrics,

@@ -70,11 +70,15 @@ function salesforceWindowReader(
         defaultCurrency: run.defaultCurrency,
         defaultPhoneCountry: run.defaultPhoneCountry,
         closureReasonMap: run.closureReasonMap,
+        stages: run.stages,
         now: run.now,
         logger: run.logger,
         ...(run.metrics ? { metrics: run.metrics } : {}),
       });
       run.countRecorded(recorded.results);
+      // New stages are this run's to deliver, as its closes are.
+      for (const stage of recorded.stages ?? [])
+        if (stage.created) run.recordedCloseKeys.add(stage.subjectKey);
       run.summary.requests = run.requests();
       if (page.done || !page.nextRecordsUrl) return { kind: 'done' };
     }

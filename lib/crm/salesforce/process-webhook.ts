@@ -1,11 +1,13 @@
-import { type CloseDecision, closeKeyFor } from '../../domain';
+import { type CloseDecision, type ConversionSubject, closeKeyFor, type StageDefinition } from '../../domain';
 import type { MetricsRecorder } from '../../observability/metrics';
 import type { InlineHandoff } from '../../pipeline/inline-dispatch';
+import { createdStages, recordStages } from '../../pipeline/record-stages';
 import type { Store } from '../../store/store';
 import { changedCloses, type IntakeLogger, pointerCloseKeys, putReceipts, recordCloses } from '../intake';
 import type { CrmIntakeSummary } from '../types';
 import type { SalesforceWebhook } from './flow-payload';
 import { mapSalesforceOpportunity } from './map-opportunity';
+import { mapSalesforceOpportunityStages } from './map-opportunity-stages';
 
 /**
  * A verified, validated Salesforce webhook → recorded closes: one read of the receipts, the deal pointers and
@@ -23,6 +25,8 @@ export type SalesforceIntakeDeps = {
   /** DEFAULT_PHONE_COUNTRY: the country of a contact's national phone number when the contact names none. */
   defaultPhoneCountry?: string | undefined;
   closureReasonMap: Readonly<Record<string, string>>;
+  /** CONVERSION_STAGES: Opportunities reaching one are recorded as stages beside their closes. */
+  stages?: readonly StageDefinition[] | undefined;
   now: () => number;
   logger: IntakeLogger;
   /** Counts ClosesRecorded by CRM when given. */
@@ -74,13 +78,27 @@ export async function processSalesforceWebhook(
     });
   }
   const closes = decisions.flatMap((decision) => (decision.action === 'record' ? [decision.close] : []));
-  const results = await recordCloses(deps.store, closes, deps.now, {
-    metrics: deps.metrics,
-    pointers,
-    read: { keys: new Set(expectedKeys), subjects: stored.subjects },
-    ...(deps.inline ? { claimUntil: deps.inline.claimUntil } : {}),
-  });
-  const changed = changedCloses(results);
+  const now = deps.now();
+  const stageInputs = fresh.flatMap((report) =>
+    mapSalesforceOpportunityStages(
+      { ...report, pointerCloseKey: pointers.get(report.opportunity.Id) },
+      { ...deps, now },
+    ),
+  );
+  // Stages and closes are separate items: written side by side, both durable before the receipts.
+  const [results, stages] = await Promise.all([
+    recordCloses(deps.store, closes, deps.now, {
+      metrics: deps.metrics,
+      pointers,
+      read: { keys: new Set(expectedKeys), subjects: stored.subjects },
+      ...(deps.inline ? { claimUntil: deps.inline.claimUntil } : {}),
+    }),
+    recordStages(deps.store, stageInputs, deps.now, {
+      metrics: deps.metrics,
+      claimUntil: deps.inline?.claimUntil,
+    }),
+  ]);
+  const changed = new Map<string, ConversionSubject>([...changedCloses(results), ...createdStages(stages)]);
   // The receipts only once the closes are durable; the uploads need no receipt, so both go at once.
   await Promise.all([
     putReceipts(
@@ -98,5 +116,6 @@ export async function processSalesforceWebhook(
     duplicates,
     ignored: webhook.otherObjects + (fresh.length - closes.length),
     results,
+    stages,
   };
 }
