@@ -1,10 +1,11 @@
 import { CRM_SOURCES } from '../lib/crm/registry';
 import { DESTINATIONS } from '../lib/destinations/registry';
-import type { DealPointer, DeliveryRecord } from '../lib/domain';
+import { type DealPointer, type DeliveryRecord, parseStageSubjectKey, stageSubjectKey } from '../lib/domain';
 import type { Store } from '../lib/store/store';
 import { deliveriesCsv } from './delivery-csv';
 import { dealLifecycleStatus, formatDealLifecycleStatus } from './lifecycle-status';
 import { formatOutcomeSummary, outcomeSummary } from './outcome-summary';
+import { formatStageStatus, stageStatus } from './stage-status';
 import {
   buildStatusReport,
   type CheckpointStatus,
@@ -22,17 +23,40 @@ import { buildSubjectReport, formatSubjectReport } from './subject-report';
 export async function statusOutput(
   store: Store,
   argv: readonly string[],
-  options: { now: number; table: string },
+  options: {
+    now: number;
+    table: string;
+    /** CONVERSION_STAGES' names in funnel order: a lead's stages are shown with its close. */
+    stages?: readonly string[];
+  },
 ): Promise<string> {
   const subjectAt = argv.indexOf('--subject');
   if (subjectAt >= 0) {
     const subjectKey = argv[subjectAt + 1];
     if (!subjectKey || subjectKey.startsWith('--')) return 'status: --subject needs a lead ID or order:<id>';
+    // A lead's stages are keyed by its close's key: read beside it (`stage:<stage>:<key>` reads one alone).
+    const stageKeys =
+      subjectKey.startsWith('order:') || parseStageSubjectKey(subjectKey)
+        ? []
+        : (options.stages ?? []).map((stage) => stageSubjectKey(stage, subjectKey));
+    const keys = [subjectKey, ...stageKeys];
     const [subjects, deliveries] = await Promise.all([
-      store.getSubjects([subjectKey]),
-      store.getDeliveries(DESTINATIONS.map((definition) => ({ subjectKey, destination: definition.name }))),
+      store.getSubjects(keys),
+      store.getDeliveries(
+        keys.flatMap((key) =>
+          DESTINATIONS.map((definition) => ({ subjectKey: key, destination: definition.name })),
+        ),
+      ),
     ]);
-    const report = buildSubjectReport(subjectKey, subjects.get(subjectKey), deliveries.values());
+    const deliveriesOf = (key: string) =>
+      [...deliveries.values()].filter((delivery) => delivery.subjectKey === key);
+    const stages = stageKeys
+      .filter((key) => subjects.has(key))
+      .map((key) => buildSubjectReport(key, subjects.get(key), deliveriesOf(key)));
+    const report = {
+      ...buildSubjectReport(subjectKey, subjects.get(subjectKey), deliveriesOf(subjectKey)),
+      ...(stages.length > 0 ? { stages } : {}),
+    };
     return argv.includes('--json') ? JSON.stringify(report, null, 2) : formatSubjectReport(report);
   }
   const deliveries: DeliveryRecord[] = [];
@@ -52,6 +76,7 @@ export async function statusOutput(
   } while (cursor);
   const report = buildStatusReport(deliveries);
   const outcomes = outcomeSummary(deliveries);
+  const stages = stageStatus(deliveries);
   const lifecycle = dealLifecycleStatus(pointers, deliveries);
   const polled = CRM_SOURCES.filter((crm) => crm.poller);
   const checkpoints: CheckpointStatus[] = await Promise.all(
@@ -64,7 +89,7 @@ export async function statusOutput(
   const pending = (await store.queryDeferredDeals({ now: Number.MAX_SAFE_INTEGER, limit: 1000 })).deals;
   if (argv.includes('--json')) {
     const deferred = deferredDealsStatus(pending);
-    return JSON.stringify({ ...report, outcomes, checkpoints, deferred, lifecycle }, null, 2);
+    return JSON.stringify({ ...report, outcomes, stages, checkpoints, deferred, lifecycle }, null, 2);
   }
   // Per CRM whose webhook defers work to the backfill.
   const deferred = polled
@@ -77,6 +102,7 @@ export async function statusOutput(
     options.table,
     formatStatusReport(report, options.now),
     formatOutcomeSummary(outcomes),
+    formatStageStatus(stages, options.stages),
     formatBackfillStatus(report, checkpoints, options.now, deferred),
     formatDealLifecycleStatus(lifecycle),
   ].join('\n\n');

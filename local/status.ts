@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<void> {
   const output = await statusOutput(store, argv, {
     now: Date.now(),
     table: `table ${config.tableName} at ${config.dynamodbEndpoint ?? `AWS ${config.awsRegion}`}`,
+    stages: config.conversionStages.map((stage) => stage.name),
   });
   // The CSV ends its own lines (CRLF); everything else gets one.
   process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);

@@ -1,5 +1,11 @@
 import type { RequestDescription } from '../lib/destinations/types';
-import type { AttemptEntry, ConversionSubject, DeliveryRecord, ProcessingResult } from '../lib/domain';
+import {
+  type AttemptEntry,
+  type ConversionSubject,
+  type DeliveryRecord,
+  isStageSubject,
+  type ProcessingResult,
+} from '../lib/domain';
 import { requestRows } from './demo-print';
 
 /**
@@ -11,7 +17,18 @@ import { requestRows } from './demo-print';
 export type SubjectReport = {
   subjectKey: string;
   found: boolean;
-  subject?: { version: number; outcome?: string; value?: number; currency?: string; closedAt?: number };
+  subject?: {
+    version: number;
+    outcome?: string;
+    value?: number;
+    currency?: string;
+    closedAt?: number;
+    /** A funnel stage: its name and when the lead reached it. */
+    stage?: string;
+    reachedAt?: number;
+  };
+  /** `--subject <leadId>`: the funnel stages this lead reached, each with its own deliveries. */
+  stages?: SubjectReport[];
   destinations: {
     destination: string;
     status: string;
@@ -47,6 +64,7 @@ export function buildSubjectReport(
             ...(typeof closeFields?.value === 'number' ? { value: closeFields.value } : {}),
             ...(typeof closeFields?.currency === 'string' ? { currency: closeFields.currency } : {}),
             ...(typeof closeFields?.closedAt === 'number' ? { closedAt: closeFields.closedAt } : {}),
+            ...(isStageSubject(subject) ? { stage: subject.stage, reachedAt: subject.reachedAt } : {}),
           },
         }
       : {}),
@@ -73,15 +91,24 @@ export function buildSubjectReport(
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export function formatSubjectReport(report: SubjectReport): string {
-  if (!report.found && report.destinations.length === 0)
-    return `${report.subjectKey}: no close or order recorded`;
-  const head = report.subject
-    ? `${report.subjectKey} · version ${report.subject.version}${report.subject.outcome ? ` · ${report.subject.outcome}` : ''}${
+  const stages = (report.stages ?? []).map((stage) => formatSubjectReport(stage));
+  if (!report.found && report.destinations.length === 0) {
+    const none = `${report.subjectKey}: no close or order recorded`;
+    return stages.length === 0 ? none : [none, ...stages].join('\n\n');
+  }
+  const head = report.subject?.stage
+    ? `${report.subjectKey} · stage ${report.subject.stage}${
         report.subject.value !== undefined
           ? ` ${report.subject.value} ${report.subject.currency ?? ''}`.trimEnd()
           : ''
-      }${report.subject.closedAt !== undefined ? ` · closed ${iso(report.subject.closedAt)}` : ''}`
-    : `${report.subjectKey} (its close is gone)`;
+      }${report.subject.reachedAt !== undefined ? ` · reached ${iso(report.subject.reachedAt)}` : ''}`
+    : report.subject
+      ? `${report.subjectKey} · version ${report.subject.version}${report.subject.outcome ? ` · ${report.subject.outcome}` : ''}${
+          report.subject.value !== undefined
+            ? ` ${report.subject.value} ${report.subject.currency ?? ''}`.trimEnd()
+            : ''
+        }${report.subject.closedAt !== undefined ? ` · closed ${iso(report.subject.closedAt)}` : ''}`
+      : `${report.subjectKey} (its close is gone)`;
   const sections = [head];
   for (const delivery of report.destinations) {
     const lines = [
@@ -112,5 +139,5 @@ export function formatSubjectReport(report: SubjectReport): string {
     }
     sections.push(lines.join('\n'));
   }
-  return sections.join('\n\n');
+  return [...sections, ...stages].join('\n\n');
 }

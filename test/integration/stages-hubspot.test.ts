@@ -4,6 +4,7 @@ import { createHubspotWebhookHandler } from '../../functions/hubspot-webhook';
 import { stageSubjectKey } from '../../lib/domain';
 import { sha256Hex } from '../../lib/leads/hash';
 import { hubspotSignatureHeaders } from '../../local/hubspot-signing';
+import { statusOutput } from '../../local/status-output';
 import { createClock, DAY, HOUR, MINUTE, type TestClock } from '../support/clock';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { type FakeHubspot, startFakeHubspot } from '../support/fakes/hubspot';
@@ -47,6 +48,7 @@ let hubspot: FakeHubspot;
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 let clock: TestClock;
 let counter: ReturnType<typeof countCommands>;
+let store: TestTable['store'];
 
 beforeEach(async () => {
   clock = createClock(T0, { realTime: true });
@@ -54,6 +56,7 @@ beforeEach(async () => {
   platforms = await startPlatforms({ now: clock.now });
   hubspot = await startFakeHubspot();
   counter = countCommands(table.client);
+  store = table.store;
   const runtime = createTestRuntime(
     table,
     {
@@ -301,5 +304,45 @@ describe('HubSpot deal stages → Google and Meta', () => {
       UpdateItemCommand: 1,
     });
     expect(await dueItems(table)).toEqual([]);
+  });
+
+  it('npm run status shows the stages by destination and status, and --subject shows a lead’s stages', async () => {
+    await captureLead(LEAD);
+    hubspot.deals.set('807', openDeal('contractsent'));
+    await postHubspot([hubspotStageEvent(97001, 807, 'contractsent', T0 - HOUR)]);
+    const options = { now: clock.now(), table: 'test', stages: TEST_STAGES.map((stage) => stage.name) };
+
+    const text = await statusOutput(store, [], options);
+    const json = JSON.parse(await statusOutput(store, ['--json'], options)) as { stages: unknown[] };
+    const subject = await statusOutput(store, ['--subject', LEAD], options);
+    const subjectJson = JSON.parse(await statusOutput(store, ['--subject', LEAD, '--json'], options)) as {
+      found: boolean;
+      stages: {
+        subjectKey: string;
+        subject: { stage: string; reachedAt: number };
+        destinations: unknown[];
+      }[];
+    };
+
+    expect(text).toContain('funnel stages (leads per stage, destination and status):');
+    expect(text).toMatch(/qualified\s+google-ads\s+accepted 1/);
+    expect(text).toMatch(/proposal\s+meta\s+delivered 1/);
+    expect(json.stages).toEqual(
+      expect.arrayContaining([
+        { stage: 'qualified', destination: 'meta', statuses: { delivered: 1 } },
+        { stage: 'proposal', destination: 'google-ads', statuses: { accepted: 1 } },
+      ]),
+    );
+    expect(subject).toContain(`${LEAD}: no close or order recorded`);
+    expect(subject).toContain(
+      `stage:qualified:${LEAD} · stage qualified 250 USD · reached ${new Date(T0 - HOUR).toISOString().replace('.000Z', 'Z')}`,
+    );
+    expect(subjectJson.found).toBe(false);
+    expect(
+      subjectJson.stages.map((stage) => [stage.subjectKey, stage.subject.stage, stage.destinations.length]),
+    ).toEqual([
+      [`stage:qualified:${LEAD}`, 'qualified', 2],
+      [`stage:proposal:${LEAD}`, 'proposal', 2],
+    ]);
   });
 });
