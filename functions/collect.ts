@@ -1,17 +1,25 @@
 import type { Context } from 'aws-lambda';
 import { changedCloseKeys, recordCloses } from '../lib/crm/intake';
 import { closeFromLeadClosedEvent } from '../lib/crm/lead-closed-event';
-import { type CloseInput, MAX_AMOUNT, type OrderRecord, unstorableNumberPaths } from '../lib/domain';
+import {
+  type CloseInput,
+  MAX_AMOUNT,
+  type OrderRecord,
+  stageSubjectKey,
+  unstorableNumberPaths,
+} from '../lib/domain';
 import { AuthenticationError, PayloadValidationError } from '../lib/errors';
 import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming';
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
 import { secureEqualsAny } from '../lib/http/secure-compare';
 import { captureFromCroct, captureFromReshape, type LeadCapture } from '../lib/leads/capture';
+import { leadCaptureStages } from '../lib/leads/capture-stages';
 import type { IdentityOptions } from '../lib/leads/identity';
 import { saveLeadCaptures } from '../lib/leads/save-lead';
 import { METRIC_NAMES } from '../lib/observability/metrics';
 import { orderFromCheckout } from '../lib/orders/capture';
 import { recordOrders } from '../lib/orders/record-orders';
+import { createdStages, recordStages } from '../lib/pipeline/record-stages';
 import { httpHandler, type RuntimeSource } from './middleware';
 import { getDefaultRuntime, type Runtime } from './runtime';
 
@@ -111,20 +119,28 @@ export function createCollectHandler(source: RuntimeSource) {
     assertStorable(built, incoming.length > 1);
     // Leads, closes and orders are different items: written side by side, all before the dispatch (which
     // joins a close to its lead).
-    const [, recordedCloses, recordedOrders] = await Promise.all([
+    const [, recordedCloses, recordedOrders, recordedStages] = await Promise.all([
       saveLeadCaptures(runtime.store, captures, {
         now: runtime.now,
         retentionDays: runtime.config.leadRetentionDays,
       }),
       recordCloses(runtime.store, closes, runtime.now, { metrics: runtime.metrics }),
       recordOrders(runtime.store, orders),
+      // A stage with onLeadCaptured is the captured lead itself (CONVERSION_STAGES): once per lead.
+      recordStages(
+        runtime.store,
+        leadCaptureStages(captures, runtime.config.conversionStages, runtime.now()),
+        runtime.now,
+        { metrics: runtime.metrics },
+      ),
     ]);
     const closeKeys = changedCloseKeys(recordedCloses);
     const newOrderKeys = recordedOrders
       .filter((result) => result.created)
       .map(({ order }) => order.subjectKey);
     const duplicates = recordedOrders.filter((result) => !result.created).map(({ order }) => order.orderId);
-    await runtime.dispatchInline([...closeKeys, ...newOrderKeys], {
+    const stageKeys = [...createdStages(recordedStages).keys()];
+    await runtime.dispatchInline([...closeKeys, ...newOrderKeys, ...stageKeys], {
       remainingMs: context.getRemainingTimeInMillis(),
     });
     runtime.metrics.count(METRIC_NAMES.leadsCaptured, {}, leadIds.length);
@@ -147,7 +163,15 @@ export function createCollectHandler(source: RuntimeSource) {
  */
 async function dispatchClosesOfArrivedLeads(leadIds: string[], runtime: Runtime, context: Context) {
   if (leadIds.length === 0 || runtime.destinations.length === 0) return;
-  const closes = await runtime.store.getCloses(leadIds).catch((error: unknown) => {
+  // The lead's stages wait for it as its close does (a stage sent at capture is dispatched above).
+  const stageKeys = runtime.config.conversionStages
+    .filter((stage) => !stage.onLeadCaptured)
+    .flatMap((stage) => leadIds.map((leadId) => stageSubjectKey(stage.name, leadId)));
+  const read =
+    stageKeys.length === 0
+      ? runtime.store.getCloses(leadIds)
+      : runtime.store.getSubjects([...leadIds, ...stageKeys]);
+  const closes = await read.catch((error: unknown) => {
     runtime.logger.warn('dispatch after lead capture failed; the backfill will retry', {
       error: (error as Error)?.name,
     });

@@ -10,4 +10,5 @@ export * from './money';
 export * from './order';
 export * from './processing-check';
 export * from './stage';
+export * from './stage-inputs';
 export * from './subject';

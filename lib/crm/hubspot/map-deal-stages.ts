@@ -1,6 +1,11 @@
-import { closeKeyFor, reachedStages, type StageDefinition, type StageInput } from '../../domain';
+import {
+  closeKeyFor,
+  reachedStages,
+  type StageDefinition,
+  type StageInput,
+  stageInputsOf,
+} from '../../domain';
 import { normaliseCurrency, parseAmount, parseCrmTimestamp, parseLeadId } from '../close-fields';
-import { stageInputsOf } from '../stage-inputs';
 import {
   classifyDealStage,
   contactIdentityOf,

@@ -1,6 +1,11 @@
-import { closeKeyFor, reachedStages, type StageDefinition, type StageInput } from '../../domain';
+import {
+  closeKeyFor,
+  reachedStages,
+  type StageDefinition,
+  type StageInput,
+  stageInputsOf,
+} from '../../domain';
 import { parseAmount, parseLeadId, readCrmCurrency } from '../close-fields';
-import { stageInputsOf } from '../stage-inputs';
 import { classifyOpportunity, type OpportunityView, type SalesforceMappingContext } from './map-opportunity';
 
 /**

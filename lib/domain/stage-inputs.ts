@@ -1,13 +1,7 @@
-import {
-  type ConsentRecord,
-  type CrmName,
-  type HashedIdentity,
-  type StageInput,
-  type StageOrigin,
-  type StageReach,
-  stageTargetsOf,
-  stageValue,
-} from '../domain';
+import type { CrmName } from './close';
+import type { ConsentRecord } from './consent';
+import type { HashedIdentity } from './identity';
+import { type StageInput, type StageOrigin, type StageReach, stageTargetsOf, stageValue } from './stage';
 
 /**
  * What every CRM's stage mapping shares (pure): the stages a record reached (lib/domain/stage.ts
