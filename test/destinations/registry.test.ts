@@ -35,9 +35,13 @@ describe('createDestinations', () => {
     });
     const built = createDestinations(analyticsAndTiktok, { fetch: fetchStub, now: Date.now });
     expect(built.map((d) => d.name)).toEqual(['ga4', 'tiktok']);
-    // Every destination maps both event types.
+    // Every destination maps every event type: closes, orders and funnel stages.
     for (const destination of built)
-      expect(Object.keys(destination.mappings).sort()).toEqual(['checkout_completed', 'lead_closed']);
+      expect(Object.keys(destination.mappings).sort()).toEqual([
+        'checkout_completed',
+        'lead_closed',
+        'lead_stage',
+      ]);
   });
 });
 
