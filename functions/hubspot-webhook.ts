@@ -23,7 +23,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
   let client: { runtime: Runtime; client: HubspotClient | undefined } | undefined;
   const clientFor = (runtime: Runtime) => {
     if (client?.runtime !== runtime) {
-      const { accessToken, apiBaseUrl, apiVersion } = runtime.config.hubspot;
+      const { accessToken, apiBaseUrl, apiVersion, primaryContactLabel } = runtime.config.hubspot;
       client = {
         runtime,
         client: accessToken
@@ -31,6 +31,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
               baseUrl: apiBaseUrl,
               accessToken,
               apiVersion,
+              primaryContactLabel,
               fetch: runtime.fetch,
               now: runtime.now,
             })

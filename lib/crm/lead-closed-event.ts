@@ -1,4 +1,4 @@
-import type { CloseInput } from '../domain';
+import { type CloseInput, PUSHED_CLOSE_CRM } from '../domain';
 import type { LeadClosedEvent } from '../events/lead-closed';
 import { toConsentRecord } from '../leads/consent';
 import { hasAnyIdentifier, hashIdentity } from '../leads/identity';
@@ -6,7 +6,7 @@ import { cleanCrmText } from './close-fields';
 import { isClosureReason, normaliseClosureReason } from './closure-reason';
 
 /** Closes pushed to the collect endpoint: no CRM, but a source the platforms are told of all the same. */
-export const PUSHED_CLOSE_SOURCE = { name: 'api', displayName: 'API' } as const;
+export const PUSHED_CLOSE_SOURCE = { name: PUSHED_CLOSE_CRM, displayName: 'API' } as const;
 
 /**
  * A DATA Reshape `lead_closed` pushed to `POST /v1/events` → the same close a CRM webhook records

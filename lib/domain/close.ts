@@ -8,6 +8,12 @@ import type { UnusableClose } from './money';
  * display name travels with the conversion (lib/pipeline/conversion.ts).
  */
 export type CrmName = string;
+
+/**
+ * The source of a `lead_closed` pushed to `POST /v1/events`. Its `user` is the sender's own statement about
+ * the lead's person (the event is keyed by the lead ID), not one of a deal's contacts.
+ */
+export const PUSHED_CLOSE_CRM = 'api';
 /**
  * Won and lost stand as conversions; `reopened` (the deal left its terminal stage) and `deleted` (the deal
  * was deleted in the CRM, or merged into another deal's close) take back what was sent, where a platform can.

@@ -1,18 +1,18 @@
 import type { Conversion, DeliveredState } from '../destinations/types';
 import {
-  type CloseRecord,
   type ConversionSubject,
   isOrderSubject,
   isStageSubject,
   type LeadRecord,
-  type StageRecord,
+  PUSHED_CLOSE_CRM,
 } from '../domain';
-import { mergeHashedIdentity } from '../leads/identity';
+import { identityOfSubject } from '../leads/same-person';
 
 /**
  * What a destination's mapping is given for one delivery (pure). The pipeline plans, batches, uploads
- * and records closes, stages and orders alike; only here do they part: a close is joined to its lead (whose
- * identity is completed with the CRM contact's), an order brings its own click IDs, identity and consent.
+ * and records closes, stages and orders alike; only here do they part: a close or a stage is joined to its
+ * lead (whose identity is completed with the CRM contact's only when that contact is the same person:
+ * lib/leads/same-person.ts), an order brings its own click IDs, identity and consent.
  */
 export function conversionFor(
   subject: ConversionSubject,
@@ -37,7 +37,7 @@ export function conversionFor(
       stage: subject,
       crmDisplayName: crmDisplayNames[subject.crm] ?? subject.crm,
       lead,
-      identity: joinedIdentity(subject, lead),
+      identity: identityOfSubject(lead?.identity, subject.contactIdentity),
       consent: lead?.consent ?? subject.consent,
       delivered,
       now,
@@ -49,20 +49,13 @@ export function conversionFor(
     // A source no longer registered keeps its stored name rather than losing the field.
     crmDisplayName: crmDisplayNames[subject.crm] ?? subject.crm,
     lead,
-    identity: joinedIdentity(subject, lead),
+    identity: identityOfSubject(lead?.identity, subject.contactIdentity, {
+      contactIsTheLead: subject.crm === PUSHED_CLOSE_CRM,
+    }),
     consent: lead?.consent ?? subject.consent,
     delivered,
     now,
   };
-}
-
-/** The lead's identity completed with the CRM contact's (the lead's own values win); stages alike. */
-function joinedIdentity(
-  close: Pick<CloseRecord | StageRecord, 'contactIdentity'>,
-  lead: LeadRecord | undefined,
-) {
-  if (!lead) return close.contactIdentity;
-  return close.contactIdentity ? mergeHashedIdentity(close.contactIdentity, lead.identity) : lead.identity;
 }
 
 /**

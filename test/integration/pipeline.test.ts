@@ -11,6 +11,7 @@ import {
   contactIdentity,
   GCLID,
   leadCreatedBody,
+  PERSON,
   storeClose,
   storeLead,
 } from '../support/conversions';
@@ -49,7 +50,9 @@ async function collect(body: unknown) {
 describe('waiting for the lead', () => {
   it('waits when the lead is unknown, then sends at once when collect stores the lead', async () => {
     const leadId = nextLeadId();
-    await storeClose(runtime.store, closeInput(leadId, { contactIdentity: contactIdentity() }));
+    // The deal's contact is the lead's person (it shares the lead's phone), so its email completes the lead's.
+    const sameContact = contactIdentity({ emails: [CONTACT.email], phones: [CONTACT.phone, PERSON.phone] });
+    await storeClose(runtime.store, closeInput(leadId, { contactIdentity: sameContact }));
 
     await dispatchInline(runtime, [leadId]);
     const waiting = await deliveriesOf(runtime, leadId);

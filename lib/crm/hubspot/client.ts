@@ -1,6 +1,12 @@
 import * as v from 'valibot';
 import { ConnectorError } from '../../errors';
 import { type CrmHttpOptions, requestCrmJson } from '../http-json';
+import {
+  AssociationsSchema,
+  associationsOf,
+  contactIdsPrimaryFirst,
+  type DealContactAssociation,
+} from './associations';
 import { mergedDealIds } from './merged-ids';
 import { HUBSPOT_API_VERSION } from './settings';
 
@@ -33,7 +39,7 @@ export type HubspotClient = {
     dealIds: readonly string[],
     options: { properties: readonly string[]; deadline?: number },
   ): Promise<Map<string, HubspotObject>>;
-  /** Contact IDs associated with each deal, in HubSpot's order. */
+  /** Contact IDs of each deal, HubSpot's order, `primaryContactLabel` first (associations.ts). */
   readDealContactIds(
     dealIds: readonly string[],
     options?: { deadline?: number },
@@ -72,16 +78,6 @@ const PropertiesSchema = v.record(
 );
 const ObjectSchema = v.object({ id: v.union([v.string(), v.number()]), properties: PropertiesSchema });
 const BatchReadSchema = v.object({ results: v.array(ObjectSchema) });
-const AssociationsSchema = v.object({
-  results: v.array(
-    v.object({
-      from: v.object({ id: v.union([v.string(), v.number()]) }),
-      to: v.array(v.object({ toObjectId: v.union([v.string(), v.number()]) })),
-      // A deal with more associations than one page names where its next page starts.
-      paging: v.optional(v.object({ next: v.optional(v.object({ after: v.string() })) })),
-    }),
-  ),
-});
 const PipelinesSchema = v.object({
   results: v.array(
     v.object({
@@ -139,6 +135,8 @@ export function createHubspotClient(options: {
   requestTimeoutMs?: number;
   /** The date version of every path (HUBSPOT_API_VERSION); defaults to the pinned one. */
   apiVersion?: string;
+  /** HUBSPOT_PRIMARY_CONTACT_LABEL: the association label of a deal's primary contact. */
+  primaryContactLabel?: string | undefined;
 }): HubspotClient {
   const now = options.now ?? Date.now;
   const http: CrmHttpOptions = {
@@ -209,7 +207,7 @@ export function createHubspotClient(options: {
       batchRead('contacts', contactIds, properties, deadline),
 
     async readDealContactIds(dealIds, { deadline } = {}) {
-      const associated = new Map<string, string[]>();
+      const associated = new Map<string, DealContactAssociation[]>();
       let inputs: { id: string; after?: string }[] = [...new Set(dealIds)].map((id) => ({ id }));
       for (let page = 0; page < MAX_ASSOCIATION_PAGES && inputs.length > 0; page++) {
         const next: { id: string; after: string }[] = [];
@@ -224,15 +222,19 @@ export function createHubspotClient(options: {
           );
           for (const result of response.results) {
             const dealId = String(result.from.id);
-            const contactIds = result.to.map((to) => String(to.toObjectId));
-            associated.set(dealId, [...(associated.get(dealId) ?? []), ...contactIds]);
+            associated.set(dealId, [...(associated.get(dealId) ?? []), ...associationsOf(result)]);
             const after = result.paging?.next?.after;
             if (after !== undefined) next.push({ id: dealId, after });
           }
         }
         inputs = next;
       }
-      return associated;
+      return new Map(
+        [...associated].map(([dealId, contacts]) => [
+          dealId,
+          contactIdsPrimaryFirst(contacts, options.primaryContactLabel),
+        ]),
+      );
     },
 
     async getDealPipelines({ deadline } = {}) {

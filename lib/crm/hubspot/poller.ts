@@ -125,6 +125,7 @@ export const hubspotPoller: CrmPoller<HubspotConfig, HubspotClient> = {
       baseUrl: settings.apiBaseUrl,
       accessToken: settings.accessToken as string,
       apiVersion: settings.apiVersion,
+      primaryContactLabel: settings.primaryContactLabel,
       fetch: api.fetch,
       now: api.now,
       ...(api.sleep ? { sleep: api.sleep } : {}),

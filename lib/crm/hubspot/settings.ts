@@ -16,6 +16,8 @@ export type HubspotConfig = {
   /** The date version in every CRM API path. */
   apiVersion: string;
   leadIdProperty: string;
+  /** The deal→contact association label of a deal's primary contact; unset: the first contact. */
+  primaryContactLabel?: string | undefined;
 };
 
 /** HubSpot's variables; the webhook and the API are reported apart, since either works without the other. */
@@ -35,6 +37,7 @@ export const hubspotSettings = defineSettings({
       /^[a-z0-9_]+$/i,
       'HUBSPOT_LEAD_ID_PROPERTY must be a HubSpot property name',
     ),
+    HUBSPOT_PRIMARY_CONTACT_LABEL: optionalText,
   },
   build(env, disabled): HubspotConfig {
     requireAll('hubspot-webhook', { HUBSPOT_CLIENT_SECRET: env.HUBSPOT_CLIENT_SECRET }, disabled);
@@ -45,6 +48,7 @@ export const hubspotSettings = defineSettings({
       apiBaseUrl: env.HUBSPOT_API_BASE_URL,
       apiVersion: env.HUBSPOT_API_VERSION,
       leadIdProperty: env.HUBSPOT_LEAD_ID_PROPERTY,
+      primaryContactLabel: env.HUBSPOT_PRIMARY_CONTACT_LABEL,
     };
   },
 });

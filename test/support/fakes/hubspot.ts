@@ -45,6 +45,11 @@ export type FakeHubspot = FakeServer<HubspotRoute> & {
   deals: Map<string, StoredObject>;
   contacts: Map<string, StoredObject>;
   associations: Map<string, string[]>;
+  /**
+   * Association labels by `<dealId>:<contactId>` (user-defined deal→contact labels such as "Decision maker").
+   * Every association also carries HubSpot's unlabelled default (`HUBSPOT_DEFINED`, typeId 3, label null).
+   */
+  associationLabels: Map<string, string[]>;
   pipelines: FakePipeline[];
   /** Deal properties every batch read must ask for (the connector's contract with its mapping). */
   requiredDealProperties: string[];
@@ -136,6 +141,7 @@ export async function startFakeHubspot(
   const deals = new Map<string, StoredObject>();
   const contacts = new Map<string, StoredObject>();
   const associations = new Map<string, string[]>();
+  const associationLabels = new Map<string, string[]>();
   /** Old deal ID → the deal it was merged into. */
   const mergedInto = new Map<string, string>();
   const pipelines: FakePipeline[] = [DEFAULT_PIPELINE];
@@ -244,7 +250,14 @@ export async function startFakeHubspot(
           from: { id },
           to: all.slice(offset, offset + pageSize).map((contactId) => ({
             toObjectId: contactId,
-            associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 3, label: 'Primary' }],
+            associationTypes: [
+              { category: 'HUBSPOT_DEFINED', typeId: 3, label: null },
+              ...(associationLabels.get(`${id}:${contactId}`) ?? []).map((label, index) => ({
+                category: 'USER_DEFINED',
+                typeId: 100 + index,
+                label,
+              })),
+            ],
           })),
           ...(next ? { paging: { next: { after: next, link: `?after=${next}` } } } : {}),
         };
@@ -377,6 +390,7 @@ export async function startFakeHubspot(
     deals,
     contacts,
     associations,
+    associationLabels,
     pipelines,
     requiredDealProperties: required,
     searchCap: 10_000,
