@@ -1,13 +1,34 @@
 import { changedCloseKeys } from '../lib/crm/intake';
+import { createSalesforceClient } from '../lib/crm/salesforce/client';
 import { SALESFORCE_ACK } from '../lib/crm/salesforce/outbound-message';
+import {
+  createPrimaryContactReader,
+  type PrimaryContactReader,
+} from '../lib/crm/salesforce/primary-contacts';
 import { salesforceWebhook } from '../lib/crm/salesforce/webhook';
 import { webhookRequest } from '../lib/crm/webhook-request';
 import { jsonResult } from '../lib/http/request';
 import { httpHandler, type RuntimeSource } from './middleware';
-import { getDefaultRuntime } from './runtime';
+import { getDefaultRuntime, type Runtime } from './runtime';
 
 /** Salesforce waits 60 s for the Ack (reference §5); Lambda's 30 s timeout is the tighter bound. */
 const SALESFORCE_TIMEOUT_MS = 60_000;
+/** The primary contacts' SOQL query must be done by then, leaving the rest of the answer window to the writes. */
+const CONTACT_READ_BUDGET_MS = 10_000;
+
+/** The primary-contact reader when the REST API is configured (SALESFORCE_INSTANCE_URL, SALESFORCE_ACCESS_TOKEN). */
+function primaryContactsFor(runtime: Runtime, deadline: number): PrimaryContactReader | undefined {
+  const { instanceUrl, accessToken, apiVersion } = runtime.config.salesforce;
+  if (!instanceUrl || !accessToken) return undefined;
+  const client = createSalesforceClient({
+    instanceUrl,
+    accessToken,
+    apiVersion,
+    fetch: runtime.fetch,
+    now: runtime.now,
+  });
+  return createPrimaryContactReader(client, { deadline });
+}
 
 /**
  * `POST /webhooks/salesforce/{token}`: the path token (constant-time), then the body — an Outbound Message
@@ -41,6 +62,7 @@ export function createSalesforceWebhookHandler(source: RuntimeSource) {
       logger: runtime.logger,
       metrics: runtime.metrics,
       inline,
+      primaryContacts: primaryContactsFor(runtime, startedAt + CONTACT_READ_BUDGET_MS),
     });
     const closeKeys = changedCloseKeys(summary.results);
     runtime.logger.info('salesforce webhook processed', {

@@ -12,6 +12,7 @@ import {
   type SalesforceClient,
   type SoqlPage,
 } from './client';
+import { createPrimaryContactReader } from './primary-contacts';
 import { recordPolledOpportunities } from './record-polled-opportunities';
 import type { SalesforceConfig } from './settings';
 
@@ -33,6 +34,7 @@ function salesforceWindowReader(
   // currency and turn every close it finds again into a re-valued version. It is asked for first, and left
   // out for the rest of the run once Salesforce says the org has no such field.
   let multiCurrency = true;
+  const primaryContacts = createPrimaryContactReader(client, { deadline: run.deadline });
   const firstPage = async (window: PollWindow): Promise<SoqlPage> => {
     const query = () =>
       client.query(
@@ -74,6 +76,7 @@ function salesforceWindowReader(
         now: run.now,
         logger: run.logger,
         ...(run.metrics ? { metrics: run.metrics } : {}),
+        primaryContacts,
       });
       run.countRecorded(recorded.results);
       // New stages are this run's to deliver, as its closes are.

@@ -3,11 +3,14 @@ import type { MetricsRecorder } from '../../observability/metrics';
 import type { InlineHandoff } from '../../pipeline/inline-dispatch';
 import { createdStages, recordStages } from '../../pipeline/record-stages';
 import type { Store } from '../../store/store';
+import { parseLeadId } from '../close-fields';
 import { changedCloses, type IntakeLogger, pointerCloseKeys, putReceipts, recordCloses } from '../intake';
 import type { CrmIntakeSummary } from '../types';
 import type { SalesforceWebhook } from './flow-payload';
-import { mapSalesforceOpportunity } from './map-opportunity';
+import { classifyOpportunity, mapSalesforceOpportunity } from './map-opportunity';
 import { mapSalesforceOpportunityStages } from './map-opportunity-stages';
+import type { FlowContact, OpportunityReport } from './opportunity';
+import type { PrimaryContactReader } from './primary-contacts';
 
 /**
  * A verified, validated Salesforce webhook → recorded closes: one read of the receipts, the deal pointers and
@@ -33,7 +36,42 @@ export type SalesforceIntakeDeps = {
   metrics?: MetricsRecorder;
   /** The webhook's hand-over to the destinations (lib/crm/hubspot/intake-deps.ts says how); none in the backfill. */
   inline?: InlineHandoff;
+  /**
+   * Reads closed Opportunities' primary contacts (one SOQL query, primary-contacts.ts); absent without
+   * SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, and then only a Flow's attached Contact is used.
+   */
+  primaryContacts?: PrimaryContactReader;
 };
+
+/**
+ * The primary contacts of the closed Opportunities that carry no lead ID and came without a contact, read
+ * beside the stored state: their close has no lead to take an identity from, so the primary contact is
+ * theirs (issue 16). A close with a lead ID is the lead's person's; it costs no query. A failed read costs
+ * the closes their contact, never the closes: they are recorded all the same.
+ */
+async function withPrimaryContacts(
+  reports: readonly OpportunityReport[],
+  deps: Pick<SalesforceIntakeDeps, 'primaryContacts' | 'logger' | 'leadIdField'>,
+): Promise<OpportunityReport[]> {
+  const needed = reports.filter((report) => {
+    const outcome = classifyOpportunity(report.opportunity);
+    const leadId = parseLeadId(report.opportunity[deps.leadIdField]);
+    return report.contact === undefined && leadId === undefined && (outcome === 'won' || outcome === 'lost');
+  });
+  if (!deps.primaryContacts || needed.length === 0) return [...reports];
+  const contacts = await deps
+    .primaryContacts(needed.map((report) => report.opportunity.Id))
+    .catch((error) => {
+      deps.logger.warn('primary contacts could not be read; closes recorded without them', {
+        error: (error as Error)?.name,
+      });
+      return new Map<string, FlowContact>();
+    });
+  return reports.map((report) => {
+    const contact = report.contact ?? contacts.get(report.opportunity.Id);
+    return contact ? { ...report, contact } : report;
+  });
+}
 
 export async function processSalesforceWebhook(
   webhook: SalesforceWebhook,
@@ -57,14 +95,15 @@ export async function processSalesforceWebhook(
     decision.action === 'record' ? [closeKeyFor(decision.close)] : [],
   );
   const stateRequest = deps.inline?.stateRequest(expectedKeys) ?? { subjects: expectedKeys };
-  const stored = await deps.store.getState({
-    receipts: { source: SALESFORCE_RECEIPT_SOURCE, ids: receiptIds },
-    dealPointers: { crm: 'salesforce', dealIds: webhook.reports.map((report) => report.opportunity.Id) },
-    ...stateRequest,
-  });
-  const fresh = webhook.reports.filter(
-    (report) => !report.receiptId || !stored.receipts.has(report.receiptId),
-  );
+  const [stored, reports] = await Promise.all([
+    deps.store.getState({
+      receipts: { source: SALESFORCE_RECEIPT_SOURCE, ids: receiptIds },
+      dealPointers: { crm: 'salesforce', dealIds: webhook.reports.map((report) => report.opportunity.Id) },
+      ...stateRequest,
+    }),
+    withPrimaryContacts(webhook.reports, deps),
+  ]);
+  const fresh = reports.filter((report) => !report.receiptId || !stored.receipts.has(report.receiptId));
   const duplicates = webhook.reports.length - fresh.length;
   if (fresh.length === 0) return { received, duplicates, ignored: webhook.otherObjects, results: [] };
   const pointers = pointerCloseKeys(stored.dealPointers);
