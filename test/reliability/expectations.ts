@@ -11,12 +11,24 @@ export type DestinationName = (typeof DESTINATIONS)[number];
 
 export type Expected = { status: string; because: string };
 
-/** What the connector knows about the person once the close is joined (the lead wins, the contact fills in). */
+const digits = (phone: string | undefined) => phone?.replace(/\D/g, '');
+
+/**
+ * What the connector knows about the person once the close is joined: the lead's identity, filled in by the
+ * deal's contact only when the contact is the same person (a shared email or phone) — or, without a lead,
+ * the contact alone (docs/match-quality.md, issue 16).
+ */
 function knownIdentity(close: PlannedClose) {
   // A lead that is captured (on time or late) is joined; one never captured is given up on after the wait.
   const lead = close.leadPlan === 'on_time' || close.leadPlan === 'late' ? close.lead : undefined;
   const person = lead?.person;
-  const contact = close.contact;
+  const samePerson =
+    close.contact !== undefined &&
+    person !== undefined &&
+    ((person.email !== undefined &&
+      person.email.trim().toLowerCase() === close.contact.email.toLowerCase()) ||
+      (person.phone !== undefined && digits(person.phone) === digits(close.contact.phone)));
+  const contact = lead === undefined || samePerson ? close.contact : undefined;
   return {
     lead,
     email: Boolean(person?.email || contact?.email),

@@ -47,7 +47,7 @@ export type FakeHubspot = FakeServer<HubspotRoute> & {
   associations: Map<string, string[]>;
   /**
    * Association labels by `<dealId>:<contactId>` (user-defined deal→contact labels such as "Decision maker").
-   * Every association also carries HubSpot's unlabelled default (`HUBSPOT_DEFINED`, typeId 3, label null).
+   * Every association also carries the fake's default type (`HUBSPOT_DEFINED`, typeId 3, label `Primary`).
    */
   associationLabels: Map<string, string[]>;
   pipelines: FakePipeline[];
@@ -251,7 +251,7 @@ export async function startFakeHubspot(
           to: all.slice(offset, offset + pageSize).map((contactId) => ({
             toObjectId: contactId,
             associationTypes: [
-              { category: 'HUBSPOT_DEFINED', typeId: 3, label: null },
+              { category: 'HUBSPOT_DEFINED', typeId: 3, label: 'Primary' },
               ...(associationLabels.get(`${id}:${contactId}`) ?? []).map((label, index) => ({
                 category: 'USER_DEFINED',
                 typeId: 100 + index,
