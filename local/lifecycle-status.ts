@@ -1,4 +1,5 @@
-import type { DealPointer, DeliveryRecord } from '../lib/domain';
+import type { DealPointer } from '../lib/domain';
+import type { ReportDelivery } from '../lib/store/report';
 
 /**
  * What `npm run status` says of the CRMs' deal lifecycle (pure): deals merged into another (their old
@@ -18,7 +19,7 @@ export type DealLifecycleStatus = {
 
 export function dealLifecycleStatus(
   pointers: Iterable<DealPointer>,
-  deliveries: Iterable<DeliveryRecord>,
+  deliveries: Iterable<ReportDelivery>,
 ): DealLifecycleStatus {
   const status: DealLifecycleStatus = { merged: 0, deleted: 0, restored: 0, deletedDeliveries: {} };
   for (const pointer of pointers) {

@@ -1,4 +1,5 @@
-import { type DeliveryRecord, deliveryState, failureReason } from '../lib/domain';
+import { deliveryState, failureReason } from '../lib/domain';
+import type { ReportDelivery } from '../lib/store/report';
 
 /**
  * The summary view of `npm run status` (pure): per destination, what became of its deliveries in the
@@ -16,7 +17,7 @@ export type DestinationOutcomes = {
   inProgress: number;
 };
 
-export function outcomeSummary(deliveries: Iterable<DeliveryRecord>): Record<string, DestinationOutcomes> {
+export function outcomeSummary(deliveries: Iterable<ReportDelivery>): Record<string, DestinationOutcomes> {
   const summary: Record<string, DestinationOutcomes> = {};
   const add = (counts: Record<string, number>, reason: string) => {
     counts[reason] = (counts[reason] ?? 0) + 1;

@@ -1,4 +1,5 @@
-import { type DeliveryRecord, parseStageSubjectKey } from '../lib/domain';
+import { parseStageSubjectKey } from '../lib/domain';
+import type { ReportDelivery } from '../lib/store/report';
 
 /**
  * The funnel stages' side of `npm run status` (pure): per stage and destination, how many leads' stage
@@ -7,7 +8,7 @@ import { type DeliveryRecord, parseStageSubjectKey } from '../lib/domain';
  */
 export type StageStatusRow = { stage: string; destination: string; statuses: Record<string, number> };
 
-export function stageStatus(deliveries: Iterable<DeliveryRecord>): StageStatusRow[] {
+export function stageStatus(deliveries: Iterable<ReportDelivery>): StageStatusRow[] {
   const rows = new Map<string, StageStatusRow>();
   for (const delivery of deliveries) {
     const stage = parseStageSubjectKey(delivery.subjectKey)?.stage;

@@ -1,14 +1,14 @@
 import { CRM_SOURCES } from '../lib/crm/registry';
 import { DESTINATIONS } from '../lib/destinations/registry';
-import { type DealPointer, type DeliveryRecord, parseStageSubjectKey, stageSubjectKey } from '../lib/domain';
+import { type DeliveryRecord, parseStageSubjectKey, stageSubjectKey } from '../lib/domain';
 import type { Store } from '../lib/store/store';
 import { deliveriesCsv } from './delivery-csv';
 import { dealLifecycleStatus, formatDealLifecycleStatus } from './lifecycle-status';
 import { formatOutcomeSummary, outcomeSummary } from './outcome-summary';
 import { formatStageStatus, stageStatus } from './stage-status';
+import { readStatusData } from './status-data';
 import {
   buildStatusReport,
-  type CheckpointStatus,
   deferredDealsStatus,
   formatBackfillStatus,
   formatStatusReport,
@@ -59,34 +59,25 @@ export async function statusOutput(
     };
     return argv.includes('--json') ? JSON.stringify(report, null, 2) : formatSubjectReport(report);
   }
-  const deliveries: DeliveryRecord[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await store.scanDeliveries(cursor);
-    deliveries.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  if (argv.includes('--csv')) return deliveriesCsv(deliveries);
-  const pointers: DealPointer[] = [];
-  cursor = undefined;
-  do {
-    const page = await store.scanDealPointers(cursor);
-    pointers.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
+  if (argv.includes('--csv')) {
+    // The CSV's last attempt is in each delivery's history: the whole items, not the report's attributes.
+    const deliveries: DeliveryRecord[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await store.scanDeliveries(cursor);
+      deliveries.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return deliveriesCsv(deliveries);
+  }
+  const data = await readStatusData(store);
+  const { deliveries, checkpoints } = data;
+  const pending = data.deferredDeals;
   const report = buildStatusReport(deliveries);
   const outcomes = outcomeSummary(deliveries);
   const stages = stageStatus(deliveries);
-  const lifecycle = dealLifecycleStatus(pointers, deliveries);
+  const lifecycle = dealLifecycleStatus(data.dealPointers, deliveries);
   const polled = CRM_SOURCES.filter((crm) => crm.poller);
-  const checkpoints: CheckpointStatus[] = await Promise.all(
-    polled.map(async ({ name: crm }) => {
-      const checkpoint = await store.getCheckpoint(crm);
-      return checkpoint ? { crm, until: checkpoint.until, updatedAt: checkpoint.updatedAt } : { crm };
-    }),
-  );
-  // Every deferred deal still in the index, whenever it is due (normally none, or a few hundred).
-  const pending = (await store.queryDeferredDeals({ now: Number.MAX_SAFE_INTEGER, limit: 1000 })).deals;
   if (argv.includes('--json')) {
     const deferred = deferredDealsStatus(pending);
     return JSON.stringify({ ...report, outcomes, stages, checkpoints, deferred, lifecycle }, null, 2);

@@ -1,4 +1,5 @@
 import { type DeferredDealRecord, type DeliveryRecord, deliveryState } from '../lib/domain';
+import type { ReportDelivery } from '../lib/store/report';
 
 /**
  * What `npm run status` shows: counts by destination and status, the oldest waiting, the last failures.
@@ -20,10 +21,10 @@ export type StatusReport = {
 const WAITING = new Set(['pending', 'retry', 'waiting_for_lead']);
 
 /** Pure: folds deliveries into the report. Lead IDs are pseudonymous keys, not personal data; no identifier is read. */
-export function buildStatusReport(deliveries: Iterable<DeliveryRecord>, limit = 10): StatusReport {
+export function buildStatusReport(deliveries: Iterable<ReportDelivery>, limit = 10): StatusReport {
   const totals: Record<string, Record<string, number>> = {};
-  const waiting: DeliveryRecord[] = [];
-  const failures: DeliveryRecord[] = [];
+  const waiting: ReportDelivery[] = [];
+  const failures: ReportDelivery[] = [];
   let count = 0;
   for (const delivery of deliveries) {
     count++;

@@ -157,3 +157,22 @@ export function withAttempt(
 export function isAwaitingProcessing(status: DeliveryStatus): boolean {
   return status === 'accepted';
 }
+
+/**
+ * The groups a delivery is listed under (lib/store: one partition of the due index each): `waiting` holds
+ * pending, retrying and waiting-for-lead deliveries (the due work), the others are the state itself.
+ */
+export const DELIVERY_LISTINGS = [
+  'waiting',
+  'accepted',
+  'processed',
+  'partial_success',
+  'delivered',
+  'skipped',
+  'failed',
+] as const;
+export type DeliveryListing = (typeof DELIVERY_LISTINGS)[number];
+
+export function deliveryListing(status: DeliveryStatus): DeliveryListing {
+  return isAwaitingAttempt(status) ? 'waiting' : (deliveryState(status) as DeliveryListing);
+}

@@ -1,5 +1,12 @@
-import { type ConversionSubject, type DeliveryRecord, failureReason, isAwaitingAttempt } from '../domain';
-import { DUE_SHARD, FAILED_SHARD, ITEM_TYPES, keys, PROCESSING_SHARD } from './keys';
+import {
+  type ConversionSubject,
+  type DeliveryListing,
+  type DeliveryRecord,
+  deliveryState,
+  failureReason,
+  isAwaitingAttempt,
+} from '../domain';
+import { DUE_SHARD, FAILED_SHARD, ITEM_TYPES, keys, PROCESSING_SHARD, settledShard } from './keys';
 import { DUE_INDEX } from './table';
 import {
   type Item,
@@ -33,6 +40,20 @@ export type DeliveryStore = {
   queryFailed(options: { limit: number; cursor?: DueCursor; newestFirst?: boolean }): Promise<FailedPage>;
   /** Every delivery, page by page: for the status report only (never on a hot path). */
   scanDeliveries(cursor?: PageCursor): Promise<{ items: DeliveryRecord[]; cursor?: PageCursor }>;
+  /**
+   * One page of the deliveries listed under `listing` (its partition of the due index), newest first:
+   * `waiting` by when the next attempt is due, the others by when they last changed (`from`..`to`, ms,
+   * inclusive). Each comes with its position, the cursor that starts a page just after it.
+   */
+  queryDeliveryListing(
+    listing: DeliveryListing,
+    options: { limit: number; cursor?: PageCursor | undefined; from?: number; to?: number },
+  ): Promise<DeliveryListingPage>;
+};
+
+export type DeliveryListingPage = {
+  entries: { delivery: DeliveryRecord; position: PageCursor }[];
+  cursor?: PageCursor;
 };
 
 /** Where the next page of the due (or failed) partition starts. */
@@ -76,6 +97,9 @@ export function createDeliveryStore(table: TableAccess): DeliveryStore {
       } else if (failureReason(delivery.status) !== undefined) {
         item[DUE_INDEX.partition] = FAILED_SHARD;
         item[DUE_INDEX.sort] = delivery.updatedAt;
+      } else {
+        item[DUE_INDEX.partition] = settledShard(deliveryState(delivery.status));
+        item[DUE_INDEX.sort] = delivery.updatedAt;
       }
       if (expected === undefined) await table.conditionalPut(item, 'attribute_not_exists(pk)');
       else {
@@ -115,6 +139,25 @@ export function createDeliveryStore(table: TableAccess): DeliveryStore {
         .filter((item) => item.type === ITEM_TYPES.delivery)
         .map((item) => toRecord<DeliveryRecord>(item));
       return { deliveries, cursor: page.cursor };
+    },
+
+    async queryDeliveryListing(listing, { limit, cursor, from, to }) {
+      const shard =
+        listing === 'waiting' ? DUE_SHARD : listing === 'failed' ? FAILED_SHARD : settledShard(listing);
+      // The due partition's sort is the next attempt, not the last change: no time range there.
+      const range = listing === 'waiting' ? {} : { from, to };
+      const page = await table.queryShard(shard, { limit, cursor, newestFirst: true, ...range });
+      const entries = page.items
+        .filter((item) => item.type === ITEM_TYPES.delivery)
+        .map((item) => ({
+          delivery: toRecord<DeliveryRecord>(item),
+          position: {
+            pk: item.pk,
+            [DUE_INDEX.partition]: item[DUE_INDEX.partition],
+            [DUE_INDEX.sort]: item[DUE_INDEX.sort],
+          },
+        }));
+      return { entries, ...(page.cursor ? { cursor: page.cursor } : {}) };
     },
 
     async scanDeliveries(cursor) {

@@ -38,6 +38,14 @@ export const DEFERRED_SHARD = 'DEFERRED';
  */
 export const PROCESSING_SHARD = 'PROCESSING';
 
+/**
+ * The other partitions a delivery sits in, one per settled state (`STATUS#delivered`, `STATUS#accepted`,
+ * `STATUS#processed`, `STATUS#partial_success`, `STATUS#skipped`), newest last by `updatedAt`: with DUE and
+ * FAILED every delivery is in exactly one partition of the index, so the dashboard pages any status in
+ * order without a Scan. Nothing of the backfill reads them.
+ */
+export const settledShard = (state: string) => `STATUS#${state}`;
+
 export const keys = {
   lead: (leadId: string) => `LEAD#${leadId}`,
   close: (subjectKey: string) => `CLOSE#${subjectKey}`,

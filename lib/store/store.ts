@@ -3,6 +3,7 @@ import { createDeliveryStore, type DeliveryStore } from './deliveries';
 import { createIntakeStore, type IntakeStore } from './intake';
 import { createLeadStore, type LeadStore } from './leads';
 import { createProcessingCheckStore, type ProcessingCheckStore } from './processing-checks';
+import { createReportStore, type ReportStore } from './report';
 import { createStateStore, type StateStore } from './state';
 import { createSubjectStore, type SubjectStore } from './subjects';
 import { createTableAccess } from './table-access';
@@ -18,7 +19,8 @@ export type Store = LeadStore &
   DeliveryStore &
   IntakeStore &
   ProcessingCheckStore &
-  StateStore;
+  StateStore &
+  ReportStore;
 
 export function createStore(options: { client: DynamoDBClient; tableName: string }): Store {
   const table = createTableAccess(options);
@@ -30,5 +32,6 @@ export function createStore(options: { client: DynamoDBClient; tableName: string
     ...createIntakeStore(table),
     ...createProcessingCheckStore(table),
     ...createStateStore(table),
+    ...createReportStore(table),
   };
 }

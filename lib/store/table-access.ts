@@ -32,11 +32,16 @@ export type TableAccess = {
   putIfAbsent(item: Item): Promise<boolean>;
   /** An update under its ConditionExpression; false when the item moved on meanwhile. */
   conditionalUpdate(update: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean>;
-  /** One page of a partition of the due index, oldest first (or newest first), up to `now` when given. */
+  /**
+   * One page of a partition of the due index, oldest first (or newest first), up to `now` when given, or
+   * within `from`..`to` (inclusive, either optional).
+   */
   queryShard(
     shard: string,
     options: {
       now?: number;
+      from?: number | undefined;
+      to?: number | undefined;
       limit: number;
       cursor?: PageCursor | undefined;
       newestFirst?: boolean | undefined;
@@ -44,6 +49,15 @@ export type TableAccess = {
   ): Promise<{ items: Item[]; cursor?: PageCursor }>;
   /** One page of a full-table Scan for one item type (never on a hot path). */
   scanType(type: ItemType, cursor: PageCursor | undefined): Promise<{ items: Item[]; cursor?: PageCursor }>;
+  /**
+   * One page of a full-table Scan for several item types, each item read with only `attributes` (the
+   * table's key and `type` always): for reports that must not carry payloads or identifiers around.
+   */
+  scanTypes(
+    types: readonly ItemType[],
+    attributes: readonly string[],
+    cursor: PageCursor | undefined,
+  ): Promise<{ items: Item[]; cursor?: PageCursor }>;
 };
 
 export type Item = Record<string, unknown>;
@@ -186,18 +200,30 @@ export function createTableAccess(options: { client: DynamoDBClient; tableName: 
       }
     },
 
-    async queryShard(shard, { now, limit, cursor, newestFirst }) {
-      const upTo = now !== undefined;
+    async queryShard(shard, { now, from, to, limit, cursor, newestFirst }) {
+      const upper = now ?? to;
+      const range =
+        from !== undefined && upper !== undefined
+          ? 'BETWEEN :from AND :to'
+          : from !== undefined
+            ? '>= :from'
+            : upper !== undefined
+              ? '<= :to'
+              : undefined;
       const result = await doc.send(
         new QueryCommand({
           TableName,
           IndexName: DUE_INDEX.name,
-          KeyConditionExpression: upTo ? '#shard = :shard AND #dueAt <= :now' : '#shard = :shard',
+          KeyConditionExpression: range ? `#shard = :shard AND #dueAt ${range}` : '#shard = :shard',
           ExpressionAttributeNames: {
             '#shard': DUE_INDEX.partition,
-            ...(upTo ? { '#dueAt': DUE_INDEX.sort } : {}),
+            ...(range ? { '#dueAt': DUE_INDEX.sort } : {}),
           },
-          ExpressionAttributeValues: { ':shard': shard, ...(upTo ? { ':now': now } : {}) },
+          ExpressionAttributeValues: {
+            ':shard': shard,
+            ...(from !== undefined ? { ':from': from } : {}),
+            ...(upper !== undefined ? { ':to': upper } : {}),
+          },
           ScanIndexForward: !newestFirst,
           Limit: limit,
           ExclusiveStartKey: cursor,
@@ -213,6 +239,24 @@ export function createTableAccess(options: { client: DynamoDBClient; tableName: 
           FilterExpression: '#type = :type',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: { ':type': type },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      return { items: result.Items ?? [], cursor: result.LastEvaluatedKey };
+    },
+
+    async scanTypes(types, attributes, cursor) {
+      const wanted = [...new Set([TABLE_KEY.partition, ...attributes])].filter((name) => name !== 'type');
+      const result = await doc.send(
+        new ScanCommand({
+          TableName,
+          FilterExpression: `#type IN (${types.map((_, index) => `:t${index}`).join(', ')})`,
+          ProjectionExpression: ['#type', ...wanted.map((_, index) => `#a${index}`)].join(', '),
+          ExpressionAttributeNames: {
+            '#type': 'type',
+            ...Object.fromEntries(wanted.map((name, index) => [`#a${index}`, name])),
+          },
+          ExpressionAttributeValues: Object.fromEntries(types.map((type, index) => [`:t${index}`, type])),
           ExclusiveStartKey: cursor,
         }),
       );

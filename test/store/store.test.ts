@@ -96,6 +96,7 @@ describe('createStore', () => {
       'putReceipt',
       'putStage',
       'queryDeferredDeals',
+      'queryDeliveryListing',
       'queryDue',
       'queryFailed',
       'queryProcessingChecks',
@@ -103,6 +104,7 @@ describe('createStore', () => {
       'resolveProcessingCheck',
       'scanDealPointers',
       'scanDeliveries',
+      'scanReport',
     ]);
   });
 });
