@@ -33,6 +33,7 @@ const serviceSettings = defineSettings({
   key: 'service',
   entries: {
     PORT: positiveInteger('PORT', 3000, 65535),
+    DASHBOARD_PORT: positiveInteger('DASHBOARD_PORT', 3100, 65535),
     TABLE_NAME: textWithDefault(
       'crm-conversions',
       /^[A-Za-z0-9_.-]{3,255}$/,
@@ -66,6 +67,7 @@ const serviceSettings = defineSettings({
     );
     return {
       port: env.PORT,
+      dashboardPort: env.DASHBOARD_PORT,
       tableName: env.TABLE_NAME,
       dynamodbEndpoint: env.DYNAMODB_ENDPOINT,
       awsRegion: env.AWS_REGION,

@@ -11,6 +11,18 @@ import type { CloseRecord, DeliveryRecord } from '../lib/domain';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const IPV4 = /^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$/;
+const IPV6 = /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$/i;
+
+export function isIpAddress(value: string): boolean {
+  return IPV4.test(value) || IPV6.test(value);
+}
+
+/** An IP address with its host part hidden: `203.0.113.x`, `2001:db8:…` (a /32 of IPv6). */
+export function maskIp(value: string): string {
+  const v4 = IPV4.exec(value);
+  if (v4) return `${v4[1]}.x`;
+  return `${value.split(':').slice(0, 2).join(':')}:…`;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -23,8 +35,7 @@ export function displayValue(path: string, value: unknown): string {
   }
   if (typeof value !== 'string') return String(value);
   if (HEX_SHA256.test(value)) return `sha256:${value.slice(0, 12)}…`;
-  const ip = IPV4.exec(value);
-  if (ip && /ip/i.test(path)) return `${ip[1]}.x (sent unhashed)`;
+  if (/ip/i.test(path) && isIpAddress(value)) return `${maskIp(value)} (sent unhashed)`;
   if (/user_?agent/i.test(path)) return `${value.split(' ')[0]} … (sent unhashed)`;
   return value.length > 72 ? `${value.slice(0, 71)}…` : value;
 }

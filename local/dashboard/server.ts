@@ -1,0 +1,103 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createBackfillHandler } from '../../functions/backfill';
+import { createDynamoClient, type Runtime } from '../../functions/runtime';
+import { loadConfig } from '../../lib/config';
+import { createStore } from '../../lib/store/store';
+import { startDynalite } from '../dynalite';
+import { applyLocalDefaults } from '../env';
+import { createLambdaContext } from '../lambda-context';
+import { createDashboard, type DashboardOptions } from './app';
+import { seedDemoData } from './demo-data';
+import { replayNotice } from './replay-notice';
+
+/**
+ * `npm run dashboard [-- --demo]`: the dashboard on 127.0.0.1:DASHBOARD_PORT (default 3100), over the table
+ * `npm run status` reads — DYNAMODB_ENDPOINT (e.g. the one `npm start` prints), else the AWS table
+ * TABLE_NAME with the shell's credentials, else the local default endpoint. `--demo`: over a table of its
+ * own that the demo's story fills (demo-data.ts), on an embedded DynamoDB.
+ */
+export async function startDashboard(
+  options: DashboardOptions & { port: number },
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer(createDashboard(options));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: the dashboard has no login, and a replay sends to the ad platforms.
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The replay button: the backfill's `{"replay": …}` input, through its handler, in this process. */
+export function replayThrough(
+  runtime: Runtime | (() => Promise<Runtime>),
+): NonNullable<DashboardOptions['replay']> {
+  const backfill = createBackfillHandler(typeof runtime === 'function' ? runtime : async () => runtime);
+  return async (replay) => replayNotice(await backfill({ replay }, createLambdaContext('backfill')));
+}
+
+async function main(argv: string[]): Promise<void> {
+  applyLocalDefaults();
+  const env = process.env;
+  const config = loadConfig(env);
+  if (argv.includes('--demo')) {
+    const dynamo = await startDynalite({ port: 0 });
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },
+    });
+    const tableName = 'crm-conversions-demo';
+    const demo = await seedDemoData({ client, endpoint: dynamo.endpoint, tableName });
+    const dashboard = await startDashboard({
+      store: demo.runtime.store,
+      now: () => demo.clock.now,
+      source: `demo data: table ${tableName} at ${dynamo.endpoint}`,
+      replay: replayThrough(demo.runtime),
+      port: config.dashboardPort,
+    });
+    console.log(
+      `dashboard on ${dashboard.url} (the demo's story; its clock stands at ${new Date(demo.clock.now).toISOString()})`,
+    );
+    return;
+  }
+  if (!env.DYNAMODB_ENDPOINT && !env.AWS_PROFILE && !env.AWS_ACCESS_KEY_ID) {
+    env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT ?? 8000}`;
+    env.AWS_ACCESS_KEY_ID = 'local';
+    env.AWS_SECRET_ACCESS_KEY = 'local';
+  }
+  const local = loadConfig(env);
+  const client = createDynamoClient(local);
+  const source = `table ${local.tableName} at ${local.dynamodbEndpoint ?? `AWS ${local.awsRegion}`}`;
+  const { getDefaultRuntime } = await import('../../functions/runtime');
+  const dashboard = await startDashboard({
+    store: createStore({ client, tableName: local.tableName }),
+    now: Date.now,
+    source,
+    replay: replayThrough(getDefaultRuntime),
+    port: local.dashboardPort,
+  });
+  console.log(`dashboard on ${dashboard.url} — ${source}`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error) => {
+    const message = (error as Error).message;
+    console.error(
+      message.includes('EADDRINUSE')
+        ? `dashboard: port ${process.env.DASHBOARD_PORT ?? 3100} is taken — set DASHBOARD_PORT`
+        : `dashboard: ${message}`,
+    );
+    process.exit(1);
+  });
+}
