@@ -4,6 +4,7 @@ import { DESTINATIONS } from '../../lib/destinations/registry';
 import type { DeliveryRecord } from '../../lib/domain';
 import { leadKeysOf } from '../../lib/pipeline/subject-keys';
 import type { Store } from '../../lib/store/store';
+import { deliveriesCsv } from '../delivery-csv';
 import { readStatusData } from '../status-data';
 import { crmPage } from './crm-page';
 import { CursorError, listDeliveries } from './delivery-list';
@@ -27,8 +28,6 @@ export type DashboardOptions = {
   source: string;
   /** Replays a subject's deliveries (all, or one destination); answers a sentence for the page. */
   replay?: (request: { subjects: string[]; destinations?: string[] }) => Promise<string>;
-  /** CSV of a list of deliveries (the rows of `npm run status -- --csv`). */
-  csv?: (deliveries: DeliveryRecord[]) => string;
   token?: string;
 };
 
@@ -65,7 +64,7 @@ export function createDashboard(options: DashboardOptions) {
   async function route(
     request: IncomingMessage,
     url: URL,
-  ): Promise<{ status?: number; type?: string; body: string; location?: string }> {
+  ): Promise<{ status?: number; type?: string; disposition?: string; body: string; location?: string }> {
     const path = url.pathname;
     if (request.method === 'GET' && path === '/') {
       const days = parseDays(url.searchParams);
@@ -86,7 +85,6 @@ export function createDashboard(options: DashboardOptions) {
       };
     }
     if (request.method === 'GET' && path === '/subjects.csv') {
-      if (!options.csv) throw new HttpError(404, 'CSV export is not available in this version');
       const { filter } = parseListQuery(url.searchParams);
       const deliveries: DeliveryRecord[] = [];
       let cursor: string | undefined;
@@ -99,7 +97,11 @@ export function createDashboard(options: DashboardOptions) {
         deliveries.push(...list.rows.map((row) => row.delivery));
         cursor = list.next;
       } while (cursor);
-      return { type: 'text/csv; charset=utf-8', body: options.csv(deliveries) };
+      return {
+        type: 'text/csv; charset=utf-8',
+        disposition: 'attachment; filename="deliveries.csv"',
+        body: deliveriesCsv(deliveries),
+      };
     }
     if (request.method === 'GET' && path.startsWith('/subjects/')) {
       const subjectKey = decodeURIComponent(path.slice('/subjects/'.length));
@@ -171,6 +173,7 @@ export function createDashboard(options: DashboardOptions) {
         ...headers,
         'content-type': result.type ?? 'text/html; charset=utf-8',
         ...(result.location ? { location: result.location } : {}),
+        ...(result.disposition ? { 'content-disposition': result.disposition } : {}),
       });
       response.end(result.body);
     } catch (error) {
