@@ -1,5 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createJsonStandIn, listenOnLoopback } from './loopback-server';
 
 /**
  * A stand-in for Meta's Conversions API on loopback, for the dashboard's demo data: it takes
@@ -17,68 +16,32 @@ export async function startMetaStandIn(options: {
   refusedLeadId?: string;
 }): Promise<MetaStandIn> {
   let requests = 0;
-  const server = createServer((request, response) => {
-    const answer = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
-    };
-    let raw = '';
-    request.on('data', (chunk: Buffer) => {
-      raw += chunk.toString();
-    });
-    request.on('end', () => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      if (request.method !== 'POST' || url.pathname !== `/${options.apiVersion}/${options.pixelId}/events`) {
-        return answer(404, {
-          error: { message: 'not in the demo stand-in', type: 'GraphMethodException', code: 803 },
-        });
-      }
-      requests++;
-      const trace = `demo-fbtrace-${requests}`;
-      let body: {
-        access_token?: unknown;
-        data?: { user_data?: { lead_id?: unknown }; event_id?: unknown }[];
-      };
-      try {
-        body = JSON.parse(raw || '{}');
-      } catch {
-        return answer(400, {
-          error: { message: 'Invalid JSON', type: 'OAuthException', code: 100, fbtrace_id: trace },
-        });
-      }
-      if (body.access_token !== options.accessToken) {
-        return answer(400, {
-          error: {
-            message: 'Invalid OAuth access token',
-            type: 'OAuthException',
-            code: 190,
-            fbtrace_id: trace,
-          },
-        });
-      }
-      const events = Array.isArray(body.data) ? body.data : [];
-      if (options.refusedLeadId && JSON.stringify(events).includes(options.refusedLeadId)) {
-        return answer(400, {
-          error: {
-            message: 'Invalid parameter: the event is outside the attribution window',
-            type: 'OAuthException',
-            code: 100,
-            fbtrace_id: trace,
-          },
-        });
-      }
-      return answer(200, { events_received: events.length, messages: [], fbtrace_id: trace });
-    });
+  const answer = (status: number, body: unknown) => ({ status, body });
+  const server = createJsonStandIn((request) => {
+    if (
+      request.method !== 'POST' ||
+      request.url.pathname !== `/${options.apiVersion}/${options.pixelId}/events`
+    ) {
+      return answer(404, {
+        error: { message: 'not in the demo stand-in', type: 'GraphMethodException', code: 803 },
+      });
+    }
+    requests++;
+    const trace = `demo-fbtrace-${requests}`;
+    const refuse = (message: string, code: number) =>
+      answer(400, { error: { message, type: 'OAuthException', code, fbtrace_id: trace } });
+    let body: { access_token?: unknown; data?: unknown[] };
+    try {
+      body = JSON.parse(request.body || '{}');
+    } catch {
+      return refuse('Invalid JSON', 100);
+    }
+    if (body.access_token !== options.accessToken) return refuse('Invalid OAuth access token', 190);
+    const events = Array.isArray(body.data) ? body.data : [];
+    if (options.refusedLeadId && JSON.stringify(events).includes(options.refusedLeadId)) {
+      return refuse('Invalid parameter: the event is outside the attribution window', 100);
+    }
+    return answer(200, { events_received: events.length, messages: [], fbtrace_id: trace });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), requests: () => requests };
 }

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server';
 
 /**
  * The demo's stand-in for the Salesforce REST API, on loopback: it answers the backfill's SOQL query with
@@ -52,15 +52,5 @@ export async function startSalesforceStandIn(apiVersion: string): Promise<StandI
     const records = inWindow ? [LOST_WEBHOOK_OPPORTUNITY] : [];
     return answer(200, { totalSize: records.length, done: true, records });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    queries: () => queries,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), queries: () => queries };
 }

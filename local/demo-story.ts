@@ -140,6 +140,16 @@ export async function tellDemoStory(
     ),
   );
 
+  const webhookRow = (result: HttpResult, crm: string, label: string, file: string) => {
+    const recorded = Number(bodyOf(result).recorded ?? 0);
+    return [
+      String(result.statusCode),
+      crm,
+      label,
+      recorded > 0 ? `recorded ${recorded}` : 'nothing new',
+      `events/${file}`,
+    ];
+  };
   const hubspotCall = async (file: string, label: string) => {
     clock.advance(1000);
     const event = resignHubspotEvent(await sample(file), {
@@ -148,14 +158,7 @@ export async function tellDemoStory(
       publicBaseUrl: undefined,
     });
     const result = (await hubspot(event, createLambdaContext('hubspot-webhook'))) as HttpResult;
-    const recorded = Number(bodyOf(result).recorded ?? 0);
-    return [
-      String(result.statusCode),
-      'HubSpot',
-      label,
-      recorded > 0 ? `recorded ${recorded}` : 'nothing new',
-      `events/${file}`,
-    ];
+    return webhookRow(result, 'HubSpot', label, file);
   };
   const salesforceCall = async (file: string, label: string) => {
     clock.advance(1000);
@@ -163,14 +166,7 @@ export async function tellDemoStory(
       await sample(file),
       createLambdaContext('salesforce-webhook'),
     )) as HttpResult;
-    const recorded = Number(bodyOf(result).recorded ?? 0);
-    return [
-      String(result.statusCode),
-      'Salesforce',
-      label,
-      recorded > 0 ? `recorded ${recorded}` : 'nothing new',
-      `events/${file}`,
-    ];
+    return webhookRow(result, 'Salesforce', label, file);
   };
   heading(2, 'Deals close in the CRMs; their webhooks call the connector');
   out(

@@ -19,3 +19,15 @@ export function applyLocalDefaults(env: NodeJS.ProcessEnv = process.env): void {
   // EMF metrics are for CloudWatch; on a terminal they are noise.
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 }
+
+/**
+ * Which table the reports read (`npm run status`, `npm run dashboard`): DYNAMODB_ENDPOINT when set; else, with
+ * AWS credentials in the shell (AWS_PROFILE or AWS_ACCESS_KEY_ID), the AWS table TABLE_NAME; else the local
+ * DynamoDB `npm start` holds on LOCAL_DYNAMODB_PORT (default 8000).
+ */
+export function useReportTable(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.DYNAMODB_ENDPOINT || env.AWS_PROFILE || env.AWS_ACCESS_KEY_ID) return;
+  env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT ?? 8000}`;
+  env.AWS_ACCESS_KEY_ID = 'local';
+  env.AWS_SECRET_ACCESS_KEY = 'local';
+}

@@ -1,7 +1,7 @@
 import { createDynamoClient } from '../functions/runtime';
 import { loadConfig } from '../lib/config';
 import { createStore } from '../lib/store/store';
-import { applyLocalDefaults } from './env';
+import { applyLocalDefaults, useReportTable } from './env';
 import { statusOutput } from './status-output';
 
 /**
@@ -12,11 +12,7 @@ import { statusOutput } from './status-output';
 async function main(argv: string[]): Promise<void> {
   applyLocalDefaults();
   const env = process.env;
-  if (!env.DYNAMODB_ENDPOINT && !env.AWS_PROFILE && !env.AWS_ACCESS_KEY_ID) {
-    env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT ?? 8000}`;
-    env.AWS_ACCESS_KEY_ID = 'local';
-    env.AWS_SECRET_ACCESS_KEY = 'local';
-  }
+  useReportTable(env);
   const config = loadConfig(env);
   const client = createDynamoClient(config);
   const store = createStore({ client, tableName: config.tableName });

@@ -1,13 +1,13 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createBackfillHandler } from '../../functions/backfill';
 import { createDynamoClient, type Runtime } from '../../functions/runtime';
 import { loadConfig } from '../../lib/config';
 import { createStore } from '../../lib/store/store';
 import { startDynalite } from '../dynalite';
-import { applyLocalDefaults } from '../env';
+import { applyLocalDefaults, useReportTable } from '../env';
 import { createLambdaContext } from '../lambda-context';
+import { type LoopbackServer, listenOnLoopback } from '../loopback-server';
 import { createDashboard, type DashboardOptions } from './app';
 import { seedDemoData } from './demo-data';
 import { replayNotice } from './replay-notice';
@@ -18,24 +18,9 @@ import { replayNotice } from './replay-notice';
  * TABLE_NAME with the shell's credentials, else the local default endpoint. `--demo`: over a table of its
  * own that the demo's story fills (demo-data.ts), on an embedded DynamoDB.
  */
-export async function startDashboard(
-  options: DashboardOptions & { port: number },
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = createServer(createDashboard(options));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // Loopback only: the dashboard has no login, and a replay sends to the ad platforms.
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export async function startDashboard(options: DashboardOptions & { port: number }): Promise<LoopbackServer> {
+  // Loopback only: the dashboard has no login, and a replay sends to the ad platforms.
+  return listenOnLoopback(createServer(createDashboard(options)), options.port);
 }
 
 /** The replay button: the backfill's `{"replay": …}` input, through its handler, in this process. */
@@ -71,11 +56,7 @@ async function main(argv: string[]): Promise<void> {
     );
     return;
   }
-  if (!env.DYNAMODB_ENDPOINT && !env.AWS_PROFILE && !env.AWS_ACCESS_KEY_ID) {
-    env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT ?? 8000}`;
-    env.AWS_ACCESS_KEY_ID = 'local';
-    env.AWS_SECRET_ACCESS_KEY = 'local';
-  }
+  useReportTable(env);
   const local = loadConfig(env);
   const client = createDynamoClient(local);
   const source = `table ${local.tableName} at ${local.dynamodbEndpoint ?? `AWS ${local.awsRegion}`}`;

@@ -1,19 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CloseRecord, DeliveryRecord, LeadRecord } from '../../lib/domain';
+import type { CloseRecord, LeadRecord } from '../../lib/domain';
 import type { Store } from '../../lib/store/store';
+import { deliveryRecord } from '../support/deliveries';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { dueItems, scanTable } from '../support/table-items';
 
-const delivery = (subjectKey: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
-  subjectKey,
-  destination: 'meta',
-  status: 'delivered',
-  subjectVersion: 1,
-  attempts: 1,
-  createdAt: 1000,
-  updatedAt: 1000,
-  ...overrides,
-});
+const delivery = deliveryRecord;
 
 describe('queryDeliveryListing', () => {
   let table: TestTable;

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const INSTALL_CHROMIUM = 'install Chromium to run them: sudo apt-get install -y chromium (or set CHROMIUM_PATH)';
+export const INSTALL_CHROMIUM =
+  'install Chromium to run them: sudo apt-get install -y chromium (or set CHROMIUM_PATH)';
 
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);

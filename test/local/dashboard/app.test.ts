@@ -1,20 +1,11 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryRecord } from '../../../lib/domain';
 import { startDashboard } from '../../../local/dashboard/server';
+import { deliveryRecord } from '../../support/deliveries';
 import { createTestTable } from '../../support/dynamo';
 
 /** The dashboard's HTTP edge: loopback only, bad input a 400 naming the field, the replay form's token, the CSV. */
-const delivery = (subjectKey: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
-  subjectKey,
-  destination: 'meta',
-  status: 'delivered',
-  subjectVersion: 1,
-  attempts: 1,
-  createdAt: 1000,
-  updatedAt: 1000,
-  ...overrides,
-});
+const delivery = deliveryRecord;
 
 function get(
   url: string,

@@ -2,19 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloseRecord, DeliveryRecord } from '../../../lib/domain';
 import type { Store } from '../../../lib/store/store';
 import { CursorError, listDeliveries } from '../../../local/dashboard/delivery-list';
+import { deliveryRecord } from '../../support/deliveries';
 import { createTestTable } from '../../support/dynamo';
 import { countCommands } from '../../support/write-counter';
 
-const delivery = (subjectKey: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
-  subjectKey,
-  destination: 'meta',
-  status: 'delivered',
-  subjectVersion: 1,
-  attempts: 1,
-  createdAt: 1000,
-  updatedAt: 1000,
-  ...overrides,
-});
+const delivery = deliveryRecord;
 
 const close = (subjectKey: string, crm: string): CloseRecord => ({
   subjectKey,
