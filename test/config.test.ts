@@ -104,6 +104,8 @@ describe('loadConfig', () => {
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
+    ['DASHBOARD_PORT', 'dash'],
+    ['DASHBOARD_PORT', '0'],
     ['DYNAMODB_ENDPOINT', 'localhost:8000'],
     ['PUBLIC_BASE_URL', 'ftp://example.com'],
     ['COLLECT_API_KEYS', 'short'],
@@ -126,6 +128,11 @@ describe('loadConfig', () => {
     const error = configError({ [name]: value });
     expect(error.variables).toEqual([name]);
     expect(error.message).toContain(name);
+  });
+
+  it('reads DASHBOARD_PORT, 3100 by default', () => {
+    expect(loadConfig({}).dashboardPort).toBe(3100);
+    expect(loadConfig({ DASHBOARD_PORT: '4100' }).dashboardPort).toBe(4100);
   });
 
   it('reads DEFAULT_PHONE_COUNTRY as an upper-case ISO-2 code, unset by default', () => {

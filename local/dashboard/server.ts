@@ -23,12 +23,24 @@ export async function startDashboard(options: DashboardOptions & { port: number 
   return listenOnLoopback(createServer(createDashboard(options)), options.port);
 }
 
-/** The replay button: the backfill's `{"replay": …}` input, through its handler, in this process. */
+/**
+ * The replay button: the backfill's `{"replay": …}` input, through its handler, in this process. A
+ * destination this process's configuration leaves disabled (its credentials absent) is said so, not skipped
+ * in silence.
+ */
 export function replayThrough(
   runtime: Runtime | (() => Promise<Runtime>),
 ): NonNullable<DashboardOptions['replay']> {
-  const backfill = createBackfillHandler(typeof runtime === 'function' ? runtime : async () => runtime);
-  return async (replay) => replayNotice(await backfill({ replay }, createLambdaContext('backfill')));
+  const resolve = typeof runtime === 'function' ? runtime : async () => runtime;
+  const backfill = createBackfillHandler(resolve);
+  return async (replay) => {
+    const enabled = new Set((await resolve()).destinations.map((destination) => destination.name));
+    const disabled = (replay.destinations ?? []).filter((name) => !enabled.has(name));
+    if (disabled.length > 0 || enabled.size === 0) {
+      return `replay: ${disabled.join(', ') || 'every destination'} disabled in this dashboard's configuration (credentials absent): see docs/dashboard.md`;
+    }
+    return replayNotice(await backfill({ replay }, createLambdaContext('backfill')));
+  };
 }
 
 async function main(argv: string[]): Promise<void> {
