@@ -75,7 +75,7 @@ export function createDemoRuntime(options: {
   salesforceUrl: string;
   fetch: typeof fetch;
   metrics: NonNullable<RuntimeOverrides['metrics']>;
-  live?: { dataManagerUrl: string; metaUrl: string };
+  live?: { dataManagerUrl: string; metaUrl: string; conversionStages?: string };
 }): Runtime {
   const { live } = options;
   return createRuntime(
@@ -95,6 +95,7 @@ export function createDemoRuntime(options: {
             GOOGLE_DATAMANAGER_BASE_URL: live.dataManagerUrl,
             GOOGLE_OAUTH_TOKEN_URL: `${live.dataManagerUrl}/token`,
             META_GRAPH_BASE_URL: live.metaUrl,
+            ...(live.conversionStages ? { CONVERSION_STAGES: live.conversionStages } : {}),
           }
         : { DRY_RUN: 'true' }),
       GOOGLE_ADS_CUSTOMER_ID: '123-456-7890',

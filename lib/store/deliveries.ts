@@ -41,15 +41,37 @@ export type DeliveryStore = {
   /** Every delivery, page by page: for the status report only (never on a hot path). */
   scanDeliveries(cursor?: PageCursor): Promise<{ items: DeliveryRecord[]; cursor?: PageCursor }>;
   /**
-   * One page of the deliveries listed under `listing` (its partition of the due index), newest first:
-   * `waiting` by when the next attempt is due, the others by when they last changed (`from`..`to`, ms,
-   * inclusive). Each comes with its position, the cursor that starts a page just after it.
+   * One page of one partition of the due index a listing reads (LISTING_PARTITIONS), its deliveries only,
+   * newest first: by when the next attempt is due (DUE) or the check is (PROCESSING), else by when they
+   * last changed (`from`..`to`, ms, inclusive). Each comes with its position, the cursor that starts a page
+   * just after it.
    */
   queryDeliveryListing(
-    listing: DeliveryListing,
+    partition: DeliveryPartition,
     options: { limit: number; cursor?: PageCursor | undefined; from?: number; to?: number },
   ): Promise<DeliveryListingPage>;
 };
+
+/**
+ * Where each listing's deliveries sit in the due index: waiting ones in the due work, failed ones in theirs,
+ * an accepted one in `STATUS#accepted` or — while the processing check rides on the delivery — in the
+ * processing checks' partition, the others in `STATUS#<state>`.
+ */
+export const LISTING_PARTITIONS = {
+  waiting: [DUE_SHARD],
+  accepted: [settledShard('accepted'), PROCESSING_SHARD],
+  processed: [settledShard('processed')],
+  partial_success: [settledShard('partial_success')],
+  delivered: [settledShard('delivered')],
+  skipped: [settledShard('skipped')],
+  failed: [FAILED_SHARD],
+} as const satisfies Record<DeliveryListing, readonly string[]>;
+export type DeliveryPartition = (typeof LISTING_PARTITIONS)[DeliveryListing][number];
+export const DELIVERY_PARTITIONS: readonly DeliveryPartition[] = [
+  ...new Set(Object.values(LISTING_PARTITIONS).flat()),
+];
+/** The partitions whose sort key is something else than the last change. */
+const SORTED_BY_DUE_TIME: ReadonlySet<string> = new Set([DUE_SHARD, PROCESSING_SHARD]);
 
 export type DeliveryListingPage = {
   entries: { delivery: DeliveryRecord; position: PageCursor }[];
@@ -97,7 +119,7 @@ export function createDeliveryStore(table: TableAccess): DeliveryStore {
       } else if (failureReason(delivery.status) !== undefined) {
         item[DUE_INDEX.partition] = FAILED_SHARD;
         item[DUE_INDEX.sort] = delivery.updatedAt;
-      } else {
+      } else if (!isAwaitingAttempt(delivery.status)) {
         item[DUE_INDEX.partition] = settledShard(deliveryState(delivery.status));
         item[DUE_INDEX.sort] = delivery.updatedAt;
       }
@@ -141,11 +163,8 @@ export function createDeliveryStore(table: TableAccess): DeliveryStore {
       return { deliveries, cursor: page.cursor };
     },
 
-    async queryDeliveryListing(listing, { limit, cursor, from, to }) {
-      const shard =
-        listing === 'waiting' ? DUE_SHARD : listing === 'failed' ? FAILED_SHARD : settledShard(listing);
-      // The due partition's sort is the next attempt, not the last change: no time range there.
-      const range = listing === 'waiting' ? {} : { from, to };
+    async queryDeliveryListing(shard, { limit, cursor, from, to }) {
+      const range = SORTED_BY_DUE_TIME.has(shard) ? {} : { from, to };
       const page = await table.queryShard(shard, { limit, cursor, newestFirst: true, ...range });
       const entries = page.items
         .filter((item) => item.type === ITEM_TYPES.delivery)

@@ -4,7 +4,7 @@ import { type PageCursor, STORED_ATTRIBUTE_NAMES, type TableAccess, toRecord } f
 
 /**
  * What the reports (`npm run status`, the dashboard's overview) read of the whole table, in one Scan: every
- * delivery, deal pointer, subject and lead with only the attributes a count needs — never a payload, an
+ * delivery, deal pointer, subject (close, order, funnel stage) and lead with only the attributes a count needs — never a payload, an
  * attempt history, an identifier, an IP address or a user agent.
  */
 export type ReportStore = {
@@ -26,13 +26,15 @@ export type ReportDelivery = Pick<
   | 'delivered'
 >;
 
-/** A close, an order or a funnel stage, as counted: its kind, CRM, outcome and times. */
+/** A close, an order or a funnel stage, as counted: its kind, CRM, outcome or stage, and time. */
 export type ReportSubject = {
   subjectKey: string;
-  kind: 'close' | 'order';
+  kind: 'close' | 'order' | 'stage';
   crm?: string;
   outcome?: CloseOutcome;
-  /** The close's time in the CRM, or the order's. */
+  /** The stage's name (`kind: 'stage'`). */
+  stage?: string;
+  /** The close's time in the CRM, the order's, or when the lead reached the stage. */
   at: number;
 };
 
@@ -72,6 +74,8 @@ const ATTRIBUTES = [
   'outcome',
   'closedAt',
   'occurredAt',
+  'stage',
+  'reachedAt',
   // leads
   'leadId',
   'capturedAt',
@@ -81,7 +85,14 @@ export function createReportStore(table: TableAccess): ReportStore {
   return {
     async scanReport(cursor) {
       const page = await table.scanTypes(
-        [ITEM_TYPES.delivery, ITEM_TYPES.deal, ITEM_TYPES.close, ITEM_TYPES.order, ITEM_TYPES.lead],
+        [
+          ITEM_TYPES.delivery,
+          ITEM_TYPES.deal,
+          ITEM_TYPES.close,
+          ITEM_TYPES.order,
+          ITEM_TYPES.stage,
+          ITEM_TYPES.lead,
+        ],
         ATTRIBUTES,
         cursor,
       );
@@ -95,6 +106,14 @@ export function createReportStore(table: TableAccess): ReportStore {
             subjectKey: String(item[SUBJECT_KEY]),
             kind: 'order',
             at: Number(item.occurredAt),
+          });
+        } else if (item.type === ITEM_TYPES.stage) {
+          result.subjects.push({
+            subjectKey: String(item[SUBJECT_KEY]),
+            kind: 'stage',
+            ...(typeof item.crm === 'string' ? { crm: item.crm } : {}),
+            stage: String(item.stage),
+            at: Number(item.reachedAt),
           });
         } else {
           result.subjects.push({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DESTINATIONS } from '../../lib/destinations/registry';
-import type { DeliveryRecord } from '../../lib/domain';
+import { type DeliveryRecord, isStageSubject, parseStageSubjectKey, stageSubjectKey } from '../../lib/domain';
 import { leadKeysOf } from '../../lib/pipeline/subject-keys';
 import type { Store } from '../../lib/store/store';
 import { deliveriesCsv } from '../delivery-csv';
@@ -29,6 +29,8 @@ export type DashboardOptions = {
   /** Replays a subject's deliveries (all, or one destination); answers a sentence for the page. */
   replay?: (request: { subjects: string[]; destinations?: string[] }) => Promise<string>;
   token?: string;
+  /** CONVERSION_STAGES' names: a close's timeline shows the stages its lead reached. */
+  stageNames?: readonly string[];
 };
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -108,16 +110,25 @@ export function createDashboard(options: DashboardOptions) {
       if (subjectKey === '' || subjectKey.length > 300)
         throw new QueryError(['subject: a lead ID or order:<id>']);
       const [leadKey] = leadKeysOf([subjectKey]);
+      const isClose = leadKey !== undefined && parseStageSubjectKey(subjectKey) === undefined;
+      const stageKeys = isClose
+        ? (options.stageNames ?? []).map((stage) => stageSubjectKey(stage, subjectKey))
+        : [];
       const state = await options.store.getState({
-        subjects: [subjectKey],
-        ...(leadKey ? { leads: [leadKey] } : {}),
+        subjects: [subjectKey, ...stageKeys],
+        ...(leadKey ? { leads: [parseStageSubjectKey(subjectKey)?.leadKey ?? leadKey] } : {}),
         deliveries: DESTINATIONS.map((definition) => ({ subjectKey, destination: definition.name })),
+      });
+      const stages = stageKeys.flatMap((key) => {
+        const stage = state.subjects.get(key);
+        return stage && isStageSubject(stage) ? [stage] : [];
       });
       const timeline = buildTimeline(
         subjectKey,
         state.subjects.get(subjectKey),
-        leadKey ? state.leads.get(leadKey) : undefined,
+        [...state.leads.values()][0],
         [...state.deliveries.values()],
+        stages,
       );
       const noticeId = url.searchParams.get('notice');
       const notice = noticeId ? notices.get(noticeId) : undefined;

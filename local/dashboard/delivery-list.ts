@@ -6,6 +6,7 @@ import {
   type DeliveryRecord,
   deliveryListing,
 } from '../../lib/domain';
+import { DELIVERY_PARTITIONS, type DeliveryPartition, LISTING_PARTITIONS } from '../../lib/store/deliveries';
 import type { Store } from '../../lib/store/store';
 import { DUE_INDEX } from '../../lib/store/table';
 import type { PageCursor } from '../../lib/store/table-access';
@@ -13,8 +14,8 @@ import type { PageCursor } from '../../lib/store/table-access';
 /**
  * The dashboard's list of subjects, one row per delivery, newest first, through the due index's partitions
  * (lib/store/deliveries.ts queryDeliveryListing) and never a Scan: a status filter reads one partition; no
- * status filter merges every partition by its sort key (the next attempt for waiting deliveries, the last
- * change for the others). Filters the index does not key on (destination, reason, CRM, and the date of a
+ * status filter merges every partition by its sort key (the next attempt for waiting deliveries, the check's
+ * time for accepted ones whose processing check rides on them, the last change for the others). Filters the index does not key on (destination, reason, CRM, and the date of a
  * waiting delivery) are applied to what is read, and one page view reads at most `budget` deliveries: a page
  * may then come back short, with a cursor to go on from.
  */
@@ -41,7 +42,7 @@ export type DeliveryListPage = {
 type ListingStore = Pick<Store, 'queryDeliveryListing' | 'getSubjects'>;
 type Entry = Awaited<ReturnType<Store['queryDeliveryListing']>>['entries'][number];
 type Stream = {
-  listing: DeliveryListing;
+  partition: DeliveryPartition;
   /** Where this stream resumes on the next page: just after its last consumed delivery. */
   resume: PageCursor | undefined;
   buffer: Entry[];
@@ -53,15 +54,15 @@ type Stream = {
 const FETCH_SIZE = 100;
 const DEFAULT_BUDGET = 2000;
 
-/** The cursor's shape: per listing, where it resumes (`null`: read to its end). */
+/** The cursor's shape: per partition read, where it resumes (`null`: read to its end). */
 const CursorSchema = v.record(
-  v.picklist(DELIVERY_LISTINGS),
+  v.picklist(DELIVERY_PARTITIONS),
   v.nullable(v.record(v.string(), v.union([v.string(), v.number()]))),
 );
 
 export class CursorError extends Error {}
 
-function decodeCursor(cursor: string): Partial<Record<DeliveryListing, PageCursor | null>> {
+function decodeCursor(cursor: string): Partial<Record<DeliveryPartition, PageCursor | null>> {
   try {
     const parsed = v.safeParse(CursorSchema, JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     if (parsed.success) return parsed.output;
@@ -77,7 +78,7 @@ function encodeCursor(streams: readonly Stream[]): string | undefined {
   for (const stream of streams) {
     const done = stream.buffer.length === 0 && stream.fetchFrom === undefined && stream.started;
     const resume = stream.buffer.length === 0 && !done ? stream.fetchFrom : stream.resume;
-    state[stream.listing] = done ? null : (resume ?? {});
+    state[stream.partition] = done ? null : (resume ?? {});
     if (!done) more = true;
   }
   return more ? Buffer.from(JSON.stringify(state)).toString('base64url') : undefined;
@@ -112,15 +113,16 @@ export async function listDeliveries(
       ? (['skipped', 'failed'] as const)
       : DELIVERY_LISTINGS;
   const streams: Stream[] = listings
-    .filter((listing) => !saved || saved[listing] !== null)
-    .map((listing) => {
-      const from = saved?.[listing];
+    .flatMap((listing): readonly DeliveryPartition[] => LISTING_PARTITIONS[listing])
+    .filter((partition) => !saved || saved[partition] !== null)
+    .map((partition) => {
+      const from = saved?.[partition];
       const resume = from && Object.keys(from).length > 0 ? from : undefined;
-      return { listing, resume, buffer: [], fetchFrom: resume, started: false };
+      return { partition, resume, buffer: [], fetchFrom: resume, started: false };
     });
   const fill = async (stream: Stream) => {
     if (stream.buffer.length > 0 || (stream.started && stream.fetchFrom === undefined)) return;
-    const page = await store.queryDeliveryListing(stream.listing, {
+    const page = await store.queryDeliveryListing(stream.partition, {
       limit: FETCH_SIZE,
       cursor: stream.fetchFrom,
       ...(filter.from !== undefined ? { from: filter.from } : {}),
@@ -129,7 +131,7 @@ export async function listDeliveries(
     stream.started = true;
     stream.buffer = page.entries;
     stream.fetchFrom = page.cursor;
-    // A page of due subjects only (no delivery among them): read on.
+    // A page of due subjects or processing-check items only (no delivery among them): read on.
     if (stream.buffer.length === 0 && stream.fetchFrom !== undefined) await fill(stream);
   };
 

@@ -26,6 +26,19 @@ import { createLambdaContext } from '../lambda-context';
  */
 export const META_REFUSED_LEAD = 'lead_mno345';
 
+/**
+ * One funnel stage before the close (docs/stages.md): a HubSpot deal won implies it, so the dashboard has
+ * stages to count and show.
+ */
+export const DEMO_CONVERSION_STAGES = JSON.stringify([
+  {
+    name: 'qualified',
+    hubspot: { dealStages: ['qualifiedtobuy'] },
+    google: { conversionAction: '333333333' },
+    meta: { eventName: 'LeadQualified' },
+  },
+]);
+
 export type DemoData = { runtime: Runtime; clock: DemoClock; stop: () => Promise<void> };
 
 export async function seedDemoData(options: {
@@ -57,7 +70,7 @@ export async function seedDemoData(options: {
       salesforceUrl: salesforce.url,
       fetch: loopbackFetch(salesforce.url, dataManager.url, meta.url),
       metrics: createMetricsRecorder(() => {}),
-      live: { dataManagerUrl: dataManager.url, metaUrl: meta.url },
+      live: { dataManagerUrl: dataManager.url, metaUrl: meta.url, conversionStages: DEMO_CONVERSION_STAGES },
     });
     const silent = { out: () => {}, heading: () => {} };
     await tellDemoStory(runtime, clock, silent);

@@ -5,6 +5,7 @@ import type { Overview } from './overview';
 /** The overview page: the funnel by day, then what reached each platform and what became of it. */
 const COLORS = {
   leads: '#7aa6d8',
+  stages: '#4bb3b0',
   won: '#2f9e58',
   lost: '#d0803c',
   orders: '#8c6bc8',
@@ -35,6 +36,7 @@ export function overviewPage(overview: Overview): Html {
   const { period, byDay } = overview;
   const numbers = [
     ['leads-captured', period.leads, 'leads captured'],
+    ['stages-reached', period.stages, 'stages reached'],
     ['closes-won', period.won, 'closes won'],
     ['closes-lost', period.lost, 'closes lost'],
     ['orders', period.orders, 'orders'],
@@ -73,6 +75,7 @@ ${dailyBars(
   days,
   [
     { name: 'leads captured', color: COLORS.leads, values: byDay.leads },
+    ...(period.stages > 0 ? [{ name: 'stages reached', color: COLORS.stages, values: byDay.stages }] : []),
     { name: 'closes won', color: COLORS.won, values: byDay.won },
     { name: 'closes lost', color: COLORS.lost, values: byDay.lost },
     ...(period.orders > 0 ? [{ name: 'orders', color: COLORS.orders, values: byDay.orders }] : []),

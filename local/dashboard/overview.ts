@@ -4,14 +4,16 @@ import { buildStatusReport, type StatusReport } from '../status-report';
 
 /**
  * The overview's numbers (pure), from what `npm run status` reads (status-data.ts) and with its own
- * report code: leads captured, closes won and lost and orders by day (UTC) over the last `days` days up to
+ * report code: leads captured, funnel stages reached, closes won and lost and orders by day (UTC) over the last `days` days up to
  * `now`, and, over every delivery in the table, each destination's outcomes (outcome-summary.ts) and the
  * stuck and failed ones (status-report.ts).
  */
 export type Overview = {
   days: string[];
-  byDay: { leads: number[]; won: number[]; lost: number[]; orders: number[] };
-  period: { leads: number; won: number; lost: number; orders: number };
+  byDay: { leads: number[]; stages: number[]; won: number[]; lost: number[]; orders: number[] };
+  period: { leads: number; stages: number; won: number; lost: number; orders: number };
+  /** Leads that reached each funnel stage in the period, by stage name. */
+  stages: Record<string, number>;
   deliveries: number;
   destinations: { destination: string; total: number; outcomes: DestinationOutcomes }[];
   stuck: StatusReport['oldestWaiting'];
@@ -29,6 +31,7 @@ export function buildOverview(data: StatusData, options: { now: number; days: nu
   const slot = new Map(days.map((day, index) => [day, index]));
   const byDay = {
     leads: days.map(() => 0),
+    stages: days.map(() => 0),
     won: days.map(() => 0),
     lost: days.map(() => 0),
     orders: days.map(() => 0),
@@ -38,9 +41,14 @@ export function buildOverview(data: StatusData, options: { now: number; days: nu
     if (index !== undefined) series[index] = (series[index] ?? 0) + 1;
   };
   for (const lead of data.leads) count(byDay.leads, lead.capturedAt);
+  const stages: Record<string, number> = {};
   for (const subject of data.subjects) {
     if (!Number.isFinite(subject.at)) continue;
-    if (subject.kind === 'order') count(byDay.orders, subject.at);
+    if (subject.kind === 'stage') {
+      count(byDay.stages, subject.at);
+      if (slot.has(dayOf(subject.at)) && subject.stage)
+        stages[subject.stage] = (stages[subject.stage] ?? 0) + 1;
+    } else if (subject.kind === 'order') count(byDay.orders, subject.at);
     else if (subject.outcome === 'won') count(byDay.won, subject.at);
     else if (subject.outcome === 'lost') count(byDay.lost, subject.at);
   }
@@ -52,10 +60,12 @@ export function buildOverview(data: StatusData, options: { now: number; days: nu
     byDay,
     period: {
       leads: sum(byDay.leads),
+      stages: sum(byDay.stages),
       won: sum(byDay.won),
       lost: sum(byDay.lost),
       orders: sum(byDay.orders),
     },
+    stages,
     deliveries: report.deliveries,
     destinations: Object.entries(outcomes)
       .sort(([a], [b]) => a.localeCompare(b))

@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
       now: () => demo.clock.now,
       source: `demo data: table ${tableName} at ${dynamo.endpoint}`,
       replay: replayThrough(demo.runtime),
+      stageNames: demo.runtime.config.conversionStages.map((stage) => stage.name),
       port: config.dashboardPort,
     });
     console.log(
@@ -78,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
     now: Date.now,
     source,
     replay: replayThrough(getDefaultRuntime),
+    stageNames: local.conversionStages.map((stage) => stage.name),
     port: local.dashboardPort,
   });
   console.log(`dashboard on ${dashboard.url} — ${source}`);

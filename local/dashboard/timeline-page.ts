@@ -26,7 +26,7 @@ ${
 }
 <section class="card"><h2>Timeline</h2><ol class="timeline" id="timeline">${timeline.events.map(
     (event) =>
-      html`<li data-kind="${event.kind}"${event.destination ? html` data-destination="${event.destination}"` : ''}><time>${iso(event.at)}</time><b>${event.title}</b>${
+      html`<li data-kind="${event.kind}"${event.destination ? html` data-destination="${event.destination}"` : ''}><time>${iso(event.at)}</time><b>${event.href ? html`<a href="${event.href}">${event.title}</a>` : event.title}</b>${
         event.detail ? html` ${event.detail}` : ''
       }${event.responseId ? html` · <code>${event.responseId}</code>` : ''}</li>`,
   )}</ol></section>

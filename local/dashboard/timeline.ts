@@ -3,13 +3,16 @@ import {
   type ConversionSubject,
   type DeliveryRecord,
   isOrderSubject,
+  isStageSubject,
   type LeadRecord,
+  type StageRecord,
 } from '../../lib/domain';
 import { maskIp } from '../demo-print';
 import { buildSubjectReport, type SubjectReport } from '../subject-report';
 
 /**
- * One subject's timeline (pure): its lead's capture, its close (or order), then each destination's
+ * One subject's timeline (pure): its lead's capture, the funnel stages it reached, its close (or order, or the
+ * stage itself), then each destination's
  * attempts and platform answers and the processing result, oldest first — beside the subject report of
  * `npm run status -- --subject` (subject-report.ts), which carries each payload as built (identifiers
  * abbreviated). Of the lead only what is not personal is shown: which click IDs it brought (not their
@@ -17,7 +20,9 @@ import { buildSubjectReport, type SubjectReport } from '../subject-report';
  */
 export type TimelineEvent = {
   at: number;
-  kind: 'capture' | 'close' | 'order' | 'upload' | 'processing' | 'decision';
+  kind: 'capture' | 'stage' | 'close' | 'order' | 'upload' | 'processing' | 'decision';
+  /** Another subject's timeline (a stage of this close's lead). */
+  href?: string;
   destination?: string;
   title: string;
   detail?: string;
@@ -46,6 +51,8 @@ export function buildTimeline(
   subject: ConversionSubject | undefined,
   lead: LeadRecord | undefined,
   deliveries: readonly DeliveryRecord[],
+  /** The funnel stages this close's lead reached (their own subjects). */
+  stages: readonly StageRecord[] = [],
 ): Timeline {
   const report = buildSubjectReport(subjectKey, subject, deliveries);
   const events: TimelineEvent[] = [];
@@ -61,6 +68,15 @@ export function buildTimeline(
       }`,
     });
   }
+  const stageEvent = (stage: StageRecord, href?: string): TimelineEvent => ({
+    at: stage.reachedAt,
+    kind: 'stage',
+    title: `reached ${stage.stage}`,
+    detail: `${CRM_DISPLAY_NAMES[stage.crm] ?? stage.crm} ${stage.origin}${stage.implied ? ' (implied by a later stage or the close)' : ''}`,
+    ...(href ? { href } : {}),
+  });
+  for (const stage of stages)
+    events.push(stageEvent(stage, `/subjects/${encodeURIComponent(stage.subjectKey)}`));
   if (subject && isOrderSubject(subject)) {
     events.push({
       at: subject.occurredAt,
@@ -68,6 +84,8 @@ export function buildTimeline(
       title: 'order completed',
       detail: money(subject.value, subject.currency),
     });
+  } else if (subject && isStageSubject(subject)) {
+    events.push(stageEvent(subject));
   } else if (subject) {
     const crm = CRM_DISPLAY_NAMES[subject.crm] ?? subject.crm;
     events.push({

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloseRecord, LeadRecord } from '../../lib/domain';
+import { LISTING_PARTITIONS } from '../../lib/store/deliveries';
 import type { Store } from '../../lib/store/store';
 import { deliveryRecord } from '../support/deliveries';
 import { createTestTable, type TestTable } from '../support/dynamo';
@@ -25,6 +26,11 @@ describe('queryDeliveryListing', () => {
     await store.putDelivery(delivery('g', { status: 'accepted', updatedAt: 2500 }), undefined);
   });
 
+  // The first partition of a listing (accepted has a second: deliveries carrying their processing check).
+  const list = (
+    listing: keyof typeof LISTING_PARTITIONS,
+    options: Parameters<Store['queryDeliveryListing']>[1],
+  ) => store.queryDeliveryListing(LISTING_PARTITIONS[listing][0], options);
   const keysOf = (page: Awaited<ReturnType<Store['queryDeliveryListing']>>) =>
     page.entries.map((entry) => entry.delivery.subjectKey);
 
@@ -48,29 +54,43 @@ describe('queryDeliveryListing', () => {
   });
 
   it('pages a listing newest first, and a position starts the page just after its delivery', async () => {
-    const first = await store.queryDeliveryListing('delivered', { limit: 2 });
+    const first = await list('delivered', { limit: 2 });
     expect(keysOf(first)).toEqual(['b', 'c']);
 
     const position = first.entries[0]?.position;
-    const next = await store.queryDeliveryListing('delivered', { limit: 5, cursor: position });
+    const next = await list('delivered', { limit: 5, cursor: position });
     expect(keysOf(next)).toEqual(['c', 'a']);
     expect(next.cursor).toBeUndefined();
   });
 
   it('narrows a settled listing to a time range of the last change, inclusive', async () => {
-    expect(
-      keysOf(await store.queryDeliveryListing('delivered', { limit: 10, from: 2000, to: 3000 })),
-    ).toEqual(['b', 'c']);
-    expect(keysOf(await store.queryDeliveryListing('delivered', { limit: 10, to: 1999 }))).toEqual(['a']);
-    expect(keysOf(await store.queryDeliveryListing('delivered', { limit: 10, from: 2001 }))).toEqual(['b']);
+    expect(keysOf(await list('delivered', { limit: 10, from: 2000, to: 3000 }))).toEqual(['b', 'c']);
+    expect(keysOf(await list('delivered', { limit: 10, to: 1999 }))).toEqual(['a']);
+    expect(keysOf(await list('delivered', { limit: 10, from: 2001 }))).toEqual(['b']);
   });
 
   it('lists waiting, failed, skipped and accepted deliveries from their own partitions', async () => {
-    expect(keysOf(await store.queryDeliveryListing('waiting', { limit: 10 }))).toEqual(['f']);
-    expect(keysOf(await store.queryDeliveryListing('failed', { limit: 10 }))).toEqual(['e']);
-    expect(keysOf(await store.queryDeliveryListing('skipped', { limit: 10 }))).toEqual(['d']);
-    expect(keysOf(await store.queryDeliveryListing('accepted', { limit: 10 }))).toEqual(['g']);
-    expect(keysOf(await store.queryDeliveryListing('processed', { limit: 10 }))).toEqual([]);
+    expect(keysOf(await list('waiting', { limit: 10 }))).toEqual(['f']);
+    expect(keysOf(await list('failed', { limit: 10 }))).toEqual(['e']);
+    expect(keysOf(await list('skipped', { limit: 10 }))).toEqual(['d']);
+    expect(keysOf(await list('accepted', { limit: 10 }))).toEqual(['g']);
+    expect(keysOf(await list('processed', { limit: 10 }))).toEqual([]);
+  });
+
+  it('lists an accepted delivery whose processing check rides on it from the processing partition', async () => {
+    await store.putDelivery(
+      delivery('h', {
+        status: 'accepted',
+        destination: 'google-ads',
+        updatedAt: 2600,
+        processingCheck: { checkAt: 9_999, checks: 0 },
+      }),
+      undefined,
+    );
+
+    expect(LISTING_PARTITIONS.accepted).toEqual(['STATUS#accepted', 'PROCESSING']);
+    expect(keysOf(await store.queryDeliveryListing('PROCESSING', { limit: 10 }))).toEqual(['h']);
+    expect(keysOf(await list('accepted', { limit: 10 }))).toEqual(['g']);
   });
 
   it('moves a delivery to its new listing when it changes', async () => {
@@ -79,8 +99,8 @@ describe('queryDeliveryListing', () => {
       attempts: 0,
     });
 
-    expect(keysOf(await store.queryDeliveryListing('waiting', { limit: 10 }))).toEqual([]);
-    expect(keysOf(await store.queryDeliveryListing('delivered', { limit: 1 }))).toEqual(['f']);
+    expect(keysOf(await list('waiting', { limit: 10 }))).toEqual([]);
+    expect(keysOf(await list('delivered', { limit: 1 }))).toEqual(['f']);
   });
 });
 

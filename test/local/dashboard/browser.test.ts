@@ -114,6 +114,9 @@ describe.runIf(browserTestsRun('test/local/dashboard/browser.test.ts'))(
       expect(await text('#leads-captured b')).toBe(
         String(items.filter((item) => item.type === 'lead' && inWindow(item.capturedAt)).length),
       );
+      const stages = items.filter((item) => item.type === 'stage' && inWindow(item.reachedAt));
+      expect(stages.length).toBeGreaterThan(0);
+      expect(await text('#stages-reached b')).toBe(String(stages.length));
       expect(await text('#closes-won b')).toBe(
         String(closes.filter((item) => item.outcome === 'won').length),
       );

@@ -23,6 +23,14 @@ describe('buildOverview', () => {
       { subjectKey: 'b', kind: 'close', crm: 'salesforce', outcome: 'lost', at: NOW - DAY },
       { subjectKey: 'c', kind: 'close', crm: 'hubspot', outcome: 'reopened', at: NOW },
       { subjectKey: 'order:1', kind: 'order', at: NOW },
+      { subjectKey: 'stage:qualified:a', kind: 'stage', crm: 'hubspot', stage: 'qualified', at: NOW - 3000 },
+      {
+        subjectKey: 'stage:qualified:c',
+        kind: 'stage',
+        crm: 'hubspot',
+        stage: 'qualified',
+        at: NOW - 3 * DAY,
+      },
     ],
     deliveries: [
       deliveryRecord('a', { status: 'processed', destination: 'google-ads' }),
@@ -35,12 +43,19 @@ describe('buildOverview', () => {
     deferredDeals: [],
   };
 
-  it('counts leads, closes won and lost and orders by UTC day, over the window ending today', () => {
+  it('counts leads, stages reached, closes won and lost and orders by UTC day, over the window ending today', () => {
     const overview = buildOverview(data, { now: NOW, days: 2 });
 
     expect(overview.days).toEqual(['2026-11-22', '2026-11-23']);
-    expect(overview.byDay).toEqual({ leads: [1, 1], won: [0, 1], lost: [1, 0], orders: [0, 1] });
-    expect(overview.period).toEqual({ leads: 2, won: 1, lost: 1, orders: 1 });
+    expect(overview.byDay).toEqual({
+      leads: [1, 1],
+      stages: [0, 1],
+      won: [0, 1],
+      lost: [1, 0],
+      orders: [0, 1],
+    });
+    expect(overview.period).toEqual({ leads: 2, stages: 1, won: 1, lost: 1, orders: 1 });
+    expect(overview.stages).toEqual({ qualified: 1 });
   });
 
   it("gives each destination the status report's outcomes and counts", () => {
