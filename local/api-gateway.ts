@@ -7,7 +7,8 @@ const TEXT_TYPES = /^(application\/(json|xml|soap\+xml|x-www-form-urlencoded)|te
 
 /**
  * Builds the API Gateway HTTP API (payload format 2.0) event that Lambda would receive for a request:
- * lower-cased headers joined with commas, cookies split out, text bodies as UTF-8, others base64.
+ * lower-cased headers joined with commas, cookies split out, text bodies as UTF-8, others base64, and
+ * `X-Forwarded-Proto: http` unless a proxy in front set it (the handlers sign-check the URL the caller used).
  */
 export function toHttpApiEvent(request: {
   method: string;
@@ -29,6 +30,8 @@ export function toHttpApiEvent(request: {
     }
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway says how the caller came in; this server is plain HTTP (a proxy in front says otherwise).
+  headers['x-forwarded-proto'] ??= 'http';
   const isText = TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
   const now = new Date();
   const queryStringParameters: Record<string, string> = {};

@@ -26,8 +26,11 @@ export function applyLocalDefaults(env: NodeJS.ProcessEnv = process.env): void {
  * DynamoDB `npm start` holds on LOCAL_DYNAMODB_PORT (default 8000).
  */
 export function useReportTable(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.DYNAMODB_ENDPOINT || env.AWS_PROFILE || env.AWS_ACCESS_KEY_ID) return;
-  env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT ?? 8000}`;
+  if (env.AWS_PROFILE || env.AWS_ACCESS_KEY_ID) return;
+  env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT ?? 8000}`;
+  // A DynamoDB at DYNAMODB_ENDPOINT (the one `npm start` prints) takes any credentials; the SDK still
+  // wants some to sign with, and a shell without AWS credentials must not stop the report.
   env.AWS_ACCESS_KEY_ID = 'local';
   env.AWS_SECRET_ACCESS_KEY = 'local';
+  env.AWS_REGION ??= 'us-east-1';
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConnectorError, PayloadValidationError } from '../lib/errors';
 import { matchRoute } from '../lib/http/match-route';
 import type { HttpResult } from '../lib/http/request';
 import { type FunctionName, HTTP_ROUTES } from '../lib/http/routes';
@@ -74,6 +75,17 @@ export function createLocalServer(lookup: HandlerLookup = loadHandler): Server {
         const result = (await handler(event, createLambdaContext(match.route.functionName))) as HttpResult;
         send(response, result);
       } catch (error) {
+        // A caller's mistake found before the handler (a malformed path) is answered as the handlers would.
+        if (error instanceof ConnectorError && error.expose) {
+          return send(response, {
+            statusCode: error.statusCode,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              error: error.message,
+              ...(error instanceof PayloadValidationError ? { issues: error.issues } : {}),
+            }),
+          });
+        }
         // An unhandled handler error is what API Gateway turns into a bare 500.
         console.error('local server: handler failed', (error as Error).message);
         send(response, jsonError(500, 'Internal Server Error'));

@@ -117,6 +117,8 @@ describe('loadConfig', () => {
     ['META_PIXEL_ID', 'pixel'],
     ['DRY_RUN', 'maybe'],
     ['SALESFORCE_ORG_ID', '12345'],
+    // The local sample org 00D5g000004ABCDEA4 with its checksum's last character wrong.
+    ['SALESFORCE_ORG_ID', '00D5g000004ABCDEA5'],
     ['SALESFORCE_WEBHOOK_TOKEN', 'short'],
     ['CLOSURE_REASON_MAP', '["price"]'],
     ['DEFAULT_CURRENCY', 'dollars'],

@@ -1,3 +1,5 @@
+import { PayloadValidationError } from '../errors';
+
 /** One HTTP route of the API (API Gateway's HTTP API, and the local server) and the function behind it. */
 export type HttpRoute = {
   method: 'POST';
@@ -7,7 +9,11 @@ export type HttpRoute = {
   functionName: string;
 };
 
-/** Matches a request path against a route path with `{param}` segments; the parameters, or undefined. */
+/**
+ * Matches a request path against a route path with `{param}` segments; the parameters, or undefined. A
+ * parameter whose percent-encoding is malformed (`%zz`, a lone `%`) is the caller's mistake: a 400 naming
+ * the path, never the URIError's 500.
+ */
 export function matchRoute(routePath: string, requestPath: string): Record<string, string> | undefined {
   const routeParts = routePath.split('/');
   const requestParts = requestPath.replace(/\/+$/, '').split('/');
@@ -19,8 +25,19 @@ export function matchRoute(routePath: string, requestPath: string): Record<strin
     const param = /^\{(\w+)\}$/.exec(routePart)?.[1];
     if (param !== undefined) {
       if (requestPart === '') return undefined;
-      params[param] = decodeURIComponent(requestPart);
+      params[param] = decodePathSegment(requestPart);
     } else if (routePart !== requestPart) return undefined;
   }
   return params;
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch (error) {
+    if (!(error instanceof URIError)) throw error;
+    throw new PayloadValidationError([{ field: 'path', message: 'has a malformed percent-encoding' }], {
+      cause: error,
+    });
+  }
 }

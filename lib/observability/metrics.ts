@@ -12,6 +12,8 @@ export const METRIC_NAMES = {
   leadJoinMisses: 'LeadJoinMisses',
   webhooksRejected: 'WebhooksRejected',
   crmDealsDeferred: 'CrmDealsDeferred',
+  /** Deferred CRM deals unresolved an hour after their deferral (published each backfill run, 0 when none). */
+  crmDealsDeferredOverdue: 'CrmDealsDeferredOverdue',
   platformRejections: 'PlatformRejections',
 } as const;
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

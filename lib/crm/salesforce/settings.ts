@@ -7,6 +7,7 @@ import {
   requireAll,
   textWithDefault,
 } from '../../settings';
+import { toEighteenCharacterId } from './record-id';
 
 /** Salesforce REST API version, pinned; SALESFORCE_API_VERSION overrides it. */
 export const SALESFORCE_API_VERSION = 'v68.0';
@@ -27,9 +28,17 @@ const FIELD_API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 export const salesforceSettings = defineSettings({
   key: 'salesforce',
   entries: {
-    SALESFORCE_ORG_ID: optionalMatching(
-      /^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/,
-      'SALESFORCE_ORG_ID must be a 15- or 18-character organisation ID starting 00D',
+    SALESFORCE_ORG_ID: v.pipe(
+      optionalMatching(
+        /^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/,
+        'SALESFORCE_ORG_ID must be a 15- or 18-character organisation ID starting 00D',
+      ),
+      // An 18-character ID whose last three characters lie about its case would refuse every Outbound
+      // Message with 403: stop at start-up instead (./record-id.ts).
+      v.check(
+        (orgId) => orgId === undefined || toEighteenCharacterId(orgId) !== undefined,
+        'SALESFORCE_ORG_ID: its last three characters are not the checksum of the first fifteen (copy the ID again from Setup › Company Information, or give its 15-character form)',
+      ),
     ),
     SALESFORCE_WEBHOOK_TOKEN: v.pipe(
       optionalText,
