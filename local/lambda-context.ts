@@ -12,6 +12,7 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   'salesforce-webhook': 25,
   'salesforce-cdc': 30,
   backfill: 900,
+  doctor: 30,
 };
 
 /** A Lambda context for local invocations: the same remaining-time contract handlers rely on. */

@@ -9,8 +9,11 @@ import type { HttpRoute } from './match-route';
  * rules to it.
  */
 const CORE_ROUTES: readonly HttpRoute[] = [{ method: 'POST', path: '/v1/events', functionName: 'collect' }];
-/** Functions no HTTP route reaches: EventBridge's schedule (and a manual invoke) starts the backfill. */
-const CORE_UNROUTED_FUNCTIONS = ['backfill'] as const;
+/**
+ * Functions no HTTP route reaches: EventBridge's schedule (and a manual invoke) starts the backfill; the
+ * doctor is only ever invoked by hand.
+ */
+const CORE_UNROUTED_FUNCTIONS = ['backfill', 'doctor'] as const;
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
   ...CORE_ROUTES,

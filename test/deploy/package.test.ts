@@ -130,6 +130,7 @@ describe('serverless package', () => {
     expect(roles.map(([id]) => id).sort()).toEqual([
       'BackfillRole',
       'CollectRole',
+      'DoctorRole',
       'HubspotWebhookRole',
       'SalesforceCdcRole',
       'SalesforceWebhookRole',
@@ -168,6 +169,8 @@ describe('serverless package', () => {
     }
     expect(tableActions('BackfillRole')).toContain('dynamodb:Query');
     expect(tableActions('BackfillRole')).not.toContain('dynamodb:Scan');
+    // The doctor checks the platforms' credentials and reads no table at all.
+    expect(tableActions('DoctorRole')).toEqual([]);
   });
 
   it.each(EVENT_INTAKES)(

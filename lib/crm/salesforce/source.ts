@@ -1,5 +1,6 @@
 import type { CrmSource } from '../types';
 import { OPPORTUNITY_CHANGE_EVENT } from './change-event';
+import { checkSalesforce } from './doctor';
 import {
   mapSalesforceOpportunity,
   type OpportunityView,
@@ -42,4 +43,5 @@ export const salesforceSource = {
   webhook: salesforceWebhook,
   mapToClose: mapSalesforceOpportunity,
   poller: salesforcePoller,
+  doctor: checkSalesforce,
 } as const satisfies CrmSource<SalesforceTypes>;

@@ -2,6 +2,7 @@ import { type DestinationDependencies, declareDestination } from '../definition'
 import type { Destination } from '../types';
 import { createAdsApiDestination } from './ads-api';
 import { createDataManagerDestination } from './data-manager';
+import { createGoogleDoctor } from './doctor';
 import { createGoogleTokenProvider } from './oauth';
 import { type GoogleAdsConfig, googleAdsSettings } from './settings';
 
@@ -24,9 +25,11 @@ export function createGoogleAdsDestination(
     fetch: dependencies.fetch,
     now: dependencies.now,
   });
-  return config.uploadApi === 'ads'
-    ? createAdsApiDestination(GOOGLE_ADS_DESTINATION, config, tokens, dependencies)
-    : createDataManagerDestination(GOOGLE_ADS_DESTINATION, config, tokens, dependencies);
+  const destination =
+    config.uploadApi === 'ads'
+      ? createAdsApiDestination(GOOGLE_ADS_DESTINATION, config, tokens, dependencies)
+      : createDataManagerDestination(GOOGLE_ADS_DESTINATION, config, tokens, dependencies);
+  return { ...destination, doctor: createGoogleDoctor(config, tokens, dependencies) };
 }
 
 export const googleAdsDestination = declareDestination({

@@ -2,6 +2,7 @@ import { type DestinationDependencies, declareDestination } from '../definition'
 import { createJsonUploader, postJson } from '../json-upload';
 import { type Destination, defineDestination } from '../types';
 import { decideTiktokCheckoutCompleted } from './checkout-completed';
+import { createTiktokDoctor } from './doctor';
 import { classifyTiktokResponse } from './errors';
 import type { TiktokEvent } from './event';
 import { decideTiktokLeadClosed } from './lead-closed';
@@ -55,6 +56,7 @@ export function createTiktokDestination(
       }),
       classify: (response, now) => classifyTiktokResponse(response, now),
     }),
+    doctor: createTiktokDoctor(config, dependencies),
   });
 }
 

@@ -9,7 +9,7 @@ import { type FakeAnswer, type FakeServer, startFakeServer } from './fake-server
  * values ≤ 100 characters, ≤ 200 items, timestamp_micros in microseconds within the last 72 hours, consent
  * GRANTED/DENIED, a body under 130 kB (§7), and no plaintext email or phone anywhere.
  */
-export type Ga4Fake = FakeServer<'collect'> & {
+export type Ga4Fake = FakeServer<'collect' | 'debug'> & {
   /** Events received, with the request-level fields they came with. */
   events: { client_id: unknown; user_id: unknown; consent: unknown; event: Json }[];
 };
@@ -50,7 +50,8 @@ export async function createGa4Fake(options: {
   const events: Ga4Fake['events'] = [];
   const server = await startFakeServer({
     name: 'GA4',
-    route: (request) => (request.path === '/mp/collect' ? 'collect' : undefined),
+    route: (request) =>
+      request.path === '/mp/collect' ? 'collect' : request.path === '/debug/mp/collect' ? 'debug' : undefined,
     // The real endpoint says nothing about what it cannot use: 2xx all the same.
     refusal: () => ({ status: 204 }),
     handle: (request, contract): FakeAnswer => {
@@ -104,6 +105,18 @@ export async function createGa4Fake(options: {
           }
         });
         problems.push(...plaintextViolations(body));
+      }
+      if (request.route === 'debug') {
+        // The validation server records nothing and says what is wrong with the events and the stream; it
+        // does not check the API secret.
+        const messages = problems
+          .filter((problem) => !problem.startsWith('api_secret'))
+          .map((problem) => ({
+            fieldPath: problem.split(':')[0],
+            description: problem,
+            validationCode: 'VALUE_INVALID',
+          }));
+        return { status: 200, body: { validationMessages: messages } };
       }
       if (problems.length > 0) {
         for (const problem of problems) contract.violation(problem);

@@ -25,6 +25,8 @@ export type DataManagerFake = FakeServer<'ingest' | 'requestStatus'> & {
   conversions: Map<string, StoredEvent>;
   /** Events accepted in total (before de-duplication). */
   eventsReceived: number;
+  /** Events of `validateOnly` requests: validated, never stored. */
+  validated: number;
   /** Every field warning answered (non-blocking: Google takes the request and ignores the field). */
   fieldWarnings: FieldWarning[];
   /** Events matching `predicate` make their request fail with 400, as a bad row does. */
@@ -397,6 +399,9 @@ export function checkIngestContract(
   if (!isJsonObject(body)) return [...problems, 'body: not a JSON object'];
   for (const key of Object.keys(body))
     if (!REQUEST_KEYS.has(key)) problems.push(`${key}: unknown request field`);
+  // IngestEventsRequest.validate_only is a bool (ingestion_service.proto).
+  if (body.validateOnly !== undefined && typeof body.validateOnly !== 'boolean')
+    problems.push('validateOnly: must be a boolean');
   const destinations = Array.isArray(body.destinations) ? body.destinations : [];
   if (destinations.length < 1 || destinations.length > 10) problems.push('destinations: 1 to 10 required');
   const references = new Set<string>();
@@ -566,6 +571,11 @@ export async function createDataManagerFake(options: {
       });
       if (rejected.length > 0 || unnamed)
         return badRequest('Request contains an invalid argument.', rejected);
+      // validate_only: "the request is validated but not executed. Only errors are returned, not results."
+      if ((request.body as Json).validateOnly === true) {
+        fake.validated += body.events.length;
+        return { status: 200, body: {} };
+      }
       for (const event of body.events) {
         const references =
           (event.destinationReferences as string[] | undefined) ??
@@ -592,6 +602,7 @@ export async function createDataManagerFake(options: {
     ...server,
     conversions,
     eventsReceived: 0,
+    validated: 0,
     fieldWarnings: [],
     rejectEvents(predicate, rule = {}) {
       rejections.push({

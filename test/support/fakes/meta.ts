@@ -1,5 +1,11 @@
 import { HEX_SHA256, isJsonObject, type Json, plaintextViolations } from './contract';
-import { type FakeAnswer, type FakeServer, startFakeServer } from './fake-server';
+import {
+  type Contract,
+  type FakeAnswer,
+  type FakeRequest,
+  type FakeServer,
+  startFakeServer,
+} from './fake-server';
 
 /**
  * Meta Conversions API `POST /{version}/{pixel}/events` (platform-apis.md §2). Checks the contract
@@ -7,7 +13,7 @@ import { type FakeAnswer, type FakeServer, startFakeServer } from './fake-server
  * fbc/fbp/IP/UA/lead_id, well-formed fbc, custom_data.event_source "crm") and counts events the way Meta
  * de-duplicates them: one per event_name + event_id within 48 hours.
  */
-export type MetaFake = FakeServer<'events'> & {
+export type MetaFake = FakeServer<'events' | 'pixel'> & {
   /** De-duplicated events by `<event_name>|<event_id>`. */
   events: Map<string, Json>;
   eventsReceived: number;
@@ -122,11 +128,40 @@ export async function createMetaFake(options: {
   const rejections: ((event: Json) => boolean)[] = [];
   const shortfalls: { missing: number; messages?: unknown[] }[] = [];
   let traces = 0;
-  const server = await startFakeServer({
+  /**
+   * `GET /<version>/<dataset id>?fields=id,name` (the Graph API's node read, as `npm run doctor` makes it):
+   * the token in the Authorization header — one in the query would land in URLs and logs; an unknown ID
+   * answers error 100 / subcode 33, a wrong token 190, as Meta does.
+   */
+  const readPixel = (request: FakeRequest<'events' | 'pixel'>, contract: Contract): FakeAnswer => {
+    if (request.method !== 'GET') return contract.refuse('a node is read with GET');
+    if (!request.path.startsWith(`/${options.apiVersion ?? 'v26.0'}/`))
+      return contract.refuse(`version: expected ${options.apiVersion ?? 'v26.0'}`);
+    if (request.query.has('access_token')) contract.violation('access_token in the URL');
+    if (request.query.get('fields') !== 'id,name') contract.violation('fields: expected id,name');
+    if (request.headers.authorization !== `Bearer ${options.accessToken}`) {
+      return { status: 400, body: errorBody(190, 'Invalid OAuth access token - Cannot parse access token') };
+    }
+    const id = request.path.split('/').at(-1);
+    if (id !== options.pixelId) {
+      return {
+        status: 400,
+        body: errorBody(
+          100,
+          `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          33,
+        ),
+      };
+    }
+    return { status: 200, body: { id: options.pixelId, name: 'Test dataset' } };
+  };
+  const server = await startFakeServer<'events' | 'pixel'>({
     name: 'Meta',
-    route: (request) => (request.path === path ? 'events' : undefined),
+    route: (request) =>
+      request.path === path ? 'events' : /^\/v\d+\.\d+\/[^/]+$/.test(request.path) ? 'pixel' : undefined,
     refusal: (message) => ({ status: 400, body: errorBody(100, `Invalid parameter: ${message}`) }),
     handle: (request, contract): FakeAnswer => {
+      if (request.route === 'pixel') return readPixel(request, contract);
       if (request.method !== 'POST') {
         contract.violation('events are POST');
         return { status: 400, body: errorBody(100, 'Unsupported post request.', 33) };

@@ -2,14 +2,15 @@ import { type FakeRequest, type FakeServer, startFakeServer } from './fake-serve
 
 /**
  * A loopback Salesforce REST API for SOQL (reference §5): `GET /services/data/<version>/query?q=…` with the
- * Bearer token, answered in pages of `pageSize` records with `nextRecordsUrl` until `done: true`.
+ * Bearer token, answered in pages of `pageSize` records with `nextRecordsUrl` until `done: true`; and
+ * `GET /services/data/<version>/limits` (the org's limits, as `npm run doctor` reads them).
  *
  * `OpportunityContactRole` queries are held to the one shape the connector may send (reference §5, §7):
  * `SELECT OpportunityId, Contact.<standard Contact fields> FROM OpportunityContactRole WHERE IsPrimary = true
  * AND OpportunityId IN ('<15 or 18-character ID>', …)` — any other field, condition or a role query that
  * does not ask for `IsPrimary = true` is a contract violation — and answered from `contactRoles`.
  */
-export type SalesforceRoute = 'query' | 'queryMore';
+export type SalesforceRoute = 'query' | 'queryMore' | 'limits';
 
 export type FakeSalesforce = FakeServer<SalesforceRoute> & {
   token: string;
@@ -81,6 +82,7 @@ export async function startFakeSalesforce(
   const routeOf = (request: FakeRequest<never>): SalesforceRoute | undefined => {
     if (request.method !== 'GET') return undefined;
     if (request.path === base) return 'query';
+    if (request.path === `/services/data/${apiVersion}/limits`) return 'limits';
     if (request.path.startsWith(`${base}/`) && cursor.test(request.path)) return 'queryMore';
     return undefined;
   };
@@ -126,6 +128,17 @@ export async function startFakeSalesforce(
         return {
           status: 401,
           body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+        };
+      }
+      if (request.route === 'limits') {
+        if (request.rawBody !== '' || [...request.query.keys()].length > 0)
+          return contract.refuse('limits takes no query and no body');
+        return {
+          status: 200,
+          body: {
+            DailyApiRequests: { Max: 15000, Remaining: 14990 },
+            DailyBulkApiBatches: { Max: 15000, Remaining: 15000 },
+          },
         };
       }
       if (request.route === 'query') {
