@@ -82,7 +82,8 @@ describe('doctor', () => {
     expect(platforms.meta.requestsTo('pixel')).toHaveLength(1);
     expect(platforms.meta.requestsTo('events')).toEqual([]);
     expect(
-      (platforms.tiktok.requestsTo('track')[0]?.body as { test_event_code?: string }).test_event_code,
+      (platforms.tiktok.requestsTo('track')[0]?.body as { test_event_code?: string } | undefined)
+        ?.test_event_code,
     ).toBe(TEST_CODE);
     expect(hubspot.requestsTo('pipelines')).toHaveLength(1);
     expect(salesforce.requestsTo('limits')).toHaveLength(1);
