@@ -7,7 +7,7 @@ import type { PipelineContext } from '../pipeline/context';
 import type { DeliverySummary } from '../pipeline/delivery-summary';
 import { type ProcessDueSummary, processDueWork } from '../pipeline/process-due';
 import type { Store } from '../store/store';
-import { publishDeferredOverdue } from './deferred-overdue';
+import { publishOverdueOfUnpolled } from './deferred-overdue';
 import type { BackfillRequest } from './input';
 import {
   type CrmPollSummary,
@@ -169,8 +169,8 @@ export async function runBackfill(request: BackfillRequest, deps: BackfillDeps):
   const recordedCloseKeys = new Set<string>();
 
   const crm = await pollCrms(request, deps, store, recordedCloseKeys);
-  // After the deferred deals were resumed: what is still waiting an hour on is what the alarm is about.
-  if (deps.metrics) await publishDeferredOverdue({ store, metrics: deps.metrics, now: deps.now });
+  // The polled CRMs published their overdue deferred deals while resuming them; the others publish 0.
+  if (deps.metrics) publishOverdueOfUnpolled(deps.metrics, crm);
 
   // Processing results first: a transient drop it finds is re-uploaded by the due work below. A dry run
   // asks nothing (it would record the answers).

@@ -27,3 +27,6 @@ export type DeferredDealRecord = {
   /** Set once the backfill has recorded the deal; the item then leaves the index and expires. */
   resolvedAt?: number;
 };
+
+/** A deferred deal still unresolved this long after its deferral is overdue (CrmDealsDeferredOverdue's alarm). */
+export const DEFERRED_OVERDUE_AFTER_MS = 3_600_000;

@@ -442,6 +442,40 @@ describe('HubSpot deals deferred by a webhook during an API outage', () => {
     expect(JSON.stringify(await scanTable(table))).not.toContain('deferred@example.org');
   });
 
+  it('publishes CrmDealsDeferredOverdue each run: 0 until a deferred deal waits an hour, then its count, 0 once read', async () => {
+    const runtime = createRuntime({ ...crmEnv(), HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_BASE_URL: BASE });
+    await startCheckpoints(runtime, T0);
+    hubspot.deals.set('5103', hubspotDeal('lead-hs-overdue', T0 - 20 * MINUTE));
+    const overdue = () =>
+      published.filter((entry) => entry.name === 'CrmDealsDeferredOverdue').map((entry) => entry.value);
+    assertSummary(await invokeBackfill(runtime, clock));
+    expect(overdue()).toEqual([0]);
+
+    failCrmRequest = (url) => url.startsWith(hubspot.baseUrl);
+    await postStageEvent(runtime, 7003, '5103', T0 - 10 * MINUTE);
+    clock.advance(15 * MINUTE);
+    published.length = 0;
+    assertSummary(await invokeBackfill(runtime, clock));
+    // Deferred a quarter of an hour ago: waiting, not overdue.
+    expect(overdue()).toEqual([0]);
+
+    clock.advance(HOUR);
+    published.length = 0;
+    assertSummary(await invokeBackfill(runtime, clock));
+    expect(overdue()).toEqual([1]);
+    expect(published).toContainEqual({
+      name: 'CrmDealsDeferredOverdue',
+      dimensions: { crm: 'hubspot' },
+      value: 1,
+    });
+
+    failCrmRequest = undefined;
+    clock.advance(15 * MINUTE);
+    published.length = 0;
+    assertSummary(await invokeBackfill(runtime, clock));
+    expect(overdue()).toEqual([0]);
+  });
+
   it('keeps a deal deferred again while the backfill read it due, so the newer change is read next run', async () => {
     const runtime = createRuntime({ ...crmEnv(), HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_BASE_URL: BASE });
     await startCheckpoints(runtime, T0);

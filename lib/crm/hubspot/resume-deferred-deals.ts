@@ -1,7 +1,8 @@
 import { type DeferredWorkSummary, MIN_POLL_STEP_MS, type PollContext } from '../../backfill/poll-crm';
 import { mapWithConcurrency } from '../../concurrency';
-import { closeWriteChanged, type DeferredDealRecord } from '../../domain';
+import { closeWriteChanged, DEFERRED_OVERDUE_AFTER_MS, type DeferredDealRecord } from '../../domain';
 import { RetryableError } from '../../errors';
+import { METRIC_NAMES } from '../../observability/metrics';
 import { activityOfDeferredDeal } from './defer-deals';
 import type { HubspotIntakeDeps } from './intake-deps';
 import { recordHubspotActivity } from './record-activity';
@@ -32,6 +33,9 @@ export async function resumeDeferredHubspotDeals(
   // Resolved deals leave the index, so each page is read from the start; a deal that could not be
   // resolved (deferred again meanwhile) is not read twice in one run.
   const attempted = new Set<string>();
+  // Read and left unresolved an hour or more after their deferral: the DeferredDealsOverdueAlarm's count.
+  let overdue = 0;
+  const isOverdue = (deal: DeferredDealRecord) => deal.deferredAt <= deps.now() - DEFERRED_OVERDUE_AFTER_MS;
   for (;;) {
     if (deps.deadline - deps.now() < MIN_POLL_STEP_MS) {
       summary.stoppedBy = 'deadline';
@@ -52,6 +56,7 @@ export async function resumeDeferredHubspotDeals(
     } catch (error) {
       if (!(error instanceof RetryableError)) throw error;
       summary.stoppedBy = error.code;
+      overdue += deals.filter(isOverdue).length;
       deps.logger.warn('HubSpot API still unavailable; deferred deals left for the next run', {
         deals: deals.length,
         reason: error.code,
@@ -69,6 +74,10 @@ export async function resumeDeferredHubspotDeals(
       deps.store.markDeferredDealResolved(deal, deps.now()),
     );
     summary.resolved += resolved.filter(Boolean).length;
+    overdue += deals.filter((deal, index) => !resolved[index] && isOverdue(deal)).length;
   }
+  // Each run, 0 when none: the alarm sees a value and clears itself. Read from the pages this step reads
+  // anyway (no Query of its own); a deal whose retry time is still ahead is not due, and not counted.
+  deps.metrics?.count(METRIC_NAMES.crmDealsDeferredOverdue, { crm: 'hubspot' }, overdue);
   return summary;
 }
