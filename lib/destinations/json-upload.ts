@@ -27,13 +27,16 @@ export function postJson(options: {
   fetch: typeof fetch;
   now: () => number;
   timeoutMs: number;
+  /** How the body is written; JSON.stringify unless the platform needs more (Meta's integer lead_id). */
+  serialize?: (body: unknown) => string;
 }): JsonTransport {
+  const serialize = options.serialize ?? JSON.stringify;
   return async (request, deadline) => ({
     response: await postRequest({
       fetch: options.fetch,
       url: request.url,
       headers: { ...request.headers, 'content-type': 'application/json' },
-      body: JSON.stringify(request.body),
+      body: serialize(request.body),
       now: options.now,
       deadline,
       timeoutMs: options.timeoutMs,

@@ -19,4 +19,9 @@ export type LeadRecord = {
   userAgent?: string;
   value?: number;
   currency?: string;
+  /**
+   * Meta's Instant Form (Lead Ads) lead ID, `leadgen_id`: 15–17 digits, kept as text so no digit is lost
+   * (it is above 2^53); sent unhashed as `user_data.lead_id` on every Meta event of this lead.
+   */
+  metaLeadId?: string;
 };

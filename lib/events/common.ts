@@ -102,6 +102,16 @@ const ClickIdValueSchema = v.pipe(
   printable,
 );
 
+const MetaLeadIdSchema = v.pipe(
+  v.union([v.string(), v.number()], "must be Meta's 15–17-digit lead ID (leadgen_id) as a string"),
+  v.check(
+    (value) => typeof value === 'string' || Number.isSafeInteger(value),
+    'must be sent as a string: as a JSON number it has lost digits',
+  ),
+  v.transform((value) => String(value).trim()),
+  v.regex(/^\d{15,17}$/, "must be Meta's 15–17-digit lead ID (leadgen_id)"),
+);
+
 /**
  * Click IDs and first-party cookies sent explicitly by a server-side sender (a connector extension
  * of the seed's context): they win over the same parameters in `context.url`.
@@ -123,6 +133,12 @@ export const ClickIdsInputSchema = v.object({
   /** Google's click cookie `GCL.<seconds>.<gclid>`: the gclid and when it was clicked. */
   _gcl_aw: v.optional(ClickIdValueSchema),
   _ttp: v.optional(ClickIdValueSchema),
+  /**
+   * Meta's Instant Form (Lead Ads) lead ID (`leadgen_id`), 15–17 digits, for a lead that came through a Meta
+   * lead form (a connector extension). Best sent as a string: as a JSON number above 2^53 it has already
+   * lost digits.
+   */
+  meta_lead_id: v.optional(MetaLeadIdSchema),
 });
 export type ClickIdsInput = v.InferOutput<typeof ClickIdsInputSchema>;
 

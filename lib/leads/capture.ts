@@ -11,7 +11,8 @@ export type LeadCapture = Omit<LeadRecord, 'revision' | 'updatedAt'>;
 
 function explicitClickIds(input: ClickIdsInput | undefined): ExplicitClickIds {
   if (!input) return {};
-  const { ga_client_id, ...rest } = input;
+  // The Meta lead ID is the lead's, not a click's: kept beside the click IDs (metaLeadIdOf).
+  const { ga_client_id, meta_lead_id: _metaLeadId, ...rest } = input;
   return { ...rest, ...(ga_client_id ? { gaClientId: ga_client_id } : {}) };
 }
 
@@ -32,6 +33,12 @@ export function captureContext(context: Context | undefined, capturedAt: number)
     ...(context?.ip ? { ipAddress: context.ip } : {}),
     ...(context?.user_agent ? { userAgent: context.user_agent } : {}),
   };
+}
+
+/** Meta's Instant Form lead ID the sender put in `context.click_ids.meta_lead_id`, when there is one. */
+function metaLeadIdOf(context: Context | undefined): { metaLeadId?: string } {
+  const metaLeadId = context?.click_ids?.meta_lead_id;
+  return metaLeadId ? { metaLeadId } : {};
 }
 
 /** The seed's User Object as stored: every identifier normalised per platform and hashed. */
@@ -66,6 +73,7 @@ export function captureFromReshape(
     source: 'reshape',
     capturedAt,
     ...captureContext(event.context, capturedAt),
+    ...metaLeadIdOf(event.context),
     identity: hashUserIdentity(user, options),
     ...(user?.id ? { userId: user.id } : {}),
     ...(consent ? { consent } : {}),
@@ -88,6 +96,7 @@ export function captureFromCroct(
     source: 'croct',
     capturedAt,
     ...captureContext(event.context, capturedAt),
+    ...metaLeadIdOf(event.context),
     identity: hashIdentity(
       {
         emails: [lead?.email, lead?.alternateEmail],

@@ -6,7 +6,7 @@ import { createMetaDoctor } from './doctor';
 import { classifyMetaResponse } from './errors';
 import { decideMetaLeadClosed, type MetaServerEvent } from './lead-closed';
 import { decideMetaLeadStage, type MetaStageEvent } from './lead-stage';
-import { buildMetaRequest, META_MAX_EVENTS } from './request';
+import { buildMetaRequest, META_MAX_EVENTS, serializeMetaBody } from './request';
 import { type MetaConfig, type MetaSettings, metaSettings } from './settings';
 
 export const META_DESTINATION = 'meta';
@@ -47,7 +47,11 @@ export function createMetaDestination(
     describe,
     upload: createJsonUploader({
       now: dependencies.now,
-      transport: postJson({ ...dependencies, timeoutMs: META_REQUEST_TIMEOUT_MS }),
+      transport: postJson({
+        ...dependencies,
+        timeoutMs: META_REQUEST_TIMEOUT_MS,
+        serialize: serializeMetaBody,
+      }),
       describe,
       authorize: (request) => ({
         url: request.url,

@@ -42,12 +42,11 @@ export function isMetaLeadgenId(value: unknown): value is string {
 }
 
 /**
- * A Meta Lead Ads lead ID, when the capture recorded one as `metaLeadId`. No capture path records it
- * yet; until one does, `lead_id` is never sent (the connector's own lead ID goes in external_id / event_id).
+ * The Meta Lead Ads lead ID the capture recorded (`context.click_ids.meta_lead_id`). The connector's own
+ * lead ID goes in external_id / event_id, never here (§6).
  */
 function metaLeadIdOf(lead: LeadRecord | undefined): string | undefined {
-  const stated = (lead as (LeadRecord & { metaLeadId?: unknown }) | undefined)?.metaLeadId;
-  return isMetaLeadgenId(stated) ? stated : undefined;
+  return isMetaLeadgenId(lead?.metaLeadId) ? lead.metaLeadId : undefined;
 }
 
 /** user_data's hashed identity and browser fields a lead and an order share, only those present. */

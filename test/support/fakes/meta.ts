@@ -1,3 +1,4 @@
+import { parseJsonExact } from '../../../lib/http/exact-json';
 import { HEX_SHA256, isJsonObject, type Json, plaintextViolations } from './contract';
 import {
   type Contract,
@@ -10,7 +11,8 @@ import {
 /**
  * Meta Conversions API `POST /{version}/{pixel}/events` (platform-apis.md §2). Checks the contract
  * (token, ≤ 1,000 events, action_source, event_time in seconds within 7 days, hashed user_data except
- * fbc/fbp/IP/UA/lead_id, well-formed fbc, custom_data.event_source "crm") and counts events the way Meta
+ * fbc/fbp/IP/UA/lead_id, well-formed fbc, lead_id a 15–17-digit JSON integer, custom_data.event_source
+ * "crm") and counts events the way Meta
  * de-duplicates them: one per event_name + event_id within 48 hours.
  */
 export type MetaFake = FakeServer<'events' | 'pixel'> & {
@@ -166,7 +168,8 @@ export async function createMetaFake(options: {
         contract.violation('events are POST');
         return { status: 400, body: errorBody(100, 'Unsupported post request.', 33) };
       }
-      const body = request.body as Json | undefined;
+      // Read with integers above 2^53 kept as their digits: Meta's lead_id is one (17 digits).
+      const body = (request.rawBody === '' ? undefined : parseJsonExact(request.rawBody)) as Json | undefined;
       const token = request.query.get('access_token') ?? (isJsonObject(body) ? body.access_token : undefined);
       if (token !== options.accessToken) {
         return {
@@ -175,6 +178,12 @@ export async function createMetaFake(options: {
         };
       }
       const problems: string[] = [];
+      // Meta's CRM (Conversion Leads) payload spec types user_data.lead_id as an integer: a JSON number of
+      // 15–17 digits, never a quoted string (reference §7).
+      for (const [, quote, value] of request.rawBody.matchAll(/"lead_id"\s*:\s*(")?([^,}\s"]*)/g)) {
+        if (quote) problems.push('user_data.lead_id: an integer, not a string (the CRM payload spec)');
+        else if (!/^\d{15,17}$/.test(value ?? '')) problems.push('user_data.lead_id: 15–17 digits');
+      }
       const data = isJsonObject(body) ? body.data : undefined;
       if (!Array.isArray(data) || data.length === 0 || data.length > 1000)
         problems.push('data: 1 to 1,000 events required');
