@@ -130,8 +130,8 @@ describe('a lead captured with national, Polish and ZIP+4 values → Meta and Go
     const meta = (leadId: string) =>
       (platforms.meta.events.get(`LeadClosed|${leadId}`) as MetaEvent).user_data;
     const google = (leadId: string) =>
-      (platforms.dataManager.conversions.get(`${ACCOUNTS.won}|${leadId}`)?.event as GoogleEvent).userData
-        .userIdentifiers;
+      (platforms.dataManager.conversions.get(`${ACCOUNTS.won}|${leadId}`)?.event as GoogleEvent | undefined)
+        ?.userData.userIdentifiers;
 
     // (030) 901820 in Germany: +49 30 901820 — no double country code, no trunk 0.
     expect(meta('Lead-ABC')).toMatchObject({
