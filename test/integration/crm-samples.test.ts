@@ -33,9 +33,20 @@ const LOCAL_ENV = {
   SALESFORCE_ORG_ID: LOCAL_SALESFORCE_ORG_ID,
 };
 
-async function invoke(functionName: 'hubspot-webhook' | 'salesforce-webhook', file: string) {
+/** `stage-*` samples are stage changes: they record a funnel stage under the demo's CONVERSION_STAGES. */
+const isStageSample = (file: string) => file.startsWith('stage-');
+const SAMPLE_STAGES = JSON.stringify([
+  { name: 'qualified', hubspot: { dealStages: ['qualifiedtobuy'] }, meta: { eventName: 'LeadQualified' } },
+  { name: 'proposal', hubspot: { dealStages: ['contractsent'] }, meta: { eventName: 'LeadProposal' } },
+]);
+
+async function invoke(
+  functionName: 'hubspot-webhook' | 'salesforce-webhook',
+  file: string,
+  env: Record<string, string> = {},
+) {
   const table = await createTestTable();
-  const runtime = createTestRuntime(table, LOCAL_ENV);
+  const runtime = createTestRuntime(table, { ...LOCAL_ENV, ...env });
   let event = load(functionName === 'hubspot-webhook' ? 'hubspot' : 'salesforce', file);
   if (functionName === 'hubspot-webhook') {
     event = prepareHubspotSample(file, event, {
@@ -58,15 +69,29 @@ describe('events/hubspot samples', () => {
     expect(samples('hubspot').filter((file) => file.startsWith('bad-')).length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(samples('hubspot'))('%s is recorded, or refused when bad-*', async (file) => {
-    const { result, items } = await invoke('hubspot-webhook', file);
-    if (file.startsWith('bad-')) {
-      expect([400, 401]).toContain(result.statusCode);
-      expect(items).toEqual([]);
-    } else {
-      expect(result.statusCode).toBe(200);
-      expect(items.filter((item) => item.type === 'close').length).toBeGreaterThan(0);
-    }
+  it.each(samples('hubspot').filter((file) => !isStageSample(file)))(
+    '%s is recorded, or refused when bad-*',
+    async (file) => {
+      const { result, items } = await invoke('hubspot-webhook', file);
+      if (file.startsWith('bad-')) {
+        expect([400, 401]).toContain(result.statusCode);
+        expect(items).toEqual([]);
+      } else {
+        expect(result.statusCode).toBe(200);
+        expect(items.filter((item) => item.type === 'close').length).toBeGreaterThan(0);
+      }
+    },
+  );
+});
+
+describe('events/hubspot stage samples', () => {
+  it.each(samples('hubspot').filter(isStageSample))('%s records its funnel stage once', async (file) => {
+    const { result, items } = await invoke('hubspot-webhook', file, { CONVERSION_STAGES: SAMPLE_STAGES });
+    expect(result.statusCode).toBe(200);
+    expect(items.filter((item) => item.type === 'stage')).toHaveLength(
+      file.includes('contract-sent') ? 2 : 1,
+    );
+    expect(items.filter((item) => item.type === 'close')).toEqual([]);
   });
 });
 
