@@ -63,6 +63,24 @@ export function loopbackFetch(...allowedOrigins: string[]): typeof fetch {
   };
 }
 
+/** `npm run demo`'s funnel (docs/stages.md): a qualified deal and a sent contract, each its own Google action and Meta event. */
+export const DEMO_STAGES = [
+  {
+    name: 'qualified',
+    hubspot: { dealStages: ['qualifiedtobuy'] },
+    value: { fixed: 250, currency: 'USD' },
+    google: { conversionAction: '333333331' },
+    meta: { eventName: 'LeadQualified' },
+  },
+  {
+    name: 'proposal',
+    hubspot: { dealStages: ['contractsent'] },
+    value: { fractionOfAmount: 0.2 },
+    google: { conversionAction: '333333332' },
+    meta: { eventName: 'LeadProposal' },
+  },
+];
+
 /**
  * The demo's runtime: its own configuration, never the shell's. Google Ads and Meta with placeholder
  * accounts — in DRY_RUN, or sending to the loopback stand-ins `live` names.
@@ -97,7 +115,7 @@ export function createDemoRuntime(options: {
             META_GRAPH_BASE_URL: live.metaUrl,
             ...(live.conversionStages ? { CONVERSION_STAGES: live.conversionStages } : {}),
           }
-        : { DRY_RUN: 'true' }),
+        : { DRY_RUN: 'true', CONVERSION_STAGES: JSON.stringify(DEMO_STAGES) }),
       GOOGLE_ADS_CUSTOMER_ID: '123-456-7890',
       GOOGLE_ADS_CLIENT_ID: 'demo-client-id.apps.googleusercontent.com',
       GOOGLE_ADS_CLIENT_SECRET: 'demo-client-secret',
@@ -116,6 +134,8 @@ export async function tellDemoStory(
   runtime: Runtime,
   clock: DemoClock,
   print: { out: (line?: string) => void; heading: (number: number, title: string) => void },
+  /** `npm run demo`: lead_abc123's deal reaches two funnel stages before it is won. */
+  story: { stageChanges?: boolean } = {},
 ): Promise<BackfillResult> {
   const { out, heading } = print;
   const collect = createCollectHandler(runtime);
@@ -143,11 +163,12 @@ export async function tellDemoStory(
 
   const webhookRow = (result: HttpResult, crm: string, label: string, file: string) => {
     const recorded = Number(bodyOf(result).recorded ?? 0);
+    const stages = Number(bodyOf(result).stages ?? 0);
     return [
       String(result.statusCode),
       crm,
       label,
-      recorded > 0 ? `recorded ${recorded}` : 'nothing new',
+      recorded > 0 ? `recorded ${recorded}` : stages > 0 ? `stage recorded ${stages}` : 'nothing new',
       `events/${file}`,
     ];
   };
@@ -173,6 +194,18 @@ export async function tellDemoStory(
   out(
     columns(
       [
+        ...(story.stageChanges
+          ? [
+              await hubspotCall(
+                'hubspot/stage-workflow-deal-qualified.json',
+                'workflow webhook: deal qualified',
+              ),
+              await hubspotCall(
+                'hubspot/stage-workflow-deal-contract-sent.json',
+                'workflow webhook: contract sent',
+              ),
+            ]
+          : []),
         await hubspotCall('hubspot/workflow-deal-all-properties.json', 'workflow webhook: deal won'),
         await hubspotCall('hubspot/workflow-deal-all-properties.json', 'the same call again (a duplicate)'),
         await hubspotCall('hubspot/workflow-custom-body.json', 'workflow webhook: deal lost'),
@@ -185,6 +218,11 @@ export async function tellDemoStory(
   out(
     '   Each close is recorded before the answer, then sent inline. lead_jkl012 has no lead yet: it waits.',
   );
+  if (story.stageChanges) {
+    out(
+      '   lead_abc123 reached two funnel stages before its close: each stage is sent once, at the time it was reached.',
+    );
+  }
 
   heading(3, "A lead arrives after its deal closed: the close's waiting deliveries go out at once");
   clock.advance(5 * 60_000);

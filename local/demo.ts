@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SALESFORCE_API_VERSION } from '../lib/crm/salesforce/settings';
-import type { DeliveryRecord } from '../lib/domain';
+import { type DeliveryRecord, isStageSubject, stageSubjectKey } from '../lib/domain';
 import { createMetricsRecorder } from '../lib/observability/metrics';
 import { deliveryRefKey } from '../lib/store/deliveries';
 import { closeHeadline, columns, deliveryLines, metricRows } from './demo-print';
@@ -11,6 +11,7 @@ import {
   createDemoClock,
   createDemoRuntime,
   DEMO_CLOSE_KEYS,
+  DEMO_STAGES,
   DEMO_START,
   loopbackFetch,
   sample,
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
       `   clock starts at ${new Date(DEMO_START).toISOString().replace('.000Z', 'Z')}, the time of the samples in events/`,
     );
 
-    await tellDemoStory(runtime, clock, { out, heading });
+    await tellDemoStory(runtime, clock, { out, heading }, { stageChanges: true });
 
     heading(5, 'What each destination would receive, per close');
     const closeKeys = DEMO_CLOSE_KEYS;
@@ -97,6 +98,28 @@ async function main(): Promise<number> {
           continue;
         }
         all.push(delivery);
+        for (const line of deliveryLines(delivery, '      ')) out(line);
+      }
+    }
+
+    out('\n   Funnel stages lead_abc123 reached before its close (CONVERSION_STAGES, docs/stages.md):');
+    const stageKeys = DEMO_STAGES.map((stage) => stageSubjectKey(stage.name, 'lead_abc123'));
+    const [stages, stageDeliveries] = await Promise.all([
+      runtime.store.getSubjects(stageKeys),
+      runtime.store.getDeliveries(
+        stageKeys.flatMap((subjectKey) =>
+          runtime.destinations.map((destination) => ({ subjectKey, destination: destination.name })),
+        ),
+      ),
+    ]);
+    for (const subjectKey of stageKeys) {
+      const stage = stages.get(subjectKey);
+      if (!stage || !isStageSubject(stage)) continue;
+      out(
+        `\n   ${subjectKey} · ${stage.stage}${stage.value === undefined ? '' : ` ${stage.value} ${stage.currency}`} · reached ${new Date(stage.reachedAt).toISOString().replace('.000Z', 'Z')}`,
+      );
+      for (const delivery of stageDeliveries.values()) {
+        if (delivery.subjectKey !== subjectKey) continue;
         for (const line of deliveryLines(delivery, '      ')) out(line);
       }
     }
