@@ -59,6 +59,7 @@ export function createHubspotWebhookHandler(source: RuntimeSource) {
       store: runtime.store,
       client: clientFor(runtime),
       leadIdProperty: settings.leadIdProperty,
+      contactLeadIdProperty: settings.contactLeadIdProperty,
       defaultCurrency: runtime.config.defaultCurrency,
       defaultPhoneCountry: runtime.config.defaultPhoneCountry,
       closureReasonMap: runtime.config.closureReasonMap,

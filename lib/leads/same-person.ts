@@ -40,7 +40,8 @@ export function identityOfSubject(
   contactIdentity: HashedIdentity | undefined,
   /**
    * The sender vouches that the contact is the lead's person: a pushed `lead_closed`'s `user`, sent by the
-   * site's own code under the lead's ID (PUSHED_CLOSE_CRM). A CRM's deal contacts never are.
+   * site's own code under the lead's ID (PUSHED_CLOSE_CRM), or a CRM contact holding the lead ID in its own
+   * property (a funnel stage reached by the contact's lifecycle stage). A CRM's deal contacts never are.
    */
   options: { contactIsTheLead?: boolean } = {},
 ): HashedIdentity | undefined {

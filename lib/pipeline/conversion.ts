@@ -37,7 +37,11 @@ export function conversionFor(
       stage: subject,
       crmDisplayName: crmDisplayNames[subject.crm] ?? subject.crm,
       lead,
-      identity: identityOfSubject(lead?.identity, subject.contactIdentity),
+      // A contact that carries the lead ID in its own property is the lead's person (as a pushed close's
+      // user is); a deal's contacts join only when they are the same person.
+      identity: identityOfSubject(lead?.identity, subject.contactIdentity, {
+        contactIsTheLead: subject.origin === 'contact',
+      }),
       consent: lead?.consent ?? subject.consent,
       delivered,
       now,

@@ -33,6 +33,7 @@ describe('webhookRequest', () => {
       apiVersion: '2026-09',
       apiBaseUrl: 'https://api.hubapi.com',
       leadIdProperty: 'lead_id',
+      contactLeadIdProperty: 'lead_id',
     };
     const salesforce = {
       orgId: undefined,

@@ -23,6 +23,8 @@ export type HubspotIntakeDeps = {
   /** Epoch ms by which the CRM API calls must be done (they share HubSpot's 5-second answer window). */
   apiDeadline: number;
   logger: IntakeLogger;
+  /** HUBSPOT_CONTACT_LEAD_ID_PROPERTY: where a contact holds its lead ID (default `lead_id`). */
+  contactLeadIdProperty?: string;
   /** CONVERSION_STAGES: deals reaching one are recorded as stages beside their closes (empty: closes only). */
   stages?: readonly StageDefinition[];
   /** Counts ClosesRecorded by CRM when given. */

@@ -4,11 +4,13 @@ import type { RecordCloseResult } from '../../pipeline/record-close';
 import { createdStages, type RecordStageResult } from '../../pipeline/record-stages';
 import type { RoundState } from '../../pipeline/round-state';
 import { changedCloses, putReceipts } from '../intake';
+import { contactStageChanges } from './contact-stages';
 import { collectDealActivity, type DealActivity, withLifecycleReads } from './deal-activity';
 import { deferActivity } from './defer-deals';
 import { HUBSPOT_RECEIPT_SOURCE, type HubspotIntakeDeps, type HubspotIntakeSummary } from './intake-deps';
 import { processWorkflow } from './process-workflow';
 import { type EarlyReads, recordHubspotActivity } from './record-activity';
+import { recordContactStages } from './record-contact-stages';
 import { applyDealLifecycle } from './record-lifecycle';
 import type { HubspotWebhook } from './webhook-payload';
 
@@ -61,8 +63,12 @@ async function processSubscription(
   });
   const fresh = events.filter((event) => !stored.receipts.has(event.eventId));
   const duplicates = events.length - fresh.length;
-  const { activity, lifecycle, ignoredEventIds } = collectDealActivity(fresh);
-  if (activity.length === 0 && lifecycle.length === 0) {
+  const { activity, lifecycle, ignoredEventIds: notDeals } = collectDealActivity(fresh);
+  // Contacts' lifecycle-stage changes (CONVERSION_STAGES' hubspot.lifecycleStages): stages, not closes.
+  const contactChanges = contactStageChanges(fresh, deps.stages);
+  const contactEventIds = new Set(contactChanges.flatMap((change) => change.eventIds));
+  const ignoredEventIds = notDeals.filter((id) => !contactEventIds.has(id));
+  if (activity.length === 0 && lifecycle.length === 0 && contactChanges.length === 0) {
     return { received: events.length, duplicates, ignored: ignoredEventIds.length, deferred: 0, results: [] };
   }
   // The originals' own news first (a close the merge must carry), then the merges, deletions and restores,
@@ -84,7 +90,7 @@ async function processSubscription(
     deps,
   );
   const results = [...before.results, ...applied.results, ...after.results];
-  const stages = [...before.stages, ...after.stages];
+  const stages = [...before.stages, ...after.stages, ...(await recordContactStages(contactChanges, deps))];
   // New closes and new stages: what the destinations have something new to do for.
   const changed = new Map<string, ConversionSubject>([...changedCloses(results), ...createdStages(stages)]);
   // The receipts only once the closes are durable; the uploads need no receipt, so both go at once.
@@ -92,7 +98,11 @@ async function processSubscription(
     putReceipts(
       deps.store,
       HUBSPOT_RECEIPT_SOURCE,
-      [...activity.flatMap((deal) => deal.eventIds), ...lifecycle.map((event) => event.eventId)],
+      [
+        ...activity.flatMap((deal) => deal.eventIds),
+        ...lifecycle.map((event) => event.eventId),
+        ...contactEventIds,
+      ],
       deps.now(),
     ),
     deps.inline && changed.size > 0

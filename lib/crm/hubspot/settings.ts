@@ -18,6 +18,8 @@ export type HubspotConfig = {
   leadIdProperty: string;
   /** The deal→contact association label of a deal's primary contact; unset: the first contact. */
   primaryContactLabel?: string | undefined;
+  /** The contact property holding the lead ID: a contact's lifecycle stage reaches that lead's stages. */
+  contactLeadIdProperty: string;
 };
 
 /** HubSpot's variables; the webhook and the API are reported apart, since either works without the other. */
@@ -38,6 +40,11 @@ export const hubspotSettings = defineSettings({
       'HUBSPOT_LEAD_ID_PROPERTY must be a HubSpot property name',
     ),
     HUBSPOT_PRIMARY_CONTACT_LABEL: optionalText,
+    HUBSPOT_CONTACT_LEAD_ID_PROPERTY: textWithDefault(
+      'lead_id',
+      /^[a-z0-9_]+$/i,
+      'HUBSPOT_CONTACT_LEAD_ID_PROPERTY must be a HubSpot property name',
+    ),
   },
   build(env, disabled): HubspotConfig {
     requireAll('hubspot-webhook', { HUBSPOT_CLIENT_SECRET: env.HUBSPOT_CLIENT_SECRET }, disabled);
@@ -49,6 +56,7 @@ export const hubspotSettings = defineSettings({
       apiVersion: env.HUBSPOT_API_VERSION,
       leadIdProperty: env.HUBSPOT_LEAD_ID_PROPERTY,
       primaryContactLabel: env.HUBSPOT_PRIMARY_CONTACT_LABEL,
+      contactLeadIdProperty: env.HUBSPOT_CONTACT_LEAD_ID_PROPERTY,
     };
   },
 });
