@@ -10,45 +10,30 @@ import { optionalText } from './settings';
 const VARIABLE = 'CONVERSION_STAGES';
 
 const crmValues = v.optional(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(256))), []);
-/** Meta: event_name is free text; 50 characters keeps it inside what Events Manager shows. */
-const metaEventName = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9_ -]{1,50}$/, 'must be 1–50 letters, digits, _ - or spaces'),
-);
-/** GA4 event names: letters, digits and underscores, a letter first, at most 40 characters. */
-const ga4EventName = v.pipe(
-  v.string(),
-  v.regex(
-    /^[A-Za-z][A-Za-z0-9_]{0,39}$/,
-    'must be a GA4 event name (a letter, then letters, digits or _, ≤ 40)',
-  ),
-);
+const part = <TEntries extends v.ObjectEntries>(entries: TEntries) => v.optional(v.strictObject(entries));
+const matching = (pattern: RegExp, message: string) => v.pipe(v.string(), v.regex(pattern, message));
 
 const StageEntrySchema = v.strictObject({
-  name: v.pipe(v.string(), v.regex(/^[a-z0-9_]{1,40}$/, 'must match [a-z0-9_]{1,40}')),
+  name: matching(/^[a-z0-9_]{1,40}$/, 'must match [a-z0-9_]{1,40}'),
   onLeadCaptured: v.optional(v.boolean()),
-  hubspot: v.optional(v.strictObject({ dealStages: crmValues, lifecycleStages: crmValues })),
-  salesforce: v.optional(v.strictObject({ opportunityStages: crmValues, leadStatuses: crmValues })),
+  hubspot: part({ dealStages: crmValues, lifecycleStages: crmValues }),
+  salesforce: part({ opportunityStages: crmValues, leadStatuses: crmValues }),
   // Checked by valueSchemaOf once the entry parses, so a bad field is named within its own form.
   value: v.optional(v.unknown()),
-  google: v.optional(
-    v.strictObject({
-      conversionAction: v.pipe(v.string(), v.regex(/^\d+$/, 'must be a numeric conversion action ID')),
-    }),
-  ),
-  meta: v.optional(v.strictObject({ eventName: metaEventName })),
-  ga4: v.optional(v.strictObject({ eventName: ga4EventName })),
-  tiktok: v.optional(
-    v.strictObject({
-      eventName: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_]{1,50}$/, 'must be a TikTok event name')),
-    }),
-  ),
+  google: part({ conversionAction: matching(/^\d+$/, 'must be a numeric ID') }),
+  // Meta's event_name is free text (50 characters keep it whole in Events Manager); GA4's a letter first,
+  // letters, digits and _, at most 40.
+  meta: part({
+    eventName: matching(/^[A-Za-z0-9_ -]{1,50}$/, 'must be 1–50 letters, digits, _, - or spaces'),
+  }),
+  ga4: part({ eventName: matching(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'must be a GA4 event name') }),
+  tiktok: part({ eventName: matching(/^[A-Za-z0-9_]{1,50}$/, 'must be a TikTok event name') }),
 });
 type StageEntry = v.InferOutput<typeof StageEntrySchema>;
 
 const FixedValueSchema = v.strictObject({
   fixed: v.pipe(v.number('must be a number'), v.finite(), v.minValue(0, 'must be 0 or more')),
-  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD')),
+  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')),
 });
 const FractionValueSchema = v.strictObject({
   fractionOfAmount: v.pipe(
@@ -75,18 +60,15 @@ function fieldName(index: number, issue: v.BaseIssue<unknown>, within?: string):
   return name;
 }
 
+const OPTIONAL_PARTS = ['hubspot', 'salesforce', 'value', 'google', 'meta', 'ga4', 'tiktok'] as const;
+
 function toDefinition(entry: StageEntry): StageDefinition {
-  return {
+  const definition: Record<string, unknown> = {
     name: entry.name,
     onLeadCaptured: entry.onLeadCaptured ?? false,
-    ...(entry.hubspot ? { hubspot: entry.hubspot } : {}),
-    ...(entry.salesforce ? { salesforce: entry.salesforce } : {}),
-    ...(entry.value === undefined ? {} : { value: entry.value as StageValueRule }),
-    ...(entry.google ? { google: entry.google } : {}),
-    ...(entry.meta ? { meta: entry.meta } : {}),
-    ...(entry.ga4 ? { ga4: entry.ga4 } : {}),
-    ...(entry.tiktok ? { tiktok: entry.tiktok } : {}),
   };
+  for (const part of OPTIONAL_PARTS) if (entry[part] !== undefined) definition[part] = entry[part];
+  return definition as StageDefinition;
 }
 
 /** The same CRM value in two stages would make the funnel ambiguous: named at the second one. */
@@ -94,22 +76,19 @@ function duplicateValueProblems(definitions: readonly StageDefinition[]): string
   const problems: string[] = [];
   const seen = new Map<string, string>();
   definitions.forEach((definition, index) => {
-    const lists: [string, readonly string[] | undefined][] = [
-      ['hubspot.dealStages', definition.hubspot?.dealStages],
-      ['hubspot.lifecycleStages', definition.hubspot?.lifecycleStages],
-      ['salesforce.opportunityStages', definition.salesforce?.opportunityStages],
-      ['salesforce.leadStatuses', definition.salesforce?.leadStatuses],
-    ];
-    for (const [field, values] of lists) {
-      (values ?? []).forEach((value, position) => {
-        const owner = seen.get(`${field}|${value}`);
-        if (owner !== undefined && owner !== definition.name) {
-          problems.push(
-            `${VARIABLE}[${index}].${field}[${position}]: "${value}" already belongs to stage "${owner}"`,
-          );
-        }
-        seen.set(`${field}|${value}`, definition.name);
-      });
+    for (const crm of ['hubspot', 'salesforce'] as const) {
+      for (const [list, values] of Object.entries(definition[crm] ?? {}) as [string, string[]][]) {
+        values.forEach((value, position) => {
+          const key = `${crm}.${list}|${value}`;
+          const owner = seen.get(key);
+          if (owner !== undefined && owner !== definition.name) {
+            problems.push(
+              `${VARIABLE}[${index}].${crm}.${list}[${position}]: "${value}" already belongs to stage "${owner}"`,
+            );
+          }
+          seen.set(key, definition.name);
+        });
+      }
     }
   });
   return problems;
@@ -124,7 +103,7 @@ export function parseConversionStages(
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { ok: false, problems: [`${VARIABLE} must be a JSON array of stages`] };
+    // reported below
   }
   if (!Array.isArray(parsed)) return { ok: false, problems: [`${VARIABLE} must be a JSON array of stages`] };
   const problems: string[] = [];

@@ -271,7 +271,7 @@ export async function pollCrm<TSettings>(
     defaultCurrency: deps.defaultCurrency,
     defaultPhoneCountry: deps.defaultPhoneCountry,
     closureReasonMap: deps.closureReasonMap,
-    ...(deps.stages ? { stages: deps.stages } : {}),
+    stages: deps.stages,
     summary,
     requests: counted.count,
     countRecorded: (results) => countRecorded(summary, results, context.recordedCloseKeys, seen),

@@ -22,23 +22,21 @@ export type StageRecordContext = {
 };
 
 export function stageInputsOf(reaches: readonly StageReach[], context: StageRecordContext): StageInput[] {
-  return reaches.map((reach) => {
-    const value = stageValue(reach.definition.value, context);
-    return {
-      leadKey: context.leadKey,
-      ...(context.leadId === undefined ? {} : { leadId: context.leadId }),
-      stage: reach.definition.name,
-      crm: context.crm,
-      origin: context.origin,
-      ...(context.recordId === undefined ? {} : { recordId: context.recordId }),
-      ...(reach.crmValue === undefined ? {} : { crmValue: reach.crmValue }),
-      implied: reach.implied,
-      // A record stamped ahead of our clock would be refused as a future event.
-      reachedAt: Math.min(reach.at, context.now),
-      ...(value ?? {}),
-      targets: stageTargetsOf(reach.definition),
-      ...(context.contactIdentity ? { contactIdentity: context.contactIdentity } : {}),
-      ...(context.consent ? { consent: context.consent } : {}),
-    };
-  });
+  // Absent fields stay undefined: the store writes none of them (removeUndefinedValues).
+  return reaches.map((reach) => ({
+    leadKey: context.leadKey,
+    leadId: context.leadId,
+    stage: reach.definition.name,
+    crm: context.crm,
+    origin: context.origin,
+    recordId: context.recordId,
+    crmValue: reach.crmValue,
+    implied: reach.implied,
+    // A record stamped ahead of our clock would be refused as a future event.
+    reachedAt: Math.min(reach.at, context.now),
+    ...stageValue(reach.definition.value, context),
+    targets: stageTargetsOf(reach.definition),
+    contactIdentity: context.contactIdentity,
+    consent: context.consent,
+  }));
 }

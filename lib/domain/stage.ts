@@ -100,27 +100,20 @@ export function stagePlatformId(stage: Pick<StageRecord, 'leadKey' | 'stage'>): 
   return `${stage.leadKey}:${stage.stage}`;
 }
 
-/** The destination names of the registry → the key of their part of a stage entry. */
-const TARGET_OF_DESTINATION: Readonly<Record<string, StageTargetKey>> = {
-  'google-ads': 'google',
-  meta: 'meta',
-  ga4: 'ga4',
-  tiktok: 'tiktok',
-};
-
-/** Whether a destination gets this stage: only those its entry names (the others get nothing). */
+/**
+ * Whether a destination gets this stage: only those its entry names (the others get nothing). An entry's
+ * parts are named as the registry's destinations, but `google` for `google-ads`.
+ */
 export function stageGoesTo(stage: Pick<StageRecord, 'targets'>, destination: string): boolean {
-  const key = TARGET_OF_DESTINATION[destination];
-  return key !== undefined && stage.targets[key] !== undefined;
+  const key = destination === 'google-ads' ? 'google' : destination;
+  return (stage.targets as Record<string, unknown>)[key] !== undefined;
 }
 
 export function stageTargetsOf(definition: StageDefinition): StageTargets {
-  const targets: StageTargets = {};
-  if (definition.google) targets.google = definition.google;
-  if (definition.meta) targets.meta = definition.meta;
-  if (definition.ga4) targets.ga4 = definition.ga4;
-  if (definition.tiktok) targets.tiktok = definition.tiktok;
-  return targets;
+  const targets: Record<string, unknown> = {};
+  for (const key of ['google', 'meta', 'ga4', 'tiktok'] as const)
+    if (definition[key]) targets[key] = definition[key];
+  return targets as StageTargets;
 }
 
 /** A stage's value for a deal of `amount` in `currency` (amount unknown: a share of it is no value). */

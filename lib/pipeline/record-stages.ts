@@ -34,7 +34,7 @@ export function stageRecordOf(input: StageInput, now: number, claimUntil?: numbe
     recordedAt: now,
     updatedAt: now,
     planned: false,
-    ...(claimUntil === undefined ? {} : { claimedUntil: claimUntil }),
+    claimedUntil: claimUntil,
   };
 }
 

@@ -56,6 +56,6 @@ export function hubspotMappingContext(
     closureReasonMap: deps.closureReasonMap,
     ...(pipelines ? { pipelines } : {}),
     now: deps.now(),
-    ...(deps.stages && deps.stages.length > 0 ? { stages: deps.stages } : {}),
+    stages: deps.stages,
   };
 }

@@ -91,7 +91,7 @@ function hubspotWindowReader(
         defaultCurrency: run.defaultCurrency,
         defaultPhoneCountry: run.defaultPhoneCountry,
         closureReasonMap: run.closureReasonMap,
-        ...(run.stages ? { stages: run.stages } : {}),
+        stages: run.stages,
         now: run.now,
         logger: run.logger,
         apiDeadline: run.deadline,
@@ -139,7 +139,7 @@ export const hubspotPoller: CrmPoller<HubspotConfig, HubspotClient> = {
       defaultCurrency: run.defaultCurrency,
       defaultPhoneCountry: run.defaultPhoneCountry,
       closureReasonMap: run.closureReasonMap,
-      ...(run.stages ? { stages: run.stages } : {}),
+      stages: run.stages,
     }),
   windowReader: hubspotWindowReader,
 };

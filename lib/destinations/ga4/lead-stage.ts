@@ -1,4 +1,5 @@
 import { stagePlatformId } from '../../domain';
+import { skipStageNotNamed } from '../stage-skip';
 import { acceptedState, type LeadStageConversion, type RowDecision } from '../types';
 import {
   type Ga4Row,
@@ -23,7 +24,7 @@ export function decideGa4LeadStage(
 ): RowDecision<Ga4Row> {
   const { stage, lead } = conversion;
   const target = stage.targets.ga4;
-  if (!target) return { kind: 'skip', reason: 'not_configured', message: 'this stage names no GA4 event' };
+  if (!target) return skipStageNotNamed('GA4');
   const visitor = withClientId(
     { clientId: lead?.clickIds?.gaClientId, userId: lead?.userId, consent: conversion.consent },
     settings.clientIdFallback,

@@ -42,7 +42,8 @@ export function metaEventName(naming: MetaEventNaming, outcome: 'won' | 'lost'):
   return outcome === 'won' ? 'LeadClosedWon' : 'LeadClosedLost';
 }
 
-const MetaServerEventSchema = v.object({
+/** What every CRM server event checks alike, closes and funnel stages (lead-stage.ts). */
+export const META_CRM_EVENT_ENTRIES = {
   event_name: v.pipe(v.string(), v.minLength(1), v.maxLength(50)),
   event_time: v.pipe(v.number(), v.integer(), v.minValue(1_000_000_000)),
   action_source: v.literal('system_generated'),
@@ -52,6 +53,10 @@ const MetaServerEventSchema = v.object({
     external_id: v.array(HEX_SHA256),
     lead_id: v.optional(v.pipe(v.string(), v.regex(/^\d{15,17}$/))),
   }),
+};
+
+const MetaServerEventSchema = v.object({
+  ...META_CRM_EVENT_ENTRIES,
   custom_data: v.object({
     value: v.pipe(v.number(), v.finite(), v.minValue(0)),
     currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),

@@ -1,13 +1,14 @@
 import * as v from 'valibot';
 import { stagePlatformId } from '../../domain';
-import { firstRowProblem, HEX_SHA256, sendValidRow, WINDOW_SAFETY_MS } from '../row-validation';
+import { firstRowProblem, sendValidRow, WINDOW_SAFETY_MS } from '../row-validation';
+import { skipStageNotNamed } from '../stage-skip';
 import { acceptedState, type LeadStageConversion, type RowDecision } from '../types';
+import { META_CRM_EVENT_ENTRIES } from './lead-closed';
 import {
   buildMetaUserData,
   hasMetaMatchKey,
   META_BATCH,
   META_EVENT_WINDOW_MS,
-  META_MATCH_FIELD_ENTRIES,
   type MetaUserData,
 } from './server-event';
 
@@ -35,19 +36,11 @@ export type MetaStageEvent = {
 };
 
 const MetaStageEventSchema = v.object({
-  event_name: v.pipe(v.string(), v.minLength(1), v.maxLength(50)),
-  event_time: v.pipe(v.number(), v.integer(), v.minValue(1_000_000_000)),
-  action_source: v.literal('system_generated'),
-  event_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
-  user_data: v.object({
-    ...META_MATCH_FIELD_ENTRIES,
-    external_id: v.array(HEX_SHA256),
-    lead_id: v.optional(v.pipe(v.string(), v.regex(/^\d{15,17}$/))),
-  }),
+  ...META_CRM_EVENT_ENTRIES,
   custom_data: v.object({
     event_source: v.literal('crm'),
     lead_event_source: v.pipe(v.string(), v.minLength(1)),
-    funnel_stage: v.pipe(v.string(), v.regex(/^[a-z0-9_]{1,40}$/)),
+    funnel_stage: v.string(),
     value: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
     currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/))),
   }),
@@ -56,7 +49,7 @@ const MetaStageEventSchema = v.object({
 export function decideMetaLeadStage(conversion: LeadStageConversion): RowDecision<MetaStageEvent> {
   const { stage } = conversion;
   const target = stage.targets.meta;
-  if (!target) return { kind: 'skip', reason: 'not_configured', message: 'this stage names no Meta event' };
+  if (!target) return skipStageNotNamed('Meta');
   if (conversion.consent?.marketing === false) {
     return { kind: 'skip', reason: 'consent', message: 'the lead refused marketing consent' };
   }
@@ -64,7 +57,7 @@ export function decideMetaLeadStage(conversion: LeadStageConversion): RowDecisio
     return {
       kind: 'skip',
       reason: 'expired',
-      message: 'reached more than 7 days ago: outside Meta’s event window',
+      message: 'over 7 days old: outside Meta’s window',
     };
   }
   // external_id is the lead key's hash, as for the close: the same person in Meta's eyes.

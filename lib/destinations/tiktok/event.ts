@@ -122,7 +122,7 @@ const TiktokEventSchema = v.object({
     closure_reason: v.optional(v.string()),
     sales_cycle_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
     lead_event_source: v.optional(v.string()),
-    funnel_stage: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_]{1,40}$/))),
+    funnel_stage: v.optional(v.string()),
   }),
   page: v.optional(v.object({ url: v.pipe(v.string(), v.url()) })),
 });

@@ -1,4 +1,5 @@
 import { stagePlatformId } from '../../domain';
+import { skipStageNotNamed } from '../stage-skip';
 import { acceptedState, type LeadStageConversion, type RowDecision } from '../types';
 import { buildTiktokUser, decideTiktokEvent, skipNoEventSet, type TiktokEvent } from './event';
 import type { TiktokSettings } from './settings';
@@ -14,7 +15,7 @@ export function decideTiktokLeadStage(
 ): RowDecision<TiktokEvent> {
   const { stage, lead } = conversion;
   const target = stage.targets.tiktok;
-  if (!target) return { kind: 'skip', reason: 'not_configured', message: 'this stage names no TikTok event' };
+  if (!target) return skipStageNotNamed('TikTok');
   if (!settings.crmEventSetId) return skipNoEventSet('TIKTOK_CRM_EVENT_SET_ID', 'stages');
   if (conversion.consent?.marketing === false) {
     return { kind: 'skip', reason: 'consent', message: 'the lead refused marketing consent' };

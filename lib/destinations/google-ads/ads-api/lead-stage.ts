@@ -1,5 +1,6 @@
 import { stagePlatformId } from '../../../domain';
 import { sendValidRow } from '../../row-validation';
+import { skipStageNotNamed } from '../../stage-skip';
 import { acceptedState, type LeadStageConversion, type RowDecision } from '../../types';
 import { toAdsDateTime } from '../formats';
 import { precheckGoogle, skipIfPrecedesClick, skipNoIdentifier, usableLeadClickId } from '../rules';
@@ -24,13 +25,7 @@ export function decideAdsApiLeadStage(
 ): RowDecision<AdsApiRow> {
   const { stage } = conversion;
   const target = stage.targets.google;
-  if (!target) {
-    return {
-      kind: 'skip',
-      reason: 'not_configured',
-      message: 'this stage names no Google conversion action',
-    };
-  }
+  if (!target) return skipStageNotNamed('Google');
   const precheck = precheckGoogle(conversion);
   if (precheck) return precheck;
   if (conversion.delivered) {
