@@ -3,9 +3,13 @@ import type { CrmPoller } from '../backfill/poll-crm';
 import type { CrmDoctorCall, DoctorCheck } from '../doctor/types';
 import type { CloseDecision, CrmName } from '../domain';
 import type { HttpRoute } from '../http/match-route';
+import type { HttpResult } from '../http/request';
+import type { MetricsRecorder } from '../observability/metrics';
+import type { InlineHandoff } from '../pipeline/inline-dispatch';
 import type { RecordCloseResult } from '../pipeline/record-close';
 import type { RecordStageResult } from '../pipeline/record-stages';
 import type { SettingsSlice } from '../settings';
+import type { Store } from '../store/store';
 
 /**
  * The CRM contract: all the rest of the connector knows of one CRM. A CRM is one folder under lib/crm/
@@ -28,6 +32,12 @@ export type CrmSource<T extends CrmTypes = CrmTypes> = {
   /** Intakes fed by an event bus instead of a route, each its own function, deployed on demand. */
   eventIntakes?: readonly CrmEventIntake[];
   webhook: CrmWebhook<T>;
+  /**
+   * How its webhook's Lambda function answers, when functions/crm-webhook.ts serves it (serverless.yml:
+   * `handler: functions/crm-webhook.handler` with `CRM_NAME`). A CRM that needs more than this per call
+   * (HubSpot's API client kept for the container's life) has its own functions/<functionName>.ts instead.
+   */
+  lambda?: CrmWebhookLambda<T>;
   /** One deal, as the webhook or the API showed it, to the close it is now (pure). */
   mapToClose(deal: T['deal'], context: T['mappingContext']): CloseDecision;
   /** The backfill's polling for closes whose webhook never came, deferred work first. */
@@ -61,6 +71,34 @@ export type CrmTypes = {
   /** One deal (Opportunity…) with what the mapping needs to know of it. */
   deal: unknown;
   mappingContext: unknown;
+};
+
+/** What functions/crm-webhook.ts gives a CRM to build its `record` dependencies from, per call. */
+export type CrmCallContext<TSettings> = {
+  settings: TSettings;
+  store: Store;
+  now: () => number;
+  fetch: typeof fetch;
+  logger: {
+    info(message: string, extra: Record<string, unknown>): void;
+    warn(message: string, extra: Record<string, unknown>): void;
+  };
+  metrics: MetricsRecorder;
+  defaultCurrency: string;
+  closureReasonMap: Readonly<Record<string, string>>;
+  /** Hands what `record` made durable to the destinations within the call's budget. */
+  inline: InlineHandoff;
+  /** When the call began (ms): the CRM's own deadlines count from here. */
+  startedAt: number;
+};
+
+/** A CRM webhook's Lambda function, as functions/crm-webhook.ts runs it: verify → parse → record → answer. */
+export type CrmWebhookLambda<T extends CrmTypes = CrmTypes> = {
+  /** How long the CRM waits for the answer (ms); the inline dispatch ends a second before. */
+  answerWindowMs: number;
+  recordDeps(context: CrmCallContext<T['settings']>): T['recordDeps'];
+  /** The answer once every close is durable (the CRM's acknowledgement format). */
+  answer(webhook: T['webhook'], summary: CrmIntakeSummary): HttpResult;
 };
 
 /** A webhook call as a CRM's verification and parsing read it. */

@@ -141,6 +141,9 @@ describe('adding a destination and a CRM', () => {
   it("serves the template CRM's route, and builds the template destination from its settings", () => {
     expect(driverOutput.routes).toContain('POST /webhooks/template → template-webhook');
     expect(driverOutput.functions).toContain('template-webhook');
+    // Its function is functions/crm-webhook.ts, through the local server as in Lambda: no file of its own.
+    expect(driverOutput.viaRoute).toEqual({ status: 200, body: { received: 1, recorded: 1 }, refused: 401 });
+    expect(driverOutput.routeClose).toEqual({ crm: 'template', value: 800, outcome: 'won' });
     expect(driverOutput.destinations).toContain('template');
   });
 
