@@ -8,6 +8,7 @@ import {
   stageSubjectKey,
   unstorableNumberPaths,
 } from '../lib/domain';
+import { dropSuppressed } from '../lib/erasure/drop-suppressed';
 import { AuthenticationError, PayloadValidationError } from '../lib/errors';
 import { type IncomingEvent, parseIncomingEvents } from '../lib/events/incoming';
 import { header, jsonResult, parseJsonBody, rawBody } from '../lib/http/request';
@@ -117,19 +118,21 @@ export function createCollectHandler(source: RuntimeSource) {
       leadIds.push(capture.leadId);
     }
     assertStorable(built, incoming.length > 1);
+    // Erased people: nothing of theirs is written (lib/erasure).
+    const kept = await dropSuppressed(runtime.store, { captures, closes, orders });
     // Leads, closes and orders are different items: written side by side, all before the dispatch (which
     // joins a close to its lead).
     const [, recordedCloses, recordedOrders, recordedStages] = await Promise.all([
-      saveLeadCaptures(runtime.store, captures, {
+      saveLeadCaptures(runtime.store, kept.captures, {
         now: runtime.now,
         retentionDays: runtime.config.leadRetentionDays,
       }),
-      recordCloses(runtime.store, closes, runtime.now, { metrics: runtime.metrics }),
-      recordOrders(runtime.store, orders),
+      recordCloses(runtime.store, kept.closes, runtime.now, { metrics: runtime.metrics }),
+      recordOrders(runtime.store, kept.orders),
       // A stage with onLeadCaptured is the captured lead itself (CONVERSION_STAGES): once per lead.
       recordStages(
         runtime.store,
-        leadCaptureStages(captures, runtime.config.conversionStages, runtime.now()),
+        leadCaptureStages(kept.captures, runtime.config.conversionStages, runtime.now()),
         runtime.now,
         { metrics: runtime.metrics },
       ),

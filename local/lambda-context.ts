@@ -13,6 +13,7 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   'salesforce-cdc': 30,
   backfill: 900,
   doctor: 30,
+  erase: 300,
 };
 
 /** A Lambda context for local invocations: the same remaining-time contract handlers rely on. */

@@ -11,9 +11,9 @@ import type { HttpRoute } from './match-route';
 const CORE_ROUTES: readonly HttpRoute[] = [{ method: 'POST', path: '/v1/events', functionName: 'collect' }];
 /**
  * Functions no HTTP route reaches: EventBridge's schedule (and a manual invoke) starts the backfill; the
- * doctor is only ever invoked by hand.
+ * doctor and erase are only ever invoked by hand.
  */
-const CORE_UNROUTED_FUNCTIONS = ['backfill', 'doctor'] as const;
+const CORE_UNROUTED_FUNCTIONS = ['backfill', 'doctor', 'erase'] as const;
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
   ...CORE_ROUTES,

@@ -61,5 +61,6 @@ export async function readRoundState(
     subjects: new Map([...prior.state.subjects, ...read.subjects]),
     leads: new Map([...prior.state.leads, ...read.leads]),
     deliveries: new Map([...prior.state.deliveries, ...read.deliveries]),
+    suppressed: new Set([...prior.state.suppressed, ...read.suppressed]),
   };
 }

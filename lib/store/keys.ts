@@ -14,6 +14,7 @@ export const ITEM_TYPES = {
   stage: 'stage',
   deferredDeal: 'deferred_deal',
   processingCheck: 'processing_check',
+  suppression: 'suppression',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -58,4 +59,6 @@ export const keys = {
   stage: (leadKey: string, stage: string) => `STAGE#${leadKey}#${stage}`,
   deferredDeal: (crm: string, dealId: string) => `DEFERRED#${crm}#${dealId}`,
   processingCheck: (destination: string, requestId: string) => `REQUEST#${destination}#${requestId}`,
+  /** An erased person: the SHA-256 of their lead ID or normalised email, nothing else (lib/erasure). */
+  suppression: (hash: string) => `SUPPRESSED#${hash}`,
 } as const;

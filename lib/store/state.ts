@@ -16,6 +16,8 @@ export type StateRequest = {
   subjects?: readonly string[];
   leads?: readonly string[];
   deliveries?: readonly DeliveryRef[];
+  /** Suppression hashes (lib/erasure/suppression.ts): those found are erased people's. */
+  suppressions?: readonly string[];
 };
 
 export type StoredState = {
@@ -27,6 +29,8 @@ export type StoredState = {
   leads: Map<string, LeadRecord>;
   /** By `deliveryRefKey`. */
   deliveries: Map<string, DeliveryRecord>;
+  /** The suppression hashes asked for that are stored. */
+  suppressed: Set<string>;
 };
 
 export type StateStore = {
@@ -39,7 +43,8 @@ type Slot =
   | { kind: 'dealPointer'; dealId: string }
   | { kind: 'subject' }
   | { kind: 'lead' }
-  | { kind: 'delivery' };
+  | { kind: 'delivery' }
+  | { kind: 'suppression'; hash: string };
 
 function slotsOf(request: StateRequest): Map<string, Slot> {
   const slots = new Map<string, Slot>();
@@ -52,6 +57,8 @@ function slotsOf(request: StateRequest): Map<string, Slot> {
   for (const subjectKey of request.subjects ?? []) slots.set(subjectPk(subjectKey), { kind: 'subject' });
   for (const leadId of request.leads ?? []) slots.set(keys.lead(leadId), { kind: 'lead' });
   for (const ref of request.deliveries ?? []) slots.set(deliveryRefKey(ref), { kind: 'delivery' });
+  for (const hash of request.suppressions ?? [])
+    slots.set(keys.suppression(hash), { kind: 'suppression', hash });
   return slots;
 }
 
@@ -62,6 +69,7 @@ export function emptyState(): StoredState {
     subjects: new Map(),
     leads: new Map(),
     deliveries: new Map(),
+    suppressed: new Set(),
   };
 }
 
@@ -77,6 +85,7 @@ export function createStateStore(table: TableAccess): StateStore {
         const slot = slots.get(pk);
         if (!slot) continue;
         if (slot.kind === 'receipt') state.receipts.add(slot.id);
+        else if (slot.kind === 'suppression') state.suppressed.add(slot.hash);
         else if (slot.kind === 'dealPointer')
           state.dealPointers.set(slot.dealId, toRecord<DealPointer>(item));
         else if (slot.kind === 'subject') {

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -58,6 +59,13 @@ export type TableAccess = {
     attributes: readonly string[],
     cursor: PageCursor | undefined,
   ): Promise<{ items: Item[]; cursor?: PageCursor }>;
+  /** One page of a full-table Scan under a filter (the erase function's search by email hash only). */
+  scanFiltered(
+    filter: { expression: string; names: Record<string, string>; values: Item },
+    cursor: PageCursor | undefined,
+  ): Promise<{ items: Item[]; cursor?: PageCursor }>;
+  /** Deletes one item, whatever it holds (the erase function only). */
+  deleteItem(pk: string): Promise<void>;
 };
 
 export type Item = Record<string, unknown>;
@@ -261,6 +269,26 @@ export function createTableAccess(options: { client: DynamoDBClient; tableName: 
         }),
       );
       return { items: result.Items ?? [], cursor: result.LastEvaluatedKey };
+    },
+
+    async scanFiltered(filter, cursor) {
+      const result = await doc.send(
+        new ScanCommand({
+          TableName,
+          FilterExpression: filter.expression,
+          ExpressionAttributeNames: filter.names,
+          ExpressionAttributeValues: filter.values,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      return {
+        items: result.Items ?? [],
+        ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}),
+      };
+    },
+
+    async deleteItem(pk) {
+      await doc.send(new DeleteCommand({ TableName, Key: { pk } }));
     },
   };
 }

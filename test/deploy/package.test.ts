@@ -131,6 +131,7 @@ describe('serverless package', () => {
       'BackfillRole',
       'CollectRole',
       'DoctorRole',
+      'EraseRole',
       'HubspotWebhookRole',
       'SalesforceCdcRole',
       'SalesforceWebhookRole',
@@ -171,6 +172,16 @@ describe('serverless package', () => {
     expect(tableActions('BackfillRole')).not.toContain('dynamodb:Scan');
     // The doctor checks the platforms' credentials and reads no table at all.
     expect(tableActions('DoctorRole')).toEqual([]);
+    // Only erase deletes, and Scans (its search by a hashed email); it updates nothing and reads no index.
+    for (const role of ['BackfillRole', 'DoctorRole'])
+      expect(tableActions(role)).not.toContain('dynamodb:DeleteItem');
+    expect(tableActions('EraseRole').sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+    ]);
   });
 
   it.each(EVENT_INTAKES)(

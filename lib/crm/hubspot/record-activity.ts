@@ -6,6 +6,7 @@ import {
   type DealPointer,
   type StageInput,
 } from '../../domain';
+import { isCrmRecordSuppressed, suppressionHashOfLeadId } from '../../erasure/suppression';
 import type { RecordCloseResult } from '../../pipeline/record-close';
 import { type RecordStageResult, recordStages } from '../../pipeline/record-stages';
 import type { RoundState } from '../../pipeline/round-state';
@@ -76,7 +77,11 @@ type Decided = {
 
 async function prefetch(deps: HubspotIntakeDeps, subjectKeys: string[]): Promise<RoundState | undefined> {
   if (!deps.inline || subjectKeys.length === 0) return undefined;
-  const request = deps.inline.stateRequest(subjectKeys);
+  // Erased people's suppression entries ride along (no request of their own).
+  const request = {
+    ...deps.inline.stateRequest(subjectKeys),
+    suppressions: subjectKeys.map(suppressionHashOfLeadId),
+  };
   return { request, state: await deps.store.getState(request) };
 }
 
@@ -198,10 +203,20 @@ export async function recordHubspotActivity(
         'hubspot',
         activity.map((deal) => deal.dealId),
       );
-  const { decisions, stages, closes, aliases, prefetched } = deps.client
+  const {
+    decisions,
+    stages: decidedStages,
+    closes: decidedCloses,
+    aliases,
+    prefetched,
+  } = deps.client
     ? await decideFromApi(activity, pointers, deps.client, deps)
     : await decideFromPayload(activity, pointers, deps);
-  for (const decision of decisions) if (decision.action === 'record') closes.push(decision.close);
+  for (const decision of decisions) if (decision.action === 'record') decidedCloses.push(decision.close);
+  // An erased person's close or stage stores nothing (lib/erasure/suppression.ts).
+  const suppressed = prefetched?.state.suppressed ?? new Set<string>();
+  const closes = decidedCloses.filter((close) => !isCrmRecordSuppressed(close, suppressed));
+  const stages = decidedStages.filter((stage) => !isCrmRecordSuppressed(stage, suppressed));
   const unclassified = decisions.filter(
     (decision) => decision.action === 'ignore' && decision.reason === 'unclassified_stage',
   ).length;

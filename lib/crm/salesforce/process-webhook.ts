@@ -1,4 +1,5 @@
 import { type CloseDecision, type ConversionSubject, closeKeyFor, type StageDefinition } from '../../domain';
+import { isCrmRecordSuppressed, suppressionHashOfLeadId } from '../../erasure/suppression';
 import type { MetricsRecorder } from '../../observability/metrics';
 import type { InlineHandoff } from '../../pipeline/inline-dispatch';
 import { createdStages, recordStages } from '../../pipeline/record-stages';
@@ -94,7 +95,11 @@ export async function processSalesforceWebhook(
   const expectedKeys = decide(new Map(), webhook.reports).flatMap((decision) =>
     decision.action === 'record' ? [closeKeyFor(decision.close)] : [],
   );
-  const stateRequest = deps.inline?.stateRequest(expectedKeys) ?? { subjects: expectedKeys };
+  const stateRequest = {
+    ...(deps.inline?.stateRequest(expectedKeys) ?? { subjects: expectedKeys }),
+    // Erased people's suppression entries ride along (no request of their own).
+    suppressions: expectedKeys.map(suppressionHashOfLeadId),
+  };
   const [stored, reports] = await Promise.all([
     deps.store.getState({
       receipts: { source: SALESFORCE_RECEIPT_SOURCE, ids: receiptIds },
@@ -116,14 +121,21 @@ export async function processSalesforceWebhook(
       opportunities: unclassified,
     });
   }
-  const closes = decisions.flatMap((decision) => (decision.action === 'record' ? [decision.close] : []));
-  const now = deps.now();
-  const stageInputs = fresh.flatMap((report) =>
-    mapSalesforceOpportunityStages(
-      { ...report, pointerCloseKey: pointers.get(report.opportunity.Id) },
-      { ...deps, now },
-    ),
+  // An erased person's close or stage stores nothing (lib/erasure/suppression.ts).
+  const closes = decisions.flatMap((decision) =>
+    decision.action === 'record' && !isCrmRecordSuppressed(decision.close, stored.suppressed)
+      ? [decision.close]
+      : [],
   );
+  const now = deps.now();
+  const stageInputs = fresh
+    .flatMap((report) =>
+      mapSalesforceOpportunityStages(
+        { ...report, pointerCloseKey: pointers.get(report.opportunity.Id) },
+        { ...deps, now },
+      ),
+    )
+    .filter((stage) => !isCrmRecordSuppressed(stage, stored.suppressed));
   // Stages and closes are separate items: written side by side, both durable before the receipts.
   const [results, stages] = await Promise.all([
     recordCloses(deps.store, closes, deps.now, {
