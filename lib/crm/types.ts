@@ -1,6 +1,5 @@
 import type * as v from 'valibot';
 import type { CrmPoller } from '../backfill/poll-crm';
-import type { CrmDoctorCall, DoctorCheck } from '../doctor/types';
 import type { CloseDecision, CrmName } from '../domain';
 import type { HttpRoute } from '../http/match-route';
 import type { HttpResult } from '../http/request';
@@ -42,8 +41,6 @@ export type CrmSource<T extends CrmTypes = CrmTypes> = {
   mapToClose(deal: T['deal'], context: T['mappingContext']): CloseDecision;
   /** The backfill's polling for closes whose webhook never came, deferred work first. */
   poller?: CrmPoller<T['settings']>;
-  /** One harmless call proving its API's credentials (`npm run doctor`); none when its API is not configured. */
-  doctor?(settings: T['settings'], call: CrmDoctorCall): Promise<DoctorCheck[]>;
 };
 
 /**

@@ -1,4 +1,3 @@
-import type { DoctorCall, DoctorCheck } from '../doctor/types';
 import type {
   CloseRecord,
   ConsentRecord,
@@ -186,8 +185,6 @@ export type Destination<TRow = unknown> = {
    * not de-duplicated by the platform, so a replay (lib/backfill/replay.ts) never re-sends it once accepted.
    */
   readonly deduplicationWindowMs?: Partial<Record<ConversionEventType, number>>;
-  /** One harmless call proving the credentials and IDs (`npm run doctor`, lib/doctor/types.ts). */
-  readonly doctor?: (call: DoctorCall) => Promise<DoctorCheck[]>;
 };
 
 /** Lets destinations of different row types sit in one list; each keeps its own types inside. */

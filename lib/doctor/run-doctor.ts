@@ -1,10 +1,11 @@
 import type { Config } from '../config';
-import { CRM_SOURCES, crmSettings } from '../crm/registry';
+import { CRM_SOURCES } from '../crm/registry';
 import type { Destination } from '../destinations/types';
+import { CRM_DOCTORS, DESTINATION_DOCTORS } from './registry';
 import type { DoctorCheck } from './types';
 
 /**
- * Every enabled destination's and CRM's own check (their `doctor` members), side by side, within the
+ * Every enabled destination's and CRM's own check (lib/doctor/registry.ts), side by side, within the
  * deadline. `ok` is false when any check failed; `fix` names the variables to fix, once each. What is
  * not configured is listed with the variables it lacks (`disabled`), which is no failure.
  */
@@ -24,24 +25,18 @@ export async function runDoctor(deps: {
   deadline: number;
 }): Promise<DoctorReport> {
   const call = { deadline: deps.deadline };
+  const dependencies = { fetch: deps.fetch, now: deps.now };
   const results = await Promise.all([
-    ...deps.destinations.map(
-      (destination): Promise<DoctorCheck[]> =>
-        destination.doctor
-          ? destination.doctor(call)
-          : Promise.resolve([
-              {
-                target: destination.name,
-                check: '(none)',
-                ok: true,
-                detail: 'this destination has no check',
-              },
-            ]),
-    ),
-    ...CRM_SOURCES.map((crm) =>
-      crm.doctor
-        ? crm.doctor(crmSettings(crm, deps.config), { ...call, fetch: deps.fetch, now: deps.now })
-        : Promise.resolve([]),
+    ...deps.destinations.map((destination): Promise<DoctorCheck[]> => {
+      const doctor = DESTINATION_DOCTORS[destination.name]?.(deps.config, dependencies);
+      return doctor
+        ? doctor(call)
+        : Promise.resolve([
+            { target: destination.name, check: '(none)', ok: true, detail: 'this destination has no check' },
+          ]);
+    }),
+    ...CRM_SOURCES.map(
+      (crm) => CRM_DOCTORS[crm.name]?.(deps.config, { ...call, ...dependencies }) ?? Promise.resolve([]),
     ),
   ]);
   const checks = results.flat();

@@ -1,5 +1,4 @@
 import type { CrmSource } from '../types';
-import { checkHubspot } from './doctor';
 import { HUBSPOT_RECEIPT_SOURCE, type HubspotIntakeDeps } from './intake-deps';
 import { type HubspotDealView, type HubspotMappingContext, mapHubspotDeal } from './map-deal';
 import { hubspotPoller } from './poller';
@@ -26,5 +25,4 @@ export const hubspotSource = {
   webhook: hubspotWebhook,
   mapToClose: mapHubspotDeal,
   poller: hubspotPoller,
-  doctor: checkHubspot,
 } as const satisfies CrmSource<HubspotTypes>;

@@ -1,6 +1,5 @@
 import type { CrmSource } from '../types';
 import { OPPORTUNITY_CHANGE_EVENT } from './change-event';
-import { checkSalesforce } from './doctor';
 import {
   mapSalesforceOpportunity,
   type OpportunityView,
@@ -43,5 +42,4 @@ export const salesforceSource = {
   webhook: salesforceWebhook,
   mapToClose: mapSalesforceOpportunity,
   poller: salesforcePoller,
-  doctor: checkSalesforce,
 } as const satisfies CrmSource<SalesforceTypes>;

@@ -2,7 +2,6 @@ import { type DestinationDependencies, declareDestination } from '../definition'
 import { createJsonUploader, postJson } from '../json-upload';
 import { type Destination, defineDestination } from '../types';
 import { decideGa4CheckoutCompleted } from './checkout-completed';
-import { createGa4Doctor } from './doctor';
 import { classifyGa4Response } from './errors';
 import type { Ga4Row } from './event';
 import { decideGa4LeadClosed } from './lead-closed';
@@ -53,7 +52,6 @@ export function createGa4Destination(config: Ga4Config, dependencies: Destinatio
       // Under 130 kB a request: a batch too large for one body goes as several, in order.
       split: (rows) => splitByBodySize(rows, describe),
     }),
-    doctor: createGa4Doctor(config, dependencies),
   });
 }
 

@@ -2,7 +2,6 @@ import { type DestinationDependencies, declareDestination } from '../definition'
 import type { Destination } from '../types';
 import { createAdsApiDestination } from './ads-api';
 import { createDataManagerDestination } from './data-manager';
-import { createGoogleDoctor } from './doctor';
 import { createGoogleTokenProvider } from './oauth';
 import { type GoogleAdsConfig, googleAdsSettings } from './settings';
 
@@ -25,11 +24,9 @@ export function createGoogleAdsDestination(
     fetch: dependencies.fetch,
     now: dependencies.now,
   });
-  const destination =
-    config.uploadApi === 'ads'
-      ? createAdsApiDestination(GOOGLE_ADS_DESTINATION, config, tokens, dependencies)
-      : createDataManagerDestination(GOOGLE_ADS_DESTINATION, config, tokens, dependencies);
-  return { ...destination, doctor: createGoogleDoctor(config, tokens, dependencies) };
+  return config.uploadApi === 'ads'
+    ? createAdsApiDestination(GOOGLE_ADS_DESTINATION, config, tokens, dependencies)
+    : createDataManagerDestination(GOOGLE_ADS_DESTINATION, config, tokens, dependencies);
 }
 
 export const googleAdsDestination = declareDestination({

@@ -2,7 +2,6 @@ import { type DestinationDependencies, declareDestination } from '../definition'
 import { createJsonUploader, postJson } from '../json-upload';
 import { type Destination, defineDestination } from '../types';
 import { decideMetaCheckoutCompleted, type MetaPurchaseEvent } from './checkout-completed';
-import { createMetaDoctor } from './doctor';
 import { classifyMetaResponse } from './errors';
 import { decideMetaLeadClosed, type MetaServerEvent } from './lead-closed';
 import { decideMetaLeadStage, type MetaStageEvent } from './lead-stage';
@@ -60,7 +59,6 @@ export function createMetaDestination(
       }),
       classify: (response, now, rowCount) => classifyMetaResponse(response, now, rowCount),
     }),
-    doctor: createMetaDoctor(config, dependencies),
   });
 }
 

@@ -2,7 +2,6 @@ import { type DestinationDependencies, declareDestination } from '../definition'
 import { createJsonUploader, postJson } from '../json-upload';
 import { type Destination, defineDestination } from '../types';
 import { decideTiktokCheckoutCompleted } from './checkout-completed';
-import { createTiktokDoctor } from './doctor';
 import { classifyTiktokResponse } from './errors';
 import type { TiktokEvent } from './event';
 import { decideTiktokLeadClosed } from './lead-closed';
@@ -56,7 +55,6 @@ export function createTiktokDestination(
       }),
       classify: (response, now) => classifyTiktokResponse(response, now),
     }),
-    doctor: createTiktokDoctor(config, dependencies),
   });
 }
 
