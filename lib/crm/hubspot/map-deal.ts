@@ -185,11 +185,7 @@ function withoutUndefined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
-/**
- * A close time that cannot be right: the webhook did not say when the stage changed and `closedate` is
- * set but not a date in 2000–2100 (a placeholder such as 9999-12-31). Uploading any other time instead
- * would place the conversion where it did not happen.
- */
+/** No stage-change time and a `closedate` outside 2000–2100 (9999-12-31): any other time would be a guess. */
 function closeTimeProblem(view: HubspotDealView, properties: HubspotProperties): UnusableClose | undefined {
   if (view.stageChangedAt !== undefined) return undefined;
   const closedate = properties.closedate?.trim();
