@@ -42,14 +42,20 @@ export type DeliveryStore = {
   scanDeliveries(cursor?: PageCursor): Promise<{ items: DeliveryRecord[]; cursor?: PageCursor }>;
   /**
    * One page of one partition of the due index a listing reads (LISTING_PARTITIONS), its deliveries only,
-   * newest first: by when the next attempt is due (DUE) or the check is (PROCESSING), else by when they
-   * last changed (`from`..`to`, ms, inclusive). Each comes with its position, the cursor that starts a page
+   * newest first by the partition's time — when the next attempt is due (DUE) or the check is (PROCESSING),
+   * else when they last changed — within `from`..`to` of it (ms, inclusive). Each comes with its position, the cursor that starts a page
    * just after it.
    */
   queryDeliveryListing(
     partition: DeliveryPartition,
     options: { limit: number; cursor?: PageCursor | undefined; from?: number; to?: number },
   ): Promise<DeliveryListingPage>;
+  /**
+   * Puts a settled delivery written before the `STATUS#<state>` partitions existed into its partition (the
+   * dashboard's `--index-deliveries`), if it is still as read and in no partition; false otherwise (it was
+   * already, or it changed meanwhile — and a write puts it in its partition anyway). Safe to repeat.
+   */
+  indexSettledDelivery(delivery: DeliveryRecord): Promise<boolean>;
 };
 
 /**
@@ -70,8 +76,6 @@ export type DeliveryPartition = (typeof LISTING_PARTITIONS)[DeliveryListing][num
 export const DELIVERY_PARTITIONS: readonly DeliveryPartition[] = [
   ...new Set(Object.values(LISTING_PARTITIONS).flat()),
 ];
-/** The partitions whose sort key is something else than the last change. */
-const SORTED_BY_DUE_TIME: ReadonlySet<string> = new Set([DUE_SHARD, PROCESSING_SHARD]);
 
 export type DeliveryListingPage = {
   entries: { delivery: DeliveryRecord; position: PageCursor }[];
@@ -163,8 +167,31 @@ export function createDeliveryStore(table: TableAccess): DeliveryStore {
       return { deliveries, cursor: page.cursor };
     },
 
+    async indexSettledDelivery(delivery) {
+      if (isAwaitingAttempt(delivery.status) || failureReason(delivery.status) !== undefined) return false;
+      return table.conditionalUpdate({
+        Key: { pk: keys.delivery(delivery.subjectKey, delivery.destination) },
+        UpdateExpression: 'SET #shard = :shard, #dueAt = :at',
+        ConditionExpression:
+          'attribute_not_exists(#shard) AND #status = :status AND attempts = :attempts AND #version = :version',
+        ExpressionAttributeNames: {
+          '#shard': DUE_INDEX.partition,
+          '#dueAt': DUE_INDEX.sort,
+          '#status': 'status',
+          '#version': STORED_ATTRIBUTE_NAMES.subjectVersion,
+        },
+        ExpressionAttributeValues: {
+          ':shard': settledShard(deliveryState(delivery.status)),
+          ':at': delivery.updatedAt,
+          ':status': delivery.status,
+          ':attempts': delivery.attempts,
+          ':version': delivery.subjectVersion,
+        },
+      });
+    },
+
     async queryDeliveryListing(shard, { limit, cursor, from, to }) {
-      const range = SORTED_BY_DUE_TIME.has(shard) ? {} : { from, to };
+      const range = { from, to };
       const page = await table.queryShard(shard, { limit, cursor, newestFirst: true, ...range });
       const entries = page.items
         .filter((item) => item.type === ITEM_TYPES.delivery)

@@ -13,11 +13,12 @@ import type { PageCursor } from '../../lib/store/table-access';
 
 /**
  * The dashboard's list of subjects, one row per delivery, newest first, through the due index's partitions
- * (lib/store/deliveries.ts queryDeliveryListing) and never a Scan: a status filter reads one partition; no
- * status filter merges every partition by its sort key (the next attempt for waiting deliveries, the check's
- * time for accepted ones whose processing check rides on them, the last change for the others). Filters the index does not key on (destination, reason, CRM, and the date of a
- * waiting delivery) are applied to what is read, and one page view reads at most `budget` deliveries: a page
- * may then come back short, with a cursor to go on from.
+ * (lib/store/deliveries.ts queryDeliveryListing) and never a Scan: a status filter reads its partition(s);
+ * no status filter merges every partition by its sort key (the next attempt for waiting deliveries, the
+ * check's time for accepted ones whose processing check rides on them, the last change for the others), and
+ * a date range is a range of that time, on the index. Filters the index does not key on (destination,
+ * reason, CRM) are applied to what is read, and one page view reads at most `budget` deliveries: a page may
+ * then come back short, with a cursor to go on from.
  */
 export type DeliveryFilter = {
   destination?: string;
@@ -25,7 +26,10 @@ export type DeliveryFilter = {
   /** The reason of a `skipped:<reason>` or `failed:<reason>` status. */
   reason?: string;
   crm?: string;
-  /** Last change, ms, inclusive. */
+  /**
+   * The time each row is listed by, ms, inclusive: its last change — or, for a waiting delivery, its next
+   * attempt, and for one whose processing check rides on it, the check's time (the index's own order).
+   */
   from?: number;
   to?: number;
 };
@@ -93,8 +97,6 @@ function reasonOf(status: string): string | undefined {
 function passes(delivery: DeliveryRecord, filter: DeliveryFilter): boolean {
   if (filter.destination && delivery.destination !== filter.destination) return false;
   if (filter.reason && reasonOf(delivery.status) !== filter.reason) return false;
-  if (filter.from !== undefined && delivery.updatedAt < filter.from) return false;
-  if (filter.to !== undefined && delivery.updatedAt > filter.to) return false;
   return deliveryListing(delivery.status) === filter.listing || filter.listing === undefined;
 }
 

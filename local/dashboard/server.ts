@@ -10,13 +10,14 @@ import { createLambdaContext } from '../lambda-context';
 import { type LoopbackServer, listenOnLoopback } from '../loopback-server';
 import { createDashboard, type DashboardOptions } from './app';
 import { seedDemoData } from './demo-data';
+import { indexSettledDeliveries } from './index-deliveries';
 import { replayNotice } from './replay-notice';
 
 /**
  * `npm run dashboard [-- --demo]`: the dashboard on 127.0.0.1:DASHBOARD_PORT (default 3100), over the table
  * `npm run status` reads — DYNAMODB_ENDPOINT (e.g. the one `npm start` prints), else the AWS table
  * TABLE_NAME with the shell's credentials, else the local default endpoint. `--demo`: over a table of its
- * own that the demo's story fills (demo-data.ts), on an embedded DynamoDB.
+ * own that the demo's story fills (demo-data.ts), on an embedded DynamoDB. `--index-deliveries`: see below.
  */
 export async function startDashboard(options: DashboardOptions & { port: number }): Promise<LoopbackServer> {
   // Loopback only: the dashboard has no login, and a replay sends to the ad platforms.
@@ -73,6 +74,16 @@ async function main(argv: string[]): Promise<void> {
   const local = loadConfig(env);
   const client = createDynamoClient(local);
   const source = `table ${local.tableName} at ${local.dynamodbEndpoint ?? `AWS ${local.awsRegion}`}`;
+  if (argv.includes('--index-deliveries')) {
+    const { indexed, read } = await indexSettledDeliveries(
+      createStore({ client, tableName: local.tableName }),
+    );
+    console.log(
+      `${source}: ${indexed} of ${read} deliveries put into their status partition (the rest were already)`,
+    );
+    client.destroy();
+    return;
+  }
   const { getDefaultRuntime } = await import('../../functions/runtime');
   const dashboard = await startDashboard({
     store: createStore({ client, tableName: local.tableName }),

@@ -43,11 +43,11 @@ ${select('destination', 'destination', options.destinations, query.destination)}
 ${select('status', 'status', DELIVERY_LISTINGS, query.status)}
 <label>reason<input name="reason" value="${query.reason ?? ''}" size="18" placeholder="consent, invalid_gclid…"></label>
 ${select('crm', 'CRM', options.crms, query.crm)}
-<label>changed from<input type="date" name="from" value="${query.from ?? ''}"></label>
+<label>from<input type="date" name="from" value="${query.from ?? ''}"></label>
 <label>to<input type="date" name="to" value="${query.to ?? ''}"></label>
 <button type="submit">Filter</button> <a href="/subjects">clear</a>
 <a href="/subjects.csv?${filters.toString()}" id="csv">CSV of this filter</a>
-</form></section>
+</form><p class="note">Dates (UTC) are each delivery's last change — a waiting one's next attempt, an accepted one's processing check while it waits for it — the order the list is in.</p></section>
 <section class="card">${table(
     ['subject', 'destination', 'status', 'reason', 'CRM', 'attempts', 'last change', 'next attempt'],
     rows,
