@@ -38,6 +38,16 @@ export async function readStatusData(store: Store): Promise<StatusData> {
       cursor = page.cursor;
     } while (cursor);
   })();
+  const [intake] = await Promise.all([readIntakeStatus(store), scan]);
+  data.checkpoints = intake.checkpoints;
+  data.deferredDeals = intake.deferredDeals;
+  return data;
+}
+
+/** The CRM side alone, without the Scan: each polled CRM's checkpoint and the deferred deals' partition. */
+export async function readIntakeStatus(
+  store: Store,
+): Promise<Pick<StatusData, 'checkpoints' | 'deferredDeals'>> {
   const polled = CRM_SOURCES.filter((crm) => crm.poller);
   const [checkpoints, deferred] = await Promise.all([
     Promise.all(
@@ -48,9 +58,6 @@ export async function readStatusData(store: Store): Promise<StatusData> {
     ),
     // Every deferred deal still in the index, whenever it is due (normally none, or a few hundred).
     store.queryDeferredDeals({ now: Number.MAX_SAFE_INTEGER, limit: 1000 }),
-    scan,
   ]);
-  data.checkpoints = checkpoints;
-  data.deferredDeals = deferred.deals;
-  return data;
+  return { checkpoints, deferredDeals: deferred.deals };
 }

@@ -5,7 +5,7 @@ import { type DeliveryRecord, isStageSubject, parseStageSubjectKey, stageSubject
 import { leadKeysOf } from '../../lib/pipeline/subject-keys';
 import type { Store } from '../../lib/store/store';
 import { deliveriesCsv } from '../delivery-csv';
-import { readStatusData } from '../status-data';
+import { readIntakeStatus, readStatusData } from '../status-data';
 import { crmPage } from './crm-page';
 import { CursorError, listDeliveries } from './delivery-list';
 import { escapeHtml, html, layout, type Page } from './html';
@@ -138,7 +138,7 @@ export function createDashboard(options: DashboardOptions) {
       };
     }
     if (request.method === 'GET' && path === '/crm') {
-      const data = await readStatusData(options.store);
+      const data = await readIntakeStatus(options.store);
       return { body: page('CRM polling', 'crm', crmPage(data.checkpoints, data.deferredDeals)) };
     }
     if (request.method === 'POST' && path === '/replay') {
