@@ -83,6 +83,7 @@ describe('createStore', () => {
       'getReceipts',
       'getState',
       'getSubjects',
+      'indexSettledDelivery',
       'markDeferredDealResolved',
       'markSubjectPlanned',
       'putCheckpoint',
