@@ -7,8 +7,13 @@
  */
 type ReviverContext = { source?: string } | undefined;
 
-function exactInteger(_key: string, value: unknown, context?: ReviverContext): unknown {
+/** Where an ID may stand: a key naming one (`eventId`, `objectId`, `hs_object_id`, `mergedObjectIds`) or a list entry. */
+const ID_KEY = /(?:id|ids)$|^\d+$/i;
+
+function exactInteger(key: string, value: unknown, context?: ReviverContext): unknown {
   if (typeof value !== 'number' || Number.isSafeInteger(value)) return value;
+  // Anywhere else a huge number stays a number, so a schema that wants text still refuses it.
+  if (!ID_KEY.test(key)) return value;
   const source = context?.source;
   return source !== undefined && /^-?\d+$/.test(source) ? source : value;
 }
